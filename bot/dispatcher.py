@@ -1,0 +1,172 @@
+"""The outbox dispatcher: carries out queued effects through the platform adapters.
+
+Effects of one session are delivered strictly in order; sessions proceed in parallel. Failed
+deliveries are retried with backoff (or after the platform's Retry-After); a progress update
+that a later update of the same message replaces is skipped (coalescing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from bot.clock import Clock
+from dialogs.effects import AnyEffect, Ephemeral, Post, Update
+from storage.repositories import Conversation, OutboxItem, PostedMessage
+from storage.unit_of_work import Store
+
+log = logging.getLogger(__name__)
+
+
+class RetryLater(Exception):
+    """The platform asked us to wait (429) or failed temporarily (5xx, timeout)."""
+
+    def __init__(self, after_seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.after_seconds = after_seconds
+
+
+class DeliveryFailed(Exception):
+    """The platform refused for good (e.g. the channel is gone); retrying will not help."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    session_id: str
+    conversation: Conversation
+    effect: AnyEffect
+    # For an Update: the parts of the message to change. For a reply in a thread: the parts of
+    # the message replied to. Otherwise empty.
+    target: tuple[PostedMessage, ...] = ()
+
+
+class Deliverer(Protocol):
+    """Implemented by each adapter: carry out one effect, return where a post landed."""
+
+    async def deliver(self, delivery: Delivery) -> list[PostedMessage]: ...
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        deliverers: dict[str, Deliverer],
+        *,
+        lease: timedelta = timedelta(seconds=60),
+        max_attempts: int = 8,
+        concurrency: int = 16,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.deliverers = deliverers
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Claim and deliver the next effect of every session that has one ready."""
+        async with self.store.transaction() as uow:
+            items = await uow.outbox.claim(self.clock.now(), self.lease)
+        await asyncio.gather(*(self._deliver(item) for item in items))
+        return len(items)
+
+    async def drain(self, max_rounds: int = 10_000) -> int:
+        """Deliver until nothing is ready now (tests, the demo, shutdown)."""
+        total = 0
+        for _ in range(max_rounds):
+            done = await self.run_once()
+            if not done:
+                break
+            total += done
+        return total
+
+    async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                delivered = await self.run_once()
+            except Exception:
+                log.exception("outbox dispatch failed; retrying")
+                delivered = 0
+            if delivered:
+                continue
+            self._wake.clear()
+            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+            await asyncio.wait(waiters, timeout=idle_seconds, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        async with self._slots:
+            async with self.store.transaction() as uow:
+                if await uow.outbox.superseded(item):
+                    await uow.outbox.finish(item.id, "superseded", self.clock.now())
+                    return
+                conversation = await uow.sessions.conversation(item.session_id)
+                target_key = _target_key(item.effect)
+                target = await uow.messages.parts(item.session_id, target_key) if target_key else []
+            if conversation is None:
+                return  # the session was erased meanwhile; its rows went with it
+            if isinstance(item.effect, Update) and not target:
+                await self._finish(item, "failed", "the message to update was never posted")
+                return
+            deliverer = self.deliverers.get(conversation.platform)
+            if deliverer is None:
+                await self._finish(item, "failed", f"no adapter for {conversation.platform}")
+                return
+            delivery = Delivery(item.session_id, conversation, item.effect, tuple(target))
+            try:
+                posted = await deliverer.deliver(delivery)
+            except RetryLater as wait:
+                await self._retry(item, wait.after_seconds, str(wait))
+                return
+            except DeliveryFailed as failure:
+                await self._finish(item, "failed", str(failure))
+                return
+            except Exception as error:  # a bug or an unexpected platform answer
+                log.exception("delivering outbox item %s failed", item.id)
+                await self._retry(item, min(2**item.attempts, 300), type(error).__name__)
+                return
+            await self._delivered(item, conversation.platform, posted)
+
+    async def _delivered(
+        self, item: OutboxItem, platform: str, posted: list[PostedMessage]
+    ) -> None:
+        now = self.clock.now()
+        async with self.store.transaction() as uow:
+            effect = item.effect
+            if isinstance(effect, Post) and posted:
+                await uow.messages.record(item.session_id, effect.key, platform, posted)
+            elif isinstance(effect, Update) and posted:
+                await uow.messages.replace_parts(item.session_id, effect.key, platform, posted)
+            await uow.outbox.finish(item.id, "delivered", now)
+
+    async def _retry(self, item: OutboxItem, after_seconds: float, reason: str) -> None:
+        if item.attempts + 1 >= self.max_attempts:
+            log.error("giving up on outbox item %s after %s attempts", item.id, item.attempts + 1)
+            await self._finish(item, "failed", reason)
+            return
+        available = self.clock.now() + timedelta(seconds=after_seconds)
+        async with self.store.transaction() as uow:
+            await uow.outbox.retry(item.id, available, reason)
+
+    async def _finish(self, item: OutboxItem, status: str, reason: str) -> None:
+        if status == "failed":
+            log.error("outbox item %s (%s) failed: %s", item.id, item.effect.type, reason)
+        async with self.store.transaction() as uow:
+            await uow.outbox.finish(item.id, status, self.clock.now(), reason)
+
+
+def _target_key(effect: AnyEffect) -> str | None:
+    if isinstance(effect, Update):
+        return effect.key
+    if isinstance(effect, Post | Ephemeral):
+        return effect.thread
+    return None

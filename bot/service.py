@@ -1,0 +1,116 @@
+"""Handling one event: load the session, step the engine, commit state, outbox and audit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from dialogs import engine
+from dialogs import events as ev
+from dialogs.effects import AuditNote, Effect, OpenForm
+from dialogs.state import SessionState
+from storage.repositories import Conversation, StoredSession
+from storage.unit_of_work import Store, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """What the caller (an adapter's request handler) needs back."""
+
+    session_id: str | None
+    state: SessionState | None = None
+    # Effects the adapter carries out itself, inside the interaction: opening a form (only
+    # possible there), and the answer to a start that was refused (there is no session to
+    # queue it for).
+    immediate: list[Effect] = field(default_factory=list)
+    duplicate: bool = False
+
+
+class SessionNotFound(LookupError):
+    pass
+
+
+class SessionService:
+    def __init__(
+        self, store: Store, clock: Clock, on_commit: Callable[[], None] = lambda: None
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.on_commit = on_commit  # wakes the dispatcher after effects were queued
+
+    async def start(
+        self, conversation: Conversation, event: ev.Start, event_id: str | None = None
+    ) -> Outcome:
+        now = self.clock.now()
+        async with self.store.transaction() as uow:
+            if event_id and not await uow.events.claim(conversation.platform, event_id, now):
+                return Outcome(session_id=None, duplicate=True)
+            active = await uow.sessions.active_in(conversation.platform, conversation.key)
+            step = engine.step(active.state if active else None, event, now)
+            if active is not None or step.state is None:
+                return Outcome(session_id=active.id if active else None, immediate=step.effects)
+            stored = StoredSession(
+                id=step.state.id,
+                platform=conversation.platform,
+                conversation=conversation.key,
+                conversation_data=conversation.data,
+                state=step.state,
+            )
+            await uow.sessions.add(stored, now, engine.next_wake(step.state))
+            immediate = await self._persist(uow, stored, step.effects)
+        self.on_commit()
+        log.info("session %s started with model %s", stored.id, stored.state.model.id)
+        return Outcome(session_id=stored.id, state=stored.state, immediate=immediate)
+
+    async def handle(
+        self,
+        session_id: str,
+        event: ev.Event,
+        *,
+        platform: str | None = None,
+        event_id: str | None = None,
+    ) -> Outcome:
+        """Apply one event to a session. A platform event id seen before changes nothing."""
+        now = self.clock.now()
+        async with self.store.transaction() as uow:
+            stored = await uow.sessions.get(session_id, lock=True)
+            if stored is None:
+                raise SessionNotFound(session_id)
+            if event_id and not await uow.events.claim(platform or stored.platform, event_id, now):
+                return Outcome(session_id=session_id, state=stored.state, duplicate=True)
+            step = engine.step(stored.state, event, now)
+            assert step.state is not None
+            stored.state = step.state
+            await uow.sessions.save(stored, now, engine.next_wake(step.state))
+            immediate = await self._persist(uow, stored, step.effects)
+        self.on_commit()
+        log.debug("session %s handled %s", session_id, type(event).__name__)
+        return Outcome(session_id=session_id, state=stored.state, immediate=immediate)
+
+    async def tick_due(self) -> int:
+        """Give every session whose timer is due its Tick; returns how many."""
+        async with self.store.transaction() as uow:
+            due = await uow.sessions.due(self.clock.now())
+        for session_id in due:
+            await self.handle(session_id, ev.Tick())
+        return len(due)
+
+    async def _persist(
+        self, uow: UnitOfWork, stored: StoredSession, effects: list[Effect]
+    ) -> list[Effect]:
+        now = self.clock.now()
+        immediate: list[Effect] = []
+        queued: list[Effect] = []
+        for effect in effects:
+            if isinstance(effect, AuditNote):
+                await uow.audit.add(stored.id, effect.action, effect.actor, now)
+            elif isinstance(effect, OpenForm):
+                immediate.append(effect)
+            else:
+                queued.append(effect)
+        await uow.outbox.add(stored.id, queued, now)
+        return immediate

@@ -1,0 +1,112 @@
+"""Platform-neutral message content.
+
+The engine describes *what* to show; adapters decide *how* (Block Kit, Adaptive Cards, terminal,
+HTML). All text here is plain text: adapters escape it, so user text can never become markup.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PersonRef(Frozen):
+    """A person shown in a message; adapters may render a mention or just the name."""
+
+    user_id: str
+    name: str
+
+
+class BlockStyle(StrEnum):
+    HEADING = "heading"
+    TEXT = "text"
+    BULLETS = "bullets"
+    NUMBERED = "numbered"
+    QUOTE = "quote"  # somebody's words, e.g. an answer or a record section
+    NOTE = "note"  # small print: progress, hints, time boxes
+
+
+class Block(Frozen):
+    style: BlockStyle = BlockStyle.TEXT
+    text: str = ""
+    items: tuple[str, ...] = ()
+    # Rendered after the text, e.g. "Waiting for: " + people.
+    people: tuple[PersonRef, ...] = ()
+
+
+class Audience(StrEnum):
+    """Who an action is meant for; the engine still checks who presses it."""
+
+    EVERYONE = "everyone"
+    PARTICIPANTS = "participants"
+    FACILITATOR = "facilitator"
+
+
+class ActionStyle(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+class ActionId(StrEnum):
+    AGREE = "agree"
+    BEGIN = "begin"
+    NEXT = "next"
+    SKIP = "skip"
+    PAUSE = "pause"
+    RESUME = "resume"
+    END = "end"
+    SCALE = "scale"
+    KEY_POINTS = "key_points"
+    EDIT_RECORD = "edit_record"
+    APPROVE = "approve"
+
+
+class Action(Frozen):
+    id: ActionId
+    label: str
+    value: str = ""  # e.g. the question id, the scale value, the stage id
+    audience: Audience = Audience.EVERYONE
+    style: ActionStyle = ActionStyle.DEFAULT
+
+
+class Content(Frozen):
+    title: str
+    blocks: tuple[Block, ...] = ()
+    actions: tuple[Action, ...] = ()
+    # A one-line summary for notifications and fallbacks (Slack's `text`, Teams' summary).
+    summary: str = ""
+
+
+class FieldKind(StrEnum):
+    LINE = "line"
+    PARAGRAPH = "paragraph"
+
+
+class FormField(Frozen):
+    id: str
+    label: str
+    kind: FieldKind = FieldKind.PARAGRAPH
+    initial: str = ""
+    hint: str = ""
+    optional: bool = True
+    max_length: int = Field(3000, ge=1)
+
+
+class FormId(StrEnum):
+    KEY_POINTS = "key_points"
+    RECORD = "record"
+
+
+class Form(Frozen):
+    id: FormId
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str = "Save"
+    value: str = ""  # what the form is about, e.g. the stage id
+    intro: str = ""

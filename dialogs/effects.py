@@ -1,0 +1,74 @@
+"""What the engine asks the outside world to do. Adapters carry these out."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dialogs.content import Content, Form
+
+
+class Destination(StrEnum):
+    SESSION = "session"  # the session's own channel conversation
+    LEARNING = "learning"  # the configured learning channel, if any
+
+
+class Effect(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Post(Effect):
+    """A new message. `key` names it within the session so later effects can refer to it."""
+
+    type: Literal["post"] = "post"
+    key: str
+    content: Content
+    thread: str | None = None  # key of the message to reply under
+    destination: Destination = Destination.SESSION
+
+
+class Update(Effect):
+    """Replace the content of an earlier Post (progress, who has agreed, …)."""
+
+    type: Literal["update"] = "update"
+    key: str
+    content: Content
+
+
+class Ephemeral(Effect):
+    """Visible to one person only, in the session's conversation."""
+
+    type: Literal["ephemeral"] = "ephemeral"
+    user_id: str
+    content: Content
+    thread: str | None = None
+
+
+class DirectMessage(Effect):
+    type: Literal["direct"] = "direct"
+    user_id: str
+    content: Content
+
+
+class OpenForm(Effect):
+    """Open a form for the person who pressed a button. Adapters carry it out at once,
+    inside the interaction, because platforms only allow it there (Slack's trigger id)."""
+
+    type: Literal["open_form"] = "open_form"
+    user_id: str
+    form: Form
+
+
+class AuditNote(Effect):
+    """Who did what, for the audit log. Never message content."""
+
+    type: Literal["audit"] = "audit"
+    action: str
+    actor: str
+
+
+AnyEffect = Annotated[
+    Post | Update | Ephemeral | DirectMessage | OpenForm | AuditNote, Field(discriminator="type")
+]

@@ -1,0 +1,733 @@
+"""The facilitation state machine: state + event -> new state + effects. No I/O, no platform.
+
+setup -> ground_rules -> running (stage i, question j) -> record_draft -> awaiting_approval
+-> published, and cancelled from any unfinished state.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from dialogs import events as ev
+from dialogs import messages
+from dialogs.effects import (
+    AuditNote,
+    Destination,
+    DirectMessage,
+    Effect,
+    Ephemeral,
+    OpenForm,
+    Post,
+    Update,
+)
+from dialogs.events import Pacing, Role
+from dialogs.models.schema import Asked, QuestionKind, Stage
+from dialogs.record import draft_record, scale_value
+from dialogs.state import (
+    FINISHED,
+    AnswerEntry,
+    Phase,
+    QuestionState,
+    QuestionStatus,
+    RecordDraft,
+    SessionState,
+)
+
+MAX_ANSWER_CHARS = 8000
+MAX_NOTE_CHARS = 20000
+ROOT = "root"
+RECORD_DRAFT = "record_draft"
+RECORD = "record"
+LEARNING = "learning"
+CANCELLED = "cancelled"
+
+
+def question_key(question_id: str) -> str:
+    return f"q:{question_id}"
+
+
+def key_points_key(stage_id: str) -> str:
+    return f"kp:{stage_id}"
+
+
+@dataclass
+class Step:
+    state: SessionState | None
+    effects: list[Effect] = field(default_factory=list)
+
+
+class _Turn:
+    """One event's work: a private copy of the state and the effects it produces."""
+
+    def __init__(self, state: SessionState, actor: str, now: datetime) -> None:
+        # The model snapshot is frozen; share it rather than copy it on every event.
+        self.state = copy.deepcopy(state, memo={id(state.model): state.model})
+        self.actor = actor
+        self.now = now
+        self.effects: list[Effect] = []
+
+    # -- effect helpers ----------------------------------------------------------------
+
+    def tell(self, user_id: str, message: str, thread: str | None = None) -> None:
+        self.effects.append(
+            Ephemeral(user_id=user_id, content=messages.explanation(message), thread=thread)
+        )
+
+    def refuse(self, message: str) -> None:
+        self.tell(self.actor, message)
+
+    def audit(self, action: str, actor: str | None = None) -> None:
+        self.effects.append(AuditNote(action=action, actor=actor or self.actor))
+
+    def update_root(self) -> None:
+        self.effects.append(Update(key=ROOT, content=messages.root(self.state)))
+
+    def update_question(self, question_id: str) -> None:
+        self.effects.append(
+            Update(
+                key=question_key(question_id), content=messages.question(self.state, question_id)
+            )
+        )
+
+    # -- checks ------------------------------------------------------------------------
+
+    def facilitator_only(self, verb: str) -> bool:
+        if self.actor == self.state.facilitator.user_id:
+            return True
+        self.refuse(
+            f"Only the facilitator, {self.state.facilitator.name}, can {verb}. Nothing has changed."
+        )
+        return False
+
+    def running_only(self, verb: str) -> bool:
+        phase = self.state.phase
+        if phase is Phase.RUNNING:
+            return True
+        if phase is Phase.GROUND_RULES:
+            self.refuse(f"The discussion has not begun yet, so there is nothing to {verb}.")
+        elif phase in FINISHED:
+            self.refuse(f"This session has {phase.value}; there is nothing to {verb}.")
+        else:
+            self.refuse(
+                f"The discussion is over and the record is being drafted; you cannot {verb}."
+            )
+        return False
+
+    # -- stages and questions ----------------------------------------------------------
+
+    def open_stage(self, index: int) -> None:
+        s = self.state
+        s.stage_index = index
+        s.stage_opened_at = self.now
+        s.time_box_warned = False
+        s.reminded = False
+        stage = s.model.stages[index]
+        if s.pacing is Pacing.ASYNC:
+            s.deadline = self.now + timedelta(hours=s.stage_hours)
+            for item in stage.questions:
+                self.open_question(stage, item.id)
+        else:
+            s.deadline = None
+            self.open_question(stage, stage.questions[0].id)
+
+    def open_question(self, stage: Stage, question_id: str) -> None:
+        if question_id in self.state.questions:
+            return  # a question is posted once, ever
+        self.state.questions[question_id] = QuestionState(
+            id=question_id, stage_id=stage.id, opened_at=self.now
+        )
+        self.effects.append(
+            Post(key=question_key(question_id), content=messages.question(self.state, question_id))
+        )
+
+    def close_open_questions(self, status: QuestionStatus) -> None:
+        for item in self.state.open_questions:
+            item.status = status
+            self.update_question(item.id)
+
+    def after_question_closed(self) -> None:
+        """Live pacing: open the stage's next question, or finish the stage."""
+        s = self.state
+        stage = s.stage
+        assert stage is not None
+        remaining = [q for q in stage.questions if q.id not in s.questions]
+        if s.pacing is Pacing.LIVE and remaining:
+            self.open_question(stage, remaining[0].id)
+        else:
+            self.finish_stage()
+
+    def finish_stage(self) -> None:
+        s = self.state
+        stage = s.stage
+        assert stage is not None
+        if stage.key_points_prompt and stage.id not in s.stage_notes:
+            s.awaiting_key_points = stage.id
+            s.deadline = None
+            self.effects.append(
+                Post(key=key_points_key(stage.id), content=messages.key_points(s, stage))
+            )
+        else:
+            self.after_stage()
+
+    def after_stage(self) -> None:
+        s = self.state
+        s.awaiting_key_points = None
+        if s.stage_index + 1 < len(s.model.stages):
+            self.open_stage(s.stage_index + 1)
+        else:
+            self.draft_record()
+
+    def draft_record(self) -> None:
+        s = self.state
+        drafted = draft_record(s)
+        s.record = RecordDraft(generated=drafted, sections=dict(drafted))
+        s.phase = Phase.RECORD_DRAFT
+        s.deadline = None
+        s.awaiting_key_points = None
+        self.effects.append(Post(key=RECORD_DRAFT, content=messages.record_ready(s)))
+        self.update_root()
+        self.audit("record drafted")
+
+    def redraft(self) -> None:
+        """Answers or key points changed after drafting: refresh what the facilitator has not
+        edited, and say which edited sections may now be out of date."""
+        s = self.state
+        assert s.record is not None
+        fresh = draft_record(s)
+        stale = []
+        for section in s.model.record.sections:
+            sid = section.id
+            if s.record.sections.get(sid) == s.record.generated.get(sid):
+                s.record.sections[sid] = fresh[sid]
+            elif fresh[sid] != s.record.generated.get(sid):
+                stale.append(section.title)
+        s.record.generated = fresh
+        s.phase = Phase.RECORD_DRAFT
+        message = "A reply changed after the record was drafted, so the draft has been refreshed."
+        if stale:
+            message += " Please check the sections you edited: " + ", ".join(stale) + "."
+        message += " Review the draft again before approving it."
+        self.tell(s.facilitator.user_id, message)
+
+    # -- answers -----------------------------------------------------------------------
+
+    def may_answer(self, question_id: str) -> bool:
+        s = self.state
+        person = s.person(self.actor)
+        if person is None:
+            if self.actor not in s.told:
+                s.told.append(self.actor)
+                self.refuse(
+                    "Only the people invited to this reflective discussion can answer here, so "
+                    "your reply has not been recorded. Ask the facilitator if you should join.",
+                )
+            return False
+        item = s.model.question(question_id)
+        if self.actor not in {p.user_id for p in s.asked(item)}:
+            told_key = f"{self.actor}:{question_id}"
+            if told_key not in s.told:
+                s.told.append(told_key)
+                self.refuse(
+                    f"{messages.asked_words(s, item)}, so your reply in this thread is not "
+                    "counted as an answer.",
+                )
+            return False
+        return True
+
+    def valid_text(self, question_id: str, text: str) -> str | None:
+        stripped = text.strip()
+        thread = question_key(question_id)
+        if not stripped:
+            self.tell(self.actor, "Your reply was empty, so nothing was recorded.", thread)
+            return None
+        if len(stripped) > MAX_ANSWER_CHARS:
+            self.tell(
+                self.actor,
+                f"Your reply is {len(stripped):,} characters long; answers can be up to "
+                f"{MAX_ANSWER_CHARS:,}. Nothing was recorded: please split it into two or more "
+                "replies in the same thread.",
+                thread,
+            )
+            return None
+        item = self.state.model.question(question_id)
+        if item.kind is QuestionKind.SCALE and item.scale:
+            low, high = item.scale.low, item.scale.high
+            if scale_value(stripped, low, high) is None:
+                self.tell(
+                    self.actor,
+                    f"This question asks for a number from {low} to {high}. Please reply with "
+                    "just the number, or use the buttons.",
+                    thread,
+                )
+                return None
+        return stripped
+
+    def after_answers_changed(self, question_id: str) -> None:
+        s = self.state
+        self.update_question(question_id)
+        if s.phase in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL):
+            self.redraft()
+            return
+        if s.phase is not Phase.RUNNING or s.paused_at or s.awaiting_key_points:
+            return
+        open_ids = [q.id for q in s.open_questions]
+        if question_id not in open_ids or any(s.waiting_for(q) for q in open_ids):
+            return
+        # Everyone asked has answered every open question: move on.
+        self.close_open_questions(QuestionStatus.CLOSED)
+        if s.pacing is Pacing.LIVE:
+            self.after_question_closed()
+        else:
+            self.finish_stage()
+
+
+def _start(event: ev.Start, now: datetime) -> Step:
+    facilitator_id = event.facilitator.user_id
+    participants: list[ev.Participant] = []
+    for p in event.participants:
+        if p.user_id != facilitator_id and p.user_id not in {q.user_id for q in participants}:
+            participants.append(p)
+
+    def refused(message: str) -> Step:
+        return Step(None, [Ephemeral(user_id=event.actor, content=messages.explanation(message))])
+
+    if not participants:
+        return refused("Please invite at least one participant besides the facilitator.")
+    presenters = [p for p in participants if p.role is Role.PRESENTER]
+    if len(presenters) > 1:
+        return refused("Please choose one lead professional (case presenter), not several.")
+    needs_presenter = any(
+        q.asks in (Asked.PRESENTER, Asked.CONSULTANTS)
+        for s in event.model.stages
+        for q in s.questions
+    )
+    if needs_presenter and not presenters:
+        return refused(
+            f"The {event.model.name} model needs a {event.model.roles.presenter.lower()}: "
+            "please choose one of the participants."
+        )
+    state = SessionState(
+        id=event.session_id,
+        model=event.model,
+        facilitator=event.facilitator,
+        participants=participants,
+        case_reference=event.case_reference.strip(),
+        pacing=event.pacing,
+        stage_hours=event.stage_hours,
+        created_at=now,
+    )
+    return Step(
+        state,
+        [
+            Post(key=ROOT, content=messages.root(state)),
+            AuditNote(action="started", actor=event.actor),
+        ],
+    )
+
+
+def step(state: SessionState | None, event: ev.Event, now: datetime) -> Step:
+    """Apply one event. The input state is never modified."""
+    if isinstance(event, ev.Start):
+        if state is not None:
+            return Step(
+                state,
+                [
+                    Ephemeral(
+                        user_id=event.actor,
+                        content=messages.explanation("A session is already running here."),
+                    )
+                ],
+            )
+        return _start(event, now)
+    if state is None:
+        raise ValueError("no session to apply the event to")
+    turn = _Turn(state, event.actor, now)
+    handler = _HANDLERS[type(event)]
+    handler(turn, event)
+    return Step(turn.state, turn.effects)
+
+
+# -- handlers ------------------------------------------------------------------------------
+
+
+def _agree(t: _Turn, _: ev.AgreeRules) -> None:
+    s = t.state
+    if not any(p.user_id == t.actor for p in s.participants):
+        who = "the facilitator" if t.actor == s.facilitator.user_id else "not a participant"
+        t.refuse(f"Only participants agree to the ground rules, and you are {who} here.")
+        return
+    if t.actor in s.agreed:
+        t.refuse("You have already agreed to the ground rules. Thank you.")
+        return
+    if s.phase is not Phase.GROUND_RULES:
+        t.refuse("The discussion has already moved on from the ground rules.")
+        return
+    s.agreed.append(t.actor)
+    t.update_root()
+    t.audit("agreed to the ground rules")
+
+
+def _begin(t: _Turn, _: ev.Begin) -> None:
+    s = t.state
+    if not t.facilitator_only("begin the discussion"):
+        return
+    if s.phase is not Phase.GROUND_RULES:
+        t.refuse("The discussion has already begun.")
+        return
+    waiting = [p.name for p in s.participants if p.user_id not in s.agreed]
+    if waiting:
+        t.refuse(
+            "Everyone agrees to the ground rules before the discussion begins. Still waiting for: "
+            + ", ".join(waiting)
+            + ". You can cancel and restart the session without someone who cannot join."
+        )
+        return
+    s.phase = Phase.RUNNING
+    s.began_at = t.now
+    t.update_root()
+    t.audit("began")
+    t.open_stage(0)
+
+
+def _answer(t: _Turn, event: ev.Answer) -> None:
+    s = t.state
+    found = s.find_answer(event.message_id)
+    if found:
+        _edit(t, ev.EditAnswer(actor=event.actor, message_id=event.message_id, text=event.text))
+        return
+    if s.phase in FINISHED:
+        t.refuse(f"This session has {s.phase.value}, so replies are no longer recorded.")
+        return
+    if s.phase is not Phase.RUNNING:
+        t.refuse(
+            "The discussion has closed and the record is being drafted, so this reply was not "
+            "added. You can still edit your earlier replies; tell the facilitator if something "
+            "is missing."
+        )
+        return
+    if event.question_id not in s.questions:
+        t.refuse("That question is not open yet.")
+        return
+    if not t.may_answer(event.question_id):
+        return
+    text = t.valid_text(event.question_id, event.text)
+    if text is None:
+        return
+    s.questions[event.question_id].answers.append(
+        AnswerEntry(message_id=event.message_id, author=t.actor, text=text, at=t.now)
+    )
+    t.after_answers_changed(event.question_id)
+
+
+def _edit(t: _Turn, event: ev.EditAnswer) -> None:
+    s = t.state
+    found = s.find_answer(event.message_id)
+    if found is None:
+        return  # an edit of a reply that was never counted: nothing to change
+    question, answer = found
+    if answer.author != t.actor:
+        return
+    if s.phase in FINISHED:
+        t.refuse("The record has been published, so changes to replies no longer reach it.")
+        return
+    text = t.valid_text(question.id, event.text)
+    if text is None:
+        return
+    answer.text = text
+    answer.edited = True
+    answer.at = t.now
+    t.after_answers_changed(question.id)
+
+
+def _delete(t: _Turn, event: ev.DeleteAnswer) -> None:
+    s = t.state
+    found = s.find_answer(event.message_id)
+    if found is None:
+        return
+    question, answer = found
+    if answer.author != t.actor or s.phase in FINISHED:
+        return
+    question.answers.remove(answer)
+    t.after_answers_changed(question.id)
+
+
+def _move_on(t: _Turn, status: QuestionStatus, verb: str) -> None:
+    s = t.state
+    if not (t.facilitator_only(verb) and t.running_only(verb)):
+        return
+    if s.awaiting_key_points:
+        t.refuse("Please write the key points of this stage first, with the button above.")
+        return
+    if s.paused_at:
+        t.refuse("The discussion is paused. Resume it first.")
+        return
+    t.close_open_questions(status)
+    if s.pacing is Pacing.LIVE:
+        t.after_question_closed()
+    else:
+        t.finish_stage()
+
+
+def _next(t: _Turn, _: ev.Next) -> None:
+    _move_on(t, QuestionStatus.CLOSED, "move to the next question")
+
+
+def _skip(t: _Turn, _: ev.Skip) -> None:
+    _move_on(t, QuestionStatus.SKIPPED, "skip a question")
+
+
+def _pause(t: _Turn, _: ev.Pause) -> None:
+    s = t.state
+    if not (t.facilitator_only("pause the discussion") and t.running_only("pause")):
+        return
+    if s.paused_at:
+        t.refuse("The discussion is already paused.")
+        return
+    s.paused_at = t.now
+    t.audit("paused")
+    for item in s.open_questions:
+        t.update_question(item.id)
+
+
+def _resume(t: _Turn, _: ev.Resume) -> None:
+    s = t.state
+    if not (t.facilitator_only("resume the discussion") and t.running_only("resume")):
+        return
+    if not s.paused_at:
+        t.refuse("The discussion is not paused.")
+        return
+    # Time boxes and deadlines do not run while paused.
+    paused_for = t.now - s.paused_at
+    if s.stage_opened_at:
+        s.stage_opened_at += paused_for
+    if s.deadline:
+        s.deadline += paused_for
+    s.paused_at = None
+    t.audit("resumed")
+    for item in s.open_questions:
+        t.update_question(item.id)
+
+
+def _end(t: _Turn, event: ev.End) -> None:
+    s = t.state
+    if s.phase is Phase.GROUND_RULES:
+        _cancel(t, ev.Cancel(actor=event.actor))
+        return
+    if not (t.facilitator_only("end the discussion") and t.running_only("end")):
+        return
+    s.paused_at = None
+    t.close_open_questions(QuestionStatus.CLOSED)
+    t.audit("ended the discussion")
+    t.draft_record()
+
+
+def _request_form(t: _Turn, event: ev.RequestForm) -> None:
+    s = t.state
+    if event.form == "key_points":
+        if not t.facilitator_only("write the key points"):
+            return
+        stage = next((st for st in s.model.stages if st.id == event.value), None)
+        reached = stage is not None and s.model.stages.index(stage) <= s.stage_index
+        if stage is None or not reached or s.phase in FINISHED:
+            t.refuse(
+                "Key points can be written once a stage is over, until the record is published."
+            )
+            return
+        t.effects.append(OpenForm(user_id=t.actor, form=messages.key_points_form(s, stage)))
+        return
+    if not t.facilitator_only("edit the record"):
+        return
+    if s.phase not in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL):
+        t.refuse("The record can be edited once the discussion is over and before it is published.")
+        return
+    t.effects.append(OpenForm(user_id=t.actor, form=messages.record_form(s)))
+
+
+def _stage_note(t: _Turn, event: ev.StageNote) -> None:
+    s = t.state
+    if not t.facilitator_only("write the key points"):
+        return
+    stage = next((st for st in s.model.stages if st.id == event.stage_id), None)
+    if stage is None or s.phase in FINISHED or s.model.stages.index(stage) > s.stage_index:
+        t.refuse("Key points can be written once a stage is over, until the record is published.")
+        return
+    text = event.text.strip()
+    if not text or len(text) > MAX_NOTE_CHARS:
+        t.refuse(
+            f"Key points must be between 1 and {MAX_NOTE_CHARS:,} characters. Nothing was saved."
+        )
+        return
+    s.stage_notes[stage.id] = text
+    if stage.key_points_prompt:
+        t.effects.append(
+            Update(key=key_points_key(stage.id), content=messages.key_points(s, stage))
+        )
+    if s.phase in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL):
+        t.redraft()
+    elif s.awaiting_key_points == stage.id:
+        t.after_stage()
+
+
+def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
+    s = t.state
+    if not t.facilitator_only("edit the record"):
+        return
+    if s.phase not in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL) or s.record is None:
+        t.refuse("The record can be edited once the discussion is over and before it is published.")
+        return
+    known = {section.id for section in s.model.record.sections}
+    unknown = sorted(set(event.sections) - known)
+    too_long = [k for k, v in event.sections.items() if len(v) > MAX_NOTE_CHARS]
+    if unknown or too_long:
+        t.refuse(
+            f"The record was not saved: each section can be up to {MAX_NOTE_CHARS:,} characters"
+            + (f" and these sections are unknown: {', '.join(unknown)}" if unknown else "")
+            + "."
+        )
+        return
+    s.record.sections.update({k: v.strip() for k, v in event.sections.items()})
+    s.phase = Phase.AWAITING_APPROVAL
+    t.audit("edited the record")
+    t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s)))
+
+
+def _approve(t: _Turn, _: ev.Approve) -> None:
+    s = t.state
+    if not t.facilitator_only("approve and publish the record"):
+        return
+    if s.phase is Phase.RECORD_DRAFT:
+        t.refuse("Please review the draft record first (Review the draft record), then approve.")
+        return
+    if s.phase is not Phase.AWAITING_APPROVAL or s.record is None:
+        t.refuse("There is no record waiting for approval.")
+        return
+    s.phase = Phase.PUBLISHED
+    s.published_at = t.now
+    t.audit("approved the record")
+    t.effects.append(Post(key=RECORD, content=messages.published_record(s)))
+    t.effects.append(
+        Update(
+            key=RECORD_DRAFT,
+            content=messages.explanation("The record has been approved and published below."),
+        )
+    )
+    learning = s.model.record.learning_section
+    if learning and s.record.sections.get(learning, "").strip():
+        t.effects.append(
+            Post(
+                key=LEARNING,
+                content=messages.learning_themes(s, learning),
+                destination=Destination.LEARNING,
+            )
+        )
+    t.update_root()
+    t.audit("published the record")
+
+
+def _cancel(t: _Turn, _: ev.Cancel) -> None:
+    s = t.state
+    if not t.facilitator_only("cancel the session"):
+        return
+    if s.phase in FINISHED:
+        t.refuse(f"This session has already {s.phase.value}.")
+        return
+    s.phase = Phase.CANCELLED
+    s.deadline = None
+    s.paused_at = None
+    for item in s.open_questions:
+        item.status = QuestionStatus.CLOSED
+        t.update_question(item.id)
+    t.update_root()
+    t.effects.append(
+        Post(
+            key=CANCELLED,
+            content=messages.explanation(
+                "The facilitator has cancelled this session. No record will be made."
+            ),
+        )
+    )
+    t.audit("cancelled")
+
+
+def _tick(t: _Turn, _: ev.Tick) -> None:
+    s = t.state
+    if s.phase is not Phase.RUNNING or s.paused_at or s.awaiting_key_points:
+        return
+    stage = s.stage
+    assert stage is not None and s.stage_opened_at is not None
+    time_box_over = stage.time_box and t.now >= s.stage_opened_at + timedelta(
+        minutes=stage.time_box.max_minutes
+    )
+    if stage.time_box and time_box_over and not s.time_box_warned:
+        s.time_box_warned = True
+        t.tell(
+            s.facilitator.user_id,
+            f"The time box for “{stage.title}” ({stage.time_box.max_minutes} minutes) is over. "
+            "Press Next when the group is ready to move on.",
+        )
+    if s.deadline is None:
+        return
+    if t.now >= s.deadline:
+        t.close_open_questions(QuestionStatus.CLOSED)
+        t.finish_stage()
+        return
+    if not s.reminded and t.now >= _reminder_time(s):
+        s.reminded = True
+        closes = f"{s.deadline:%d %B %Y at %H:%M} UTC"
+        for person in s.participants:
+            waiting = [
+                q
+                for q in s.open_questions
+                if person.user_id in {p.user_id for p in s.waiting_for(q.id)}
+            ]
+            if waiting:
+                t.effects.append(
+                    DirectMessage(
+                        user_id=person.user_id,
+                        content=messages.explanation(
+                            f"A reminder: {len(waiting)} question(s) in “{stage.title}” are "
+                            f"waiting for your answer. This stage closes on {closes}."
+                        ),
+                    )
+                )
+
+
+def _reminder_time(s: SessionState) -> datetime:
+    assert s.deadline is not None
+    return s.deadline - timedelta(hours=s.stage_hours) / 2
+
+
+def next_wake(state: SessionState) -> datetime | None:
+    """When the session next needs a Tick, if ever (the scheduler's index)."""
+    s = state
+    if s.phase is not Phase.RUNNING or s.paused_at or s.awaiting_key_points:
+        return None
+    candidates = []
+    stage = s.stage
+    if stage and stage.time_box and not s.time_box_warned and s.stage_opened_at:
+        candidates.append(s.stage_opened_at + timedelta(minutes=stage.time_box.max_minutes))
+    if s.deadline:
+        candidates.append(s.deadline if s.reminded else _reminder_time(s))
+    return min(candidates) if candidates else None
+
+
+_HANDLERS = {
+    ev.AgreeRules: _agree,
+    ev.Begin: _begin,
+    ev.Answer: _answer,
+    ev.EditAnswer: _edit,
+    ev.DeleteAnswer: _delete,
+    ev.Next: _next,
+    ev.Skip: _skip,
+    ev.Pause: _pause,
+    ev.Resume: _resume,
+    ev.End: _end,
+    ev.RequestForm: _request_form,
+    ev.StageNote: _stage_note,
+    ev.EditRecord: _edit_record,
+    ev.Approve: _approve,
+    ev.Cancel: _cancel,
+    ev.Tick: _tick,
+}

@@ -1,0 +1,156 @@
+"""What can happen to a session. Adapters translate platform events into these."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dialogs.models.schema import FacilitationModel
+
+SYSTEM = "system"  # the actor of timer events
+
+
+class Pacing(StrEnum):
+    LIVE = "live"  # the group moves question by question
+    ASYNC = "async"  # a stage's questions are open together until a deadline
+
+
+class Role(StrEnum):
+    PRESENTER = "presenter"
+    CONSULTANT = "consultant"
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200)
+    agency: str = Field("", max_length=200)
+
+
+class Participant(Person):
+    role: Role = Role.CONSULTANT
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: str = Field(min_length=1, max_length=200)
+
+
+class Start(Event):
+    type: Literal["start"] = "start"
+    session_id: str
+    model: FacilitationModel
+    facilitator: Person
+    participants: tuple[Participant, ...]
+    case_reference: str = Field(min_length=1, max_length=64)
+    pacing: Pacing = Pacing.LIVE
+    # Async pacing: how long each stage stays open.
+    stage_hours: int = Field(24, ge=1, le=24 * 14)
+
+
+class AgreeRules(Event):
+    type: Literal["agree"] = "agree"
+
+
+class Begin(Event):
+    type: Literal["begin"] = "begin"
+
+
+class Answer(Event):
+    """A reply in a question's thread, or a scale choice. A known message id is an edit."""
+
+    type: Literal["answer"] = "answer"
+    question_id: str
+    message_id: str = Field(min_length=1, max_length=300)
+    text: str
+
+
+class EditAnswer(Event):
+    type: Literal["edit_answer"] = "edit_answer"
+    message_id: str
+    text: str
+
+
+class DeleteAnswer(Event):
+    type: Literal["delete_answer"] = "delete_answer"
+    message_id: str
+
+
+class Next(Event):
+    type: Literal["next"] = "next"
+
+
+class Skip(Event):
+    type: Literal["skip"] = "skip"
+
+
+class Pause(Event):
+    type: Literal["pause"] = "pause"
+
+
+class Resume(Event):
+    type: Literal["resume"] = "resume"
+
+
+class End(Event):
+    """Finish the discussion now: remaining questions are skipped and the record is drafted."""
+
+    type: Literal["end"] = "end"
+
+
+class RequestForm(Event):
+    """A button that opens a form (key points, record); answered with an OpenForm effect."""
+
+    type: Literal["request_form"] = "request_form"
+    form: Literal["key_points", "record"]
+    value: str = ""
+
+
+class StageNote(Event):
+    type: Literal["stage_note"] = "stage_note"
+    stage_id: str
+    text: str
+
+
+class EditRecord(Event):
+    type: Literal["edit_record"] = "edit_record"
+    sections: dict[str, str]
+
+
+class Approve(Event):
+    type: Literal["approve"] = "approve"
+
+
+class Cancel(Event):
+    type: Literal["cancel"] = "cancel"
+
+
+class Tick(Event):
+    type: Literal["tick"] = "tick"
+    actor: str = SYSTEM
+
+
+AnyEvent = Annotated[
+    Start
+    | AgreeRules
+    | Begin
+    | Answer
+    | EditAnswer
+    | DeleteAnswer
+    | Next
+    | Skip
+    | Pause
+    | Resume
+    | End
+    | RequestForm
+    | StageNote
+    | EditRecord
+    | Approve
+    | Cancel
+    | Tick,
+    Field(discriminator="type"),
+]

@@ -1,0 +1,374 @@
+"""The words and layout of every message the bot sends, as neutral content."""
+
+from __future__ import annotations
+
+from dialogs.content import (
+    Action,
+    ActionId,
+    ActionStyle,
+    Audience,
+    Block,
+    BlockStyle,
+    Content,
+    Form,
+    FormField,
+    FormId,
+    PersonRef,
+)
+from dialogs.events import Pacing, Person, Role
+from dialogs.models.schema import Asked, Question, QuestionKind, Stage
+from dialogs.record import format_date
+from dialogs.state import FINISHED, Phase, QuestionStatus, SessionState
+
+NO_IDENTIFIERS = "This record holds no child or family identifiers."
+
+
+def ref(person: Person) -> PersonRef:
+    return PersonRef(user_id=person.user_id, name=person.name)
+
+
+def note(text: str, people: tuple[PersonRef, ...] = ()) -> Block:
+    return Block(style=BlockStyle.NOTE, text=text, people=people)
+
+
+def text(value: str) -> Block:
+    return Block(style=BlockStyle.TEXT, text=value)
+
+
+def heading(value: str) -> Block:
+    return Block(style=BlockStyle.HEADING, text=value)
+
+
+def explanation(message: str) -> Content:
+    """A private answer to someone whose action could not be taken."""
+    return Content(title="", blocks=(text(message),), summary=message)
+
+
+def _facilitator_button(
+    action: ActionId, label: str, value: str = "", danger: bool = False
+) -> Action:
+    return Action(
+        id=action,
+        label=label,
+        value=value,
+        audience=Audience.FACILITATOR,
+        style=ActionStyle.DANGER if danger else ActionStyle.DEFAULT,
+    )
+
+
+# -- the session's root message ------------------------------------------------------------
+
+
+def root(state: SessionState) -> Content:
+    model = state.model
+    roles = model.roles
+    people_lines = [f"{state.facilitator.name} — {roles.facilitator}"]
+    for p in state.participants:
+        role = roles.presenter if p.role is Role.PRESENTER else roles.consultant
+        agency = f", {p.agency}" if p.agency else ""
+        agreed = "agreed" if p.user_id in state.agreed else "not yet agreed"
+        people_lines.append(f"{p.name}{agency} — {role} ({agreed})")
+    pacing = (
+        "live: one question at a time"
+        if state.pacing is Pacing.LIVE
+        else f"over time: each stage stays open for {state.stage_hours} hours"
+    )
+    blocks = [
+        text(f"Case reference: {state.case_reference}"),
+        note(f"Facilitator: {state.facilitator.name} · Pacing: {pacing}"),
+        heading("Who is taking part"),
+        Block(style=BlockStyle.BULLETS, items=tuple(people_lines)),
+        heading("Purpose"),
+        Block(style=BlockStyle.BULLETS, items=tuple(model.purposes)),
+        heading("Ground rules"),
+        Block(style=BlockStyle.NUMBERED, items=tuple(model.ground_rules)),
+    ]
+    if model.opening:
+        blocks.append(note(model.opening))
+    actions: tuple[Action, ...] = ()
+    if state.phase is Phase.GROUND_RULES:
+        waiting = tuple(ref(p) for p in state.participants if p.user_id not in state.agreed)
+        if waiting:
+            blocks.append(
+                note("Each participant agrees to the ground rules. Waiting for:", waiting)
+            )
+        else:
+            blocks.append(note("Everyone has agreed. The facilitator can begin."))
+        actions = (
+            Action(
+                id=ActionId.AGREE,
+                label="I agree",
+                audience=Audience.PARTICIPANTS,
+                style=ActionStyle.PRIMARY,
+            ),
+            Action(
+                id=ActionId.BEGIN,
+                label="Begin",
+                audience=Audience.FACILITATOR,
+                style=ActionStyle.PRIMARY,
+            ),
+        )
+    elif state.phase is Phase.CANCELLED:
+        blocks.append(note("This session was cancelled."))
+    elif state.phase is Phase.PUBLISHED:
+        blocks.append(note("This session has finished and its record has been published."))
+    else:
+        blocks.append(note("The discussion is under way."))
+    return Content(
+        title=f"Reflective case discussion: {model.name}",
+        blocks=tuple(blocks),
+        actions=actions,
+        summary=f"A reflective case discussion ({model.name}) for case {state.case_reference}",
+    )
+
+
+# -- questions -----------------------------------------------------------------------------
+
+
+def asked_words(state: SessionState, question: Question) -> str:
+    roles = state.model.roles
+    if question.asks is Asked.FACILITATOR:
+        return f"Asked of the {roles.facilitator.lower()}"
+    if question.asks is Asked.PRESENTER:
+        return f"Asked of the {roles.presenter.lower()}"
+    if question.asks is Asked.CONSULTANTS:
+        return f"Asked of everyone except the {roles.presenter.lower()}"
+    return "Asked of every participant"
+
+
+def _stage_intro(stage: Stage, number: int, count: int) -> list[Block]:
+    blocks = [heading(f"Stage {number} of {count}: {stage.title}")]
+    if stage.aim:
+        blocks.append(text(stage.aim))
+    if stage.speakers:
+        blocks.append(note(stage.speakers))
+    if stage.time_box:
+        box = stage.time_box
+        span = (
+            f"{box.min_minutes} minutes"
+            if box.min_minutes == box.max_minutes
+            else f"{box.min_minutes}–{box.max_minutes} minutes"
+        )
+        blocks.append(note(f"Time box: {span}."))
+    return blocks
+
+
+def question(state: SessionState, question_id: str) -> Content:
+    model = state.model
+    asked_state = state.questions[question_id]
+    stage_number, stage = next(
+        (i, s) for i, s in enumerate(model.stages, 1) if s.id == asked_state.stage_id
+    )
+    number = next(i for i, q in enumerate(stage.questions, 1) if q.id == question_id)
+    item = model.question(question_id)
+    blocks: list[Block] = []
+    if number == 1:
+        blocks.extend(_stage_intro(stage, stage_number, len(model.stages)))
+    blocks.append(Block(style=BlockStyle.QUOTE, text=item.text))
+    blocks.append(note(asked_words(state, item)))
+    asked = state.asked(item)
+    done = len(state.answered(question_id) & {p.user_id for p in asked})
+    waiting = tuple(ref(p) for p in state.waiting_for(question_id))
+    progress = f"{done} of {len(asked)} answered"
+    actions: list[Action] = []
+    if asked_state.status is QuestionStatus.OPEN and state.phase not in FINISHED:
+        if waiting:
+            blocks.append(note(f"{progress} — waiting for", waiting))
+        else:
+            blocks.append(note(f"{progress} — everyone has answered"))
+        if item.kind is QuestionKind.SCALE and item.scale:
+            scale = item.scale
+            labels = " ".join(
+                part
+                for part in (
+                    f"{scale.low} = {scale.low_label}." if scale.low_label else "",
+                    f"{scale.high} = {scale.high_label}." if scale.high_label else "",
+                )
+                if part
+            )
+            blocks.append(
+                note(f"Choose a number, or reply in this thread with a number. {labels}".strip())
+            )
+            actions.extend(
+                Action(
+                    id=ActionId.SCALE,
+                    label=str(v),
+                    value=f"{question_id}:{v}",
+                    audience=Audience.PARTICIPANTS,
+                )
+                for v in range(scale.low, scale.high + 1)
+            )
+        else:
+            blocks.append(note("Reply in this message's thread to answer."))
+        if state.paused_at:
+            blocks.append(note("Paused by the facilitator."))
+            actions.append(_facilitator_button(ActionId.RESUME, "Resume"))
+        else:
+            actions.append(_facilitator_button(ActionId.NEXT, "Next"))
+            actions.append(_facilitator_button(ActionId.SKIP, "Skip"))
+            actions.append(_facilitator_button(ActionId.PAUSE, "Pause"))
+        actions.append(_facilitator_button(ActionId.END, "End discussion", danger=True))
+    elif asked_state.status is QuestionStatus.SKIPPED:
+        blocks.append(note(f"Skipped by the facilitator ({progress})."))
+    else:
+        blocks.append(note(f"Closed — {progress}."))
+    return Content(
+        title=f"{stage.title} · {number} of {len(stage.questions)}",
+        blocks=tuple(blocks),
+        actions=tuple(actions),
+        summary=item.text,
+    )
+
+
+# -- stage key points ----------------------------------------------------------------------
+
+
+def key_points(state: SessionState, stage: Stage) -> Content:
+    written = state.stage_notes.get(stage.id)
+    blocks = [text(stage.key_points_prompt)]
+    actions: tuple[Action, ...] = ()
+    if written:
+        blocks.append(Block(style=BlockStyle.QUOTE, text=written))
+    else:
+        blocks.append(note("The facilitator summarises the key points of this stage."))
+        actions = (
+            Action(
+                id=ActionId.KEY_POINTS,
+                label="Write key points",
+                value=stage.id,
+                audience=Audience.FACILITATOR,
+                style=ActionStyle.PRIMARY,
+            ),
+        )
+    return Content(
+        title=f"Key points: {stage.title}",
+        blocks=tuple(blocks),
+        actions=actions,
+        summary=f"Key points of {stage.title}",
+    )
+
+
+def key_points_form(state: SessionState, stage: Stage) -> Form:
+    return Form(
+        id=FormId.KEY_POINTS,
+        title="Key points",
+        value=stage.id,
+        intro=f"{stage.title}: {stage.key_points_prompt}",
+        fields=(
+            FormField(
+                id="text",
+                label="Key points",
+                initial=state.stage_notes.get(stage.id, ""),
+                hint="No names, dates of birth or addresses of the child or family.",
+                optional=False,
+            ),
+        ),
+        submit_label="Save key points",
+    )
+
+
+# -- the record ----------------------------------------------------------------------------
+
+
+def record_ready(state: SessionState) -> Content:
+    return Content(
+        title="The discussion is complete",
+        blocks=(
+            text(
+                "Thank you all. The facilitator is reviewing the draft record; it will be "
+                "shared here once approved. Until then you can still edit or delete your replies."
+            ),
+        ),
+        actions=(
+            Action(
+                id=ActionId.EDIT_RECORD,
+                label="Review the draft record",
+                audience=Audience.FACILITATOR,
+                style=ActionStyle.PRIMARY,
+            ),
+        ),
+        summary="The discussion is complete; the record is being drafted.",
+    )
+
+
+def record_form(state: SessionState) -> Form:
+    assert state.record is not None
+    return Form(
+        id=FormId.RECORD,
+        title="Edit the record",
+        intro=(
+            f"{state.model.record.title}. Edit each section; you will see a preview before "
+            "anything is shared. Remove anything that could identify the child or family."
+        ),
+        fields=tuple(
+            FormField(
+                id=section.id,
+                label=section.title,
+                initial=state.record.sections.get(section.id, ""),
+                max_length=20000,
+            )
+            for section in state.model.record.sections
+        ),
+        submit_label="Preview",
+    )
+
+
+def record_body(state: SessionState) -> list[Block]:
+    assert state.record is not None
+    blocks = [
+        note(
+            f"{state.model.name} · held {format_date(state)} · "
+            f"facilitator {state.facilitator.name} · case {state.case_reference}"
+        )
+    ]
+    for section in state.model.record.sections:
+        blocks.append(heading(section.title))
+        body = state.record.sections.get(section.id, "").strip()
+        blocks.append(Block(style=BlockStyle.QUOTE, text=body or "(nothing recorded)"))
+    return blocks
+
+
+def record_preview(state: SessionState) -> Content:
+    return Content(
+        title=f"Preview: {state.model.record.title}",
+        blocks=(
+            *record_body(state),
+            note("Only you can see this preview. Nothing is shared until you approve it."),
+        ),
+        actions=(
+            Action(
+                id=ActionId.APPROVE,
+                label="Approve and publish",
+                audience=Audience.FACILITATOR,
+                style=ActionStyle.PRIMARY,
+            ),
+            _facilitator_button(ActionId.EDIT_RECORD, "Edit again"),
+        ),
+        summary="Preview of the record",
+    )
+
+
+def published_record(state: SessionState) -> Content:
+    return Content(
+        title=state.model.record.title,
+        blocks=(
+            *record_body(state),
+            note(f"Approved by {state.facilitator.name}. {NO_IDENTIFIERS}"),
+        ),
+        summary=f"The record of the reflective discussion ({state.model.name})",
+    )
+
+
+def learning_themes(state: SessionState, section_id: str) -> Content:
+    """For the learning lead: the model, the date and the themes only — no case reference."""
+    assert state.record is not None
+    model = state.model
+    audience = f" for {model.record.learning_audience}" if model.record.learning_audience else ""
+    return Content(
+        title=f"Learning themes{audience}",
+        blocks=(
+            note(f"From a {model.name} held {format_date(state)}."),
+            Block(style=BlockStyle.QUOTE, text=state.record.sections.get(section_id, "")),
+        ),
+        summary="Learning themes from a reflective case discussion",
+    )

@@ -1,0 +1,177 @@
+"""The schema every facilitation model file must satisfy.
+
+A model is data: an organisation writes one YAML file per model and the engine runs it.
+Field descriptions double as the documentation shown by `reflectbot models validate`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class Strict(BaseModel):
+    # Unknown keys are almost always typos in a hand-written file; refuse them.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Asked(StrEnum):
+    """Who answers a question."""
+
+    ALL = "all"  # every participant (the facilitator chairs and is not asked)
+    PRESENTER = "presenter"  # the case presenter / lead professional
+    CONSULTANTS = "consultants"  # every participant except the presenter
+    FACILITATOR = "facilitator"
+
+
+class QuestionKind(StrEnum):
+    TEXT = "text"
+    SCALE = "scale"
+
+
+class Scale(Strict):
+    low: int = Field(0, ge=0, le=10, description="lowest value on the scale")
+    high: int = Field(5, ge=1, le=10, description="highest value on the scale")
+    low_label: str = Field("", max_length=80)
+    high_label: str = Field("", max_length=80)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.high <= self.low:
+            raise ValueError("the scale's high value must be greater than its low value")
+        return self
+
+
+class Question(Strict):
+    id: Slug = Field(
+        description="short identifier, unique within the model, used by the record template"
+    )
+    text: Line = Field(description="the question as participants read it")
+    asks: Asked = Field(
+        Asked.ALL, description="who is asked: all, presenter, consultants or facilitator"
+    )
+    kind: QuestionKind = Field(
+        QuestionKind.TEXT, description="text, or scale for a number on a scale"
+    )
+    scale: Scale | None = Field(None, description="the scale's range, for kind: scale")
+
+    @model_validator(mode="after")
+    def _scale_matches_kind(self) -> Self:
+        if self.kind is QuestionKind.SCALE and self.scale is None:
+            object.__setattr__(self, "scale", Scale())
+        if self.kind is QuestionKind.TEXT and self.scale is not None:
+            raise ValueError("only a question of kind 'scale' may have a scale")
+        return self
+
+
+class TimeBox(Strict):
+    min_minutes: int = Field(ge=1, le=240)
+    max_minutes: int = Field(ge=1, le=240)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.max_minutes < self.min_minutes:
+            raise ValueError("max_minutes must not be less than min_minutes")
+        return self
+
+
+class Stage(Strict):
+    id: Slug
+    title: Line
+    aim: str = Field("", max_length=2000, description="what the stage is for, shown when it opens")
+    speakers: str = Field(
+        "", max_length=500, description="who speaks and who listens, if the model says"
+    )
+    time_box: TimeBox | None = None
+    questions: list[Question] = Field(min_length=1)
+    key_points_prompt: str = Field(
+        "",
+        max_length=2000,
+        description="if set, the facilitator is asked for key points after the stage",
+    )
+
+
+class RecordSection(Strict):
+    id: Slug
+    title: Line
+    template: str = Field(
+        "",
+        max_length=20000,
+        description="jinja2 text that drafts the section; the facilitator edits it",
+    )
+
+
+class Record(Strict):
+    title: Line
+    sections: list[RecordSection] = Field(min_length=1)
+    learning_section: Slug | None = Field(
+        None, description="the section sent to the learning channel (learning themes), if any"
+    )
+    learning_audience: str = Field(
+        "", max_length=200, description="who receives the learning themes"
+    )
+    shared_with_participants: bool = Field(
+        True, description="every participant receives the record"
+    )
+
+    @model_validator(mode="after")
+    def _learning_section_exists(self) -> Self:
+        ids = [s.id for s in self.sections]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two record sections have the same id")
+        if self.learning_section and self.learning_section not in ids:
+            raise ValueError(
+                f"learning_section '{self.learning_section}' is not one of the sections"
+            )
+        return self
+
+
+class Roles(Strict):
+    facilitator: Line = "Facilitator"
+    presenter: Line = "Lead professional"
+    consultant: Line = "Participant"
+
+
+class FacilitationModel(Strict):
+    id: Slug
+    name: Line
+    summary: Line
+    source: str = Field("", max_length=500, description="the procedure this model transcribes")
+    roles: Roles = Roles()
+    duration_minutes: int | None = Field(None, ge=1, le=600)
+    opening: str = Field(
+        "", max_length=4000, description="what the facilitator explains at the start"
+    )
+    purposes: list[Line] = Field(min_length=1)
+    ground_rules: list[Line] = Field(min_length=1)
+    stages: list[Stage] = Field(min_length=1)
+    prompts: list[Line] = Field(
+        default_factory=list, description="example reflective questions the facilitator may draw on"
+    )
+    record: Record
+    evaluation: list[Question] = Field(
+        default_factory=list, description="questions sent to each participant after publishing"
+    )
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Self:
+        stage_ids = [s.id for s in self.stages]
+        if len(set(stage_ids)) != len(stage_ids):
+            raise ValueError("two stages have the same id")
+        question_ids = [q.id for s in self.stages for q in s.questions]
+        duplicates = sorted({q for q in question_ids if question_ids.count(q) > 1})
+        if duplicates:
+            raise ValueError(f"question ids must be unique; repeated: {', '.join(duplicates)}")
+        return self
+
+    def question(self, question_id: str) -> Question:
+        for stage in self.stages:
+            for question in stage.questions:
+                if question.id == question_id:
+                    return question
+        raise KeyError(question_id)

@@ -1,0 +1,135 @@
+"""A session's whole state: one JSON document, loaded, stepped and saved per event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dialogs.events import Pacing, Participant, Person, Role
+from dialogs.models.schema import Asked, FacilitationModel, Question, Stage
+
+
+class Phase(StrEnum):
+    GROUND_RULES = "ground_rules"
+    RUNNING = "running"
+    RECORD_DRAFT = "record_draft"
+    AWAITING_APPROVAL = "awaiting_approval"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+FINISHED = frozenset({Phase.PUBLISHED, Phase.CANCELLED})
+
+
+class QuestionStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    SKIPPED = "skipped"
+
+
+class AnswerEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message_id: str
+    author: str
+    text: str
+    at: datetime
+    edited: bool = False
+
+
+class QuestionState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    stage_id: str
+    status: QuestionStatus = QuestionStatus.OPEN
+    opened_at: datetime
+    answers: list[AnswerEntry] = Field(default_factory=list)
+
+
+class RecordDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # What the template produced, kept to tell which sections the facilitator has edited.
+    generated: dict[str, str]
+    sections: dict[str, str]
+
+
+class SessionState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    model: FacilitationModel
+    phase: Phase = Phase.GROUND_RULES
+    facilitator: Person
+    participants: list[Participant]
+    case_reference: str
+    pacing: Pacing = Pacing.LIVE
+    stage_hours: int = 24
+    created_at: datetime
+    began_at: datetime | None = None
+    agreed: list[str] = Field(default_factory=list)
+    stage_index: int = -1
+    stage_opened_at: datetime | None = None
+    deadline: datetime | None = None  # async pacing: when the open stage closes
+    reminded: bool = False
+    time_box_warned: bool = False
+    paused_at: datetime | None = None
+    questions: dict[str, QuestionState] = Field(default_factory=dict)
+    awaiting_key_points: str | None = None
+    stage_notes: dict[str, str] = Field(default_factory=dict)
+    record: RecordDraft | None = None
+    published_at: datetime | None = None
+    # Outsiders already told that their replies do not count (told once).
+    told: list[str] = Field(default_factory=list)
+
+    # -- derived views -------------------------------------------------------------------
+
+    @property
+    def stage(self) -> Stage | None:
+        if 0 <= self.stage_index < len(self.model.stages):
+            return self.model.stages[self.stage_index]
+        return None
+
+    @property
+    def open_questions(self) -> list[QuestionState]:
+        return [q for q in self.questions.values() if q.status is QuestionStatus.OPEN]
+
+    @property
+    def presenter(self) -> Participant | None:
+        return next((p for p in self.participants if p.role is Role.PRESENTER), None)
+
+    def person(self, user_id: str) -> Person | None:
+        if user_id == self.facilitator.user_id:
+            return self.facilitator
+        return next((p for p in self.participants if p.user_id == user_id), None)
+
+    def asked(self, question: Question) -> list[Person]:
+        """The people a question is put to, in the order they were listed."""
+        if question.asks is Asked.FACILITATOR:
+            return [self.facilitator]
+        if question.asks is Asked.PRESENTER:
+            return [p for p in self.participants if p.role is Role.PRESENTER]
+        if question.asks is Asked.CONSULTANTS:
+            return [p for p in self.participants if p.role is Role.CONSULTANT]
+        return list(self.participants)
+
+    def live_answers(self, question_id: str) -> list[AnswerEntry]:
+        state = self.questions.get(question_id)
+        return list(state.answers) if state else []
+
+    def answered(self, question_id: str) -> set[str]:
+        return {a.author for a in self.live_answers(question_id)}
+
+    def waiting_for(self, question_id: str) -> list[Person]:
+        done = self.answered(question_id)
+        return [p for p in self.asked(self.model.question(question_id)) if p.user_id not in done]
+
+    def find_answer(self, message_id: str) -> tuple[QuestionState, AnswerEntry] | None:
+        for question in self.questions.values():
+            for answer in question.answers:
+                if answer.message_id == message_id:
+                    return question, answer
+        return None

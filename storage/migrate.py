@@ -1,0 +1,43 @@
+"""Bringing a database's schema up to date with Alembic (`reflectbot db upgrade`)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+
+from storage.unit_of_work import Store
+
+MIGRATIONS = str(resources.files("storage") / "migrations")
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection) -> None:
+    command.upgrade(_config(connection), "head")
+
+
+def _is_current(connection: Connection) -> bool:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    return MigrationContext.configure(connection).get_current_revision() == head
+
+
+async def upgrade(store: Store) -> None:
+    # Migrations run in their own transaction (alembic manages it), not BEGIN IMMEDIATE's.
+    async with store.engine.connect() as connection:
+        await connection.run_sync(_upgrade)
+        await connection.commit()
+
+
+async def is_current(store: Store) -> bool:
+    async with store.engine.connect() as connection:
+        return await connection.run_sync(_is_current)

@@ -1,0 +1,47 @@
+"""One transaction: the state change, its outbox rows and its audit entries commit together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.database import create_engine, is_sqlite, normalise_url
+from storage.repositories import Audit, Messages, Outbox, ProcessedEvents, Sessions
+
+
+class UnitOfWork:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+        self.sessions = Sessions(db)
+        self.messages = Messages(db)
+        self.events = ProcessedEvents(db)
+        self.outbox = Outbox(db)
+        self.audit = Audit(db)
+
+
+class Store:
+    """The database behind every process: each call to `transaction` is one unit of work."""
+
+    def __init__(self, engine: AsyncEngine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        url = normalise_url(url)
+        return cls(create_engine(url), url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[UnitOfWork]:
+        async with self._sessions() as db, db.begin():
+            yield UnitOfWork(db)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
