@@ -172,10 +172,6 @@ def question(state: SessionState, question_id: str) -> Content:
     progress = f"{done} of {len(asked)} answered"
     actions: list[Action] = []
     if asked_state.status is QuestionStatus.OPEN and state.phase not in FINISHED:
-        if waiting:
-            blocks.append(note(f"{progress} — waiting for", waiting))
-        else:
-            blocks.append(note(f"{progress} — everyone has answered"))
         if item.kind is QuestionKind.SCALE and item.scale:
             scale = item.scale
             labels = " ".join(
@@ -200,8 +196,12 @@ def question(state: SessionState, question_id: str) -> Content:
             )
         else:
             blocks.append(note("Reply in this message's thread to answer."))
+        paused = " Paused by the facilitator." if state.paused_at else ""
+        if waiting:
+            blocks.append(note(f"{progress}.{paused} Waiting for:", waiting))
+        else:
+            blocks.append(note(f"{progress} — everyone has answered.{paused}"))
         if state.paused_at:
-            blocks.append(note("Paused by the facilitator."))
             actions.append(_facilitator_button(ActionId.RESUME, "Resume"))
         else:
             actions.append(_facilitator_button(ActionId.NEXT, "Next"))

@@ -1,0 +1,122 @@
+"""`reflectbot demo`: a whole scripted session through the real engine, storage and outbox."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import TextIO
+
+from adapters.console import cast
+from adapters.console.deliverer import ConsoleDeliverer
+from adapters.console.render import render_form
+from bot.clock import ManualClock
+from bot.runtime import Runtime
+from dialogs import events as ev
+from dialogs.effects import OpenForm
+from dialogs.models.schema import Asked, FacilitationModel, QuestionKind
+from dialogs.state import Phase, SessionState
+from storage.repositories import Conversation
+
+PLATFORM = "console"
+
+
+class Demo:
+    def __init__(self, runtime: Runtime, out: TextIO) -> None:
+        self.runtime = runtime
+        self.out = out
+        self.messages = 0
+        runtime.deliverers[PLATFORM] = ConsoleDeliverer(out, runtime.settings.learning_channel)
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    async def act(self, session_id: str, event: ev.Event) -> SessionState:
+        outcome = await self.runtime.service.handle(session_id, event)
+        for effect in outcome.immediate:
+            if isinstance(effect, OpenForm):
+                self.say("\n" + render_form(effect.form, "   "))
+        await self.runtime.dispatcher.drain()
+        assert outcome.state is not None
+        return outcome.state
+
+    def clock_forward(self, minutes: int) -> None:
+        if isinstance(self.runtime.clock, ManualClock):
+            self.runtime.clock.advance(timedelta(minutes=minutes))
+
+    async def run(self, model: FacilitationModel) -> SessionState:
+        facilitator = cast.FACILITATOR
+        participants = cast.PARTICIPANTS
+        names = {p.user_id: p.name for p in (facilitator, *participants)}
+        conversation = Conversation(PLATFORM, f"demo-{uuid.uuid4().hex[:8]}", {"names": names})
+        self.say(f"A reflective case discussion using “{model.name}”, run by the real engine.")
+        self.say(f"{facilitator.name} types /reflect in the team channel and fills in the form.")
+        start = ev.Start(
+            actor=facilitator.user_id,
+            session_id=uuid.uuid4().hex,
+            model=model,
+            facilitator=facilitator,
+            participants=participants,
+            case_reference="RCD-0417",
+        )
+        outcome = await self.runtime.service.start(conversation, start)
+        assert outcome.session_id is not None and outcome.state is not None
+        session_id = outcome.session_id
+        await self.runtime.dispatcher.drain()
+        for person in participants:
+            self.say(f"\n▶ {person.name} presses [I agree]")
+            state = await self.act(session_id, ev.AgreeRules(actor=person.user_id))
+        self.say(f"\n▶ {facilitator.name} presses [Begin]")
+        state = await self.act(session_id, ev.Begin(actor=facilitator.user_id))
+        number = 0
+        while state.phase is Phase.RUNNING:
+            if state.awaiting_key_points:
+                stage_id = state.awaiting_key_points
+                self.say(f"\n▶ {facilitator.name} presses [Write key points]")
+                await self.act(
+                    session_id,
+                    ev.RequestForm(actor=facilitator.user_id, form="key_points", value=stage_id),
+                )
+                state = await self.act(
+                    session_id,
+                    ev.StageNote(
+                        actor=facilitator.user_id, stage_id=stage_id, text=cast.KEY_POINTS
+                    ),
+                )
+                continue
+            for question in state.open_questions:
+                item = model.question(question.id)
+                for person in state.waiting_for(question.id):
+                    number += 1
+                    self.clock_forward(2)
+                    if item.asks is Asked.FACILITATOR:
+                        words = "I have summarised what I heard and checked it with the presenter."
+                    elif item.kind is QuestionKind.SCALE:
+                        words = cast.scale_answer_for(person)  # type: ignore[arg-type]
+                    else:
+                        words = cast.answer_for(person, number)  # type: ignore[arg-type]
+                    self.say(f"      ↳ {person.name} ({person.agency or 'facilitator'}): {words}")
+                    self.messages += 1
+                    state = await self.act(
+                        session_id,
+                        ev.Answer(
+                            actor=person.user_id,
+                            question_id=question.id,
+                            message_id=f"reply-{self.messages}",
+                            text=words,
+                        ),
+                    )
+            await self.runtime.service.tick_due()
+            await self.runtime.dispatcher.drain()
+        self.say(f"\n▶ {facilitator.name} presses [Review the draft record]")
+        await self.act(session_id, ev.RequestForm(actor=facilitator.user_id, form="record"))
+        assert state.record is not None
+        edited = {
+            sid: f"{text}\n{cast.EDITOR_NOTE}" if text else cast.EDITOR_NOTE
+            for sid, text in state.record.sections.items()
+        }
+        self.say(f"\n▶ {facilitator.name} edits the record and presses [Preview]")
+        await self.act(session_id, ev.EditRecord(actor=facilitator.user_id, sections=edited))
+        self.say(f"\n▶ {facilitator.name} presses [Approve and publish]")
+        state = await self.act(session_id, ev.Approve(actor=facilitator.user_id))
+        self.say(f"\nThe session is {state.phase.value}. Session id: {session_id}")
+        return state

@@ -1,0 +1,264 @@
+"""The `reflectbot` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.clock import ManualClock, SystemClock
+from bot.config import Settings
+from bot.runtime import Runtime
+from dialogs.models.catalogue import Catalogue, ModelFileError, load_model_file
+from dialogs.models.schema import FacilitationModel
+from storage import migrate
+
+log = logging.getLogger("reflectbot")
+
+
+class CommandError(Exception):
+    """A problem the person running the command can fix; printed without a traceback."""
+
+
+def _runtime(manual_clock: bool = False) -> Runtime:
+    clock = ManualClock(SystemClock().now()) if manual_clock else None
+    return Runtime.build(Settings(), clock=clock)
+
+
+def _model(catalogue: Catalogue, model_id: str) -> FacilitationModel:
+    model = catalogue.get(model_id)
+    if model is None:
+        known = ", ".join(sorted(catalogue.models))
+        raise CommandError(f"there is no model '{model_id}'. Known models: {known}")
+    return model
+
+
+# -- models --------------------------------------------------------------------------------
+
+
+def cmd_models_list(args: argparse.Namespace) -> None:
+    catalogue = Catalogue.load(Settings().models_dir)
+    for model in catalogue:
+        counts = "/".join(str(len(s.questions)) for s in model.stages)
+        print(f"{model.id:<18} {model.name}  ({len(model.stages)} stages, {counts} questions)")
+    for problem in catalogue.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+
+
+def describe(model: FacilitationModel) -> str:
+    lines = [model.name, model.summary]
+    if model.source:
+        lines.append(f"Source: {model.source}")
+    roles = model.roles
+    lines.append(f"Roles: {roles.facilitator}; {roles.presenter}; {roles.consultant}")
+    if model.duration_minutes:
+        lines.append(f"About {model.duration_minutes} minutes")
+    for number, stage in enumerate(model.stages, 1):
+        box = (
+            f" [{stage.time_box.min_minutes}–{stage.time_box.max_minutes} min]"
+            if stage.time_box
+            else ""
+        )
+        lines.append(f"\nStage {number}: {stage.title}{box} — {len(stage.questions)} questions")
+        if stage.speakers:
+            lines.append(f"  {stage.speakers}")
+        for q_number, question in enumerate(stage.questions, 1):
+            kind = f" (scale {question.scale.low}–{question.scale.high})" if question.scale else ""
+            lines.append(f"  {q_number:>2}. {question.text}{kind}  [asks: {question.asks.value}]")
+        if stage.key_points_prompt:
+            lines.append(f"  Key points: {stage.key_points_prompt}")
+    if model.prompts:
+        lines.append("\nReflective prompts for the facilitator:")
+        lines.extend(f"  - {prompt}" for prompt in model.prompts)
+    lines.append(f"\nRecord: {model.record.title}")
+    lines.extend(f"  - {section.title}" for section in model.record.sections)
+    if model.evaluation:
+        lines.append("\nEvaluation questions:")
+        lines.extend(f"  - {question.text}" for question in model.evaluation)
+    return "\n".join(lines)
+
+
+def cmd_models_show(args: argparse.Namespace) -> None:
+    model = _model(Catalogue.load(Settings().models_dir), args.id)
+    print(model.model_dump_json(indent=2) if args.json else describe(model))
+
+
+def cmd_models_validate(args: argparse.Namespace) -> None:
+    try:
+        model = load_model_file(Path(args.file))
+    except ModelFileError as error:
+        raise CommandError(f"{args.file} is not a valid model:\n{error}") from error
+    counts = ", ".join(f"{s.title} ({len(s.questions)})" for s in model.stages)
+    print(f"{args.file} is valid: {model.id} — {counts}")
+
+
+# -- running sessions ----------------------------------------------------------------------
+
+
+async def _with_runtime(
+    work: Callable[[Runtime], Awaitable[None]], *, manual_clock: bool = False
+) -> None:
+    runtime = _runtime(manual_clock)
+    try:
+        await runtime.prepare_database()
+        await work(runtime)
+    finally:
+        await runtime.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from adapters.console.demo import Demo
+
+    async def work(runtime: Runtime) -> None:
+        await Demo(runtime, sys.stdout).run(_model(runtime.catalogue, args.model))
+
+    asyncio.run(_with_runtime(work, manual_clock=True))
+
+
+def cmd_console(args: argparse.Namespace) -> None:
+    from adapters.console.rehearsal import Rehearsal
+
+    async def work(runtime: Runtime) -> None:
+        await Rehearsal(runtime, sys.stdin, sys.stdout).run(args.model)
+
+    asyncio.run(_with_runtime(work))
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from bot.server import serve
+
+    serve(Settings(), host=args.host, port=args.port)
+
+
+def cmd_sessions_list(args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        async with runtime.store.transaction() as uow:
+            stored = await uow.sessions.listing()
+        rows = [
+            {
+                "id": s.id,
+                "platform": s.platform,
+                "model": s.state.model.id,
+                "phase": s.state.phase.value,
+                "case_reference": s.state.case_reference,
+                "created_at": s.state.created_at.isoformat(),
+                "participants": len(s.state.participants),
+            }
+            for s in stored
+        ]
+        if args.json:
+            print(json.dumps(rows, indent=2))
+            return
+        if not rows:
+            print("No sessions yet.")
+        for row in rows:
+            print(
+                f"{row['id']}  {row['created_at'][:16]}  {row['platform']:<8} {row['model']:<16} "
+                f"{row['phase']:<18} case {row['case_reference']}"
+            )
+
+    asyncio.run(_with_runtime(work))
+
+
+def cmd_audit(args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        async with runtime.store.transaction() as uow:
+            entries = await uow.audit.entries(args.session)
+        if not entries:
+            print("The audit log is empty.")
+        for entry in entries:
+            print(
+                f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.session_id or '-'}  {entry.actor}  {entry.action}"
+            )
+
+    asyncio.run(_with_runtime(work))
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> None:
+    async def work() -> None:
+        runtime = _runtime()
+        try:
+            await migrate.upgrade(runtime.store)
+        finally:
+            await runtime.close()
+
+    asyncio.run(work())
+    print("The database schema is up to date.")
+
+
+# -- the parser ----------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="reflectbot",
+        description="Facilitates multi-agency reflective case discussions in Slack and Teams.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the bot's web app (Slack, Teams, practice room)")
+    serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default $PORT or 3978)")
+    serve.set_defaults(run=cmd_serve)
+
+    demo = commands.add_parser("demo", help="print a whole scripted session in the terminal")
+    demo.add_argument("--model", default="morrison-4x4x4", help="model id (see: models list)")
+    demo.set_defaults(run=cmd_demo)
+
+    console = commands.add_parser("console", help="rehearse a session interactively")
+    console.add_argument("--model", default=None, help="model id (asked if not given)")
+    console.set_defaults(run=cmd_console)
+
+    models = commands.add_parser("models", help="list, show and validate facilitation models")
+    models_commands = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    models_commands.add_parser("list", help="every available model").set_defaults(
+        run=cmd_models_list
+    )
+    show = models_commands.add_parser("show", help="a model's stages and questions")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help="the validated model as JSON")
+    show.set_defaults(run=cmd_models_show)
+    validate = models_commands.add_parser("validate", help="check a model file")
+    validate.add_argument("file")
+    validate.set_defaults(run=cmd_models_validate)
+
+    sessions = commands.add_parser("sessions", help="sessions in the database")
+    sessions_commands = sessions.add_subparsers(dest="sessions_command", required=True)
+    listing = sessions_commands.add_parser("list", help="every session")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=cmd_sessions_list)
+
+    audit = commands.add_parser("audit", help="who started, approved, cancelled … and when")
+    audit.add_argument("--session", default=None)
+    audit.set_defaults(run=cmd_audit)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply database migrations").set_defaults(
+        run=cmd_db_upgrade
+    )
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.command == "serve" else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        args.run(args)
+    except CommandError as error:
+        print(f"reflectbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Configuration from the environment (see the README's table)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.database import DEFAULT_URL
+
+
+def env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    port: int = Field(3978, validation_alias=env("PORT"))
+    host: str = Field("127.0.0.1", validation_alias=env("HOST"))
+    database_url: str = Field(DEFAULT_URL, validation_alias=env("DATABASE_URL"))
+
+    slack_bot_token: str | None = Field(None, validation_alias=env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: str | None = Field(None, validation_alias=env("SLACK_SIGNING_SECRET"))
+    slack_app_token: str | None = Field(None, validation_alias=env("SLACK_APP_TOKEN"))
+    slack_api_url: str | None = Field(None, validation_alias=env("SLACK_API_URL"))
+
+    microsoft_app_id: str | None = Field(None, validation_alias=env("MICROSOFT_APP_ID"))
+    microsoft_app_password: str | None = Field(None, validation_alias=env("MICROSOFT_APP_PASSWORD"))
+    microsoft_app_type: str = Field("MultiTenant", validation_alias=env("MICROSOFT_APP_TYPE"))
+    microsoft_app_tenant_id: str | None = Field(
+        None, validation_alias=env("MICROSOFT_APP_TENANT_ID")
+    )
+
+    models_dir: Path | None = Field(None, validation_alias=env("REFLECTBOT_MODELS_DIR"))
+    learning_channel: str | None = Field(None, validation_alias=env("REFLECTBOT_LEARNING_CHANNEL"))
+    screening_channel: str | None = Field(
+        None, validation_alias=env("REFLECTBOT_SCREENING_CHANNEL")
+    )
+    retention_days: int = Field(30, ge=1, validation_alias=env("REFLECTBOT_RETENTION_DAYS"))
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    @property
+    def teams_enabled(self) -> bool:
+        return bool(self.microsoft_app_id)

@@ -1,0 +1,24 @@
+"""`reflectbot serve`: the web app with every adapter whose settings are present."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def build_web_app(runtime: Runtime, *, background: bool = True) -> web.Application:
+    app = build_app(runtime, background=background)
+    return app
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    runtime = Runtime.build(settings)
+    app = build_web_app(runtime)
+    web.run_app(app, host=host or settings.host, port=port or settings.port, print=log.info)
