@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     screening_channel: str | None = Field(
         None, validation_alias=env("REFLECTBOT_SCREENING_CHANNEL")
     )
+    # Keys the watch-list hashes and the practice room's cookies. Set it in production; without
+    # it each process makes up its own, which is fine only for a single local process.
+    secret: str | None = Field(None, validation_alias=env("REFLECTBOT_SECRET"))
     retention_days: int = Field(30, ge=1, validation_alias=env("REFLECTBOT_RETENTION_DAYS"))
 
     @property

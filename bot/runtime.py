@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, SystemClock
@@ -25,6 +26,7 @@ class Runtime:
     service: SessionService
     dispatcher: Dispatcher
     deliverers: dict[str, Deliverer] = field(default_factory=dict)
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -36,7 +38,12 @@ class Runtime:
         deliverers: dict[str, Deliverer] = {}
         dispatcher = Dispatcher(store, clock, deliverers)
         service = SessionService(store, clock, on_commit=dispatcher.wake)
-        return cls(settings, store, clock, catalogue, service, dispatcher, deliverers)
+        runtime = cls(settings, store, clock, catalogue, service, dispatcher, deliverers)
+        if settings.secret:
+            runtime.secret = settings.secret.encode()
+        else:
+            log.warning("REFLECTBOT_SECRET is not set: using a secret made up for this process")
+        return runtime
 
     async def prepare_database(self) -> None:
         """SQLite (the embedded default) is brought up to date on start; PostgreSQL is left to
