@@ -44,7 +44,8 @@ def cmd_models_list(args: argparse.Namespace) -> None:
     catalogue = Catalogue.load(Settings().models_dir)
     for model in catalogue:
         counts = "/".join(str(len(s.questions)) for s in model.stages)
-        print(f"{model.id:<18} {model.name}  ({len(model.stages)} stages, {counts} questions)")
+        stages = f"{len(model.stages)} stage{'s' if len(model.stages) != 1 else ''}"
+        print(f"{model.id:<18} {model.name}  ({stages}, {counts} questions)")
     for problem in catalogue.problems:
         print(f"skipped: {problem}", file=sys.stderr)
 

@@ -136,7 +136,7 @@ def asked_words(state: SessionState, question: Question) -> str:
     return "Asked of every participant"
 
 
-def _stage_intro(stage: Stage, number: int, count: int) -> list[Block]:
+def _stage_intro(stage: Stage, number: int, count: int, prompts: list[str]) -> list[Block]:
     blocks = [heading(f"Stage {number} of {count}: {stage.title}")]
     if stage.aim:
         blocks.append(text(stage.aim))
@@ -150,6 +150,9 @@ def _stage_intro(stage: Stage, number: int, count: int) -> list[Block]:
             else f"{box.min_minutes}–{box.max_minutes} minutes"
         )
         blocks.append(note(f"Time box: {span}."))
+    if stage.offer_prompts and prompts:
+        blocks.append(note("Questions the group may draw on:"))
+        blocks.append(Block(style=BlockStyle.BULLETS, items=tuple(prompts)))
     return blocks
 
 
@@ -163,7 +166,7 @@ def question(state: SessionState, question_id: str) -> Content:
     item = model.question(question_id)
     blocks: list[Block] = []
     if number == 1:
-        blocks.extend(_stage_intro(stage, stage_number, len(model.stages)))
+        blocks.extend(_stage_intro(stage, stage_number, len(model.stages), model.prompts))
     blocks.append(Block(style=BlockStyle.QUOTE, text=item.text))
     blocks.append(note(asked_words(state, item)))
     asked = state.asked(item)

@@ -83,6 +83,12 @@ class Demo:
                     ),
                 )
                 continue
+            stage = state.stage
+            if stage and stage.time_box and not state.time_box_warned:
+                # The discussion runs over its time box, so the facilitator is warned.
+                self.clock_forward(stage.time_box.max_minutes)
+                await self.runtime.service.tick_due()
+                await self.runtime.dispatcher.drain()
             for question in state.open_questions:
                 item = model.question(question.id)
                 for person in state.waiting_for(question.id):

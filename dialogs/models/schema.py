@@ -89,6 +89,9 @@ class Stage(Strict):
     )
     time_box: TimeBox | None = None
     questions: list[Question] = Field(min_length=1)
+    offer_prompts: bool = Field(
+        False, description="show the model's example reflective prompts when this stage opens"
+    )
     key_points_prompt: str = Field(
         "",
         max_length=2000,
