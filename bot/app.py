@@ -40,7 +40,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     stop = asyncio.Event()
     tasks = [
         asyncio.create_task(runtime.dispatcher.run_forever(stop)),
-        asyncio.create_task(run_scheduler(runtime.service, stop)),
+        asyncio.create_task(run_scheduler(runtime.service, runtime.settings.retention_days, stop)),
     ]
     yield
     stop.set()

@@ -179,6 +179,15 @@ def cmd_audit(args: argparse.Namespace) -> None:
     asyncio.run(_with_runtime(work))
 
 
+def cmd_erase(args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        if not await runtime.service.erase(args.session, actor="command line"):
+            raise CommandError(f"there is no session '{args.session}'")
+        print(f"Session {args.session} has been erased; the audit log records that it was.")
+
+    asyncio.run(_with_runtime(work))
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> None:
     async def work() -> None:
         runtime = _runtime()
@@ -236,6 +245,10 @@ def parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="who started, approved, cancelled … and when")
     audit.add_argument("--session", default=None)
     audit.set_defaults(run=cmd_audit)
+
+    erase = commands.add_parser("erase", help="delete a session's content on request")
+    erase.add_argument("session")
+    erase.set_defaults(run=cmd_erase)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)

@@ -41,8 +41,6 @@ class Runtime:
         runtime = cls(settings, store, clock, catalogue, service, dispatcher, deliverers)
         if settings.secret:
             runtime.secret = settings.secret.encode()
-        else:
-            log.warning("REFLECTBOT_SECRET is not set: using a secret made up for this process")
         return runtime
 
     async def prepare_database(self) -> None:

@@ -20,5 +20,10 @@ def build_web_app(runtime: Runtime, *, background: bool = True) -> web.Applicati
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     runtime = Runtime.build(settings)
+    if not settings.secret:
+        log.warning(
+            "REFLECTBOT_SECRET is not set: this process made up its own secret, so several "
+            "processes will not agree and a restart signs everyone out of the practice room"
+        )
     app = build_web_app(runtime)
     web.run_app(app, host=host or settings.host, port=port or settings.port, print=log.info)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.clock import Clock
 from dialogs import engine
 from dialogs import events as ev
 from dialogs.effects import AuditNote, Effect, OpenForm
+from dialogs.retention import answers_expired, without_answers
 from dialogs.state import SessionState
 from storage.repositories import Conversation, StoredSession
 from storage.unit_of_work import Store, UnitOfWork
@@ -98,6 +100,36 @@ class SessionService:
         for session_id in due:
             await self.handle(session_id, ev.Tick())
         return len(due)
+
+    async def apply_retention(self, days: int) -> int:
+        """Delete the raw answers of sessions that ended `days` ago or more; returns how many."""
+        now = self.clock.now()
+        cutoff = now - timedelta(days=days)
+        async with self.store.transaction() as uow:
+            candidates = await uow.sessions.ended_before(cutoff)
+        purged = 0
+        for session_id in candidates:
+            async with self.store.transaction() as uow:
+                stored = await uow.sessions.get(session_id, lock=True)
+                if stored is None or not answers_expired(stored.state, now, days):
+                    continue
+                stored.state = without_answers(stored.state, now)
+                await uow.sessions.save(stored, now, None)
+                await uow.outbox.forget_delivered(session_id)
+                await uow.audit.add(session_id, "raw answers deleted (retention)", "system", now)
+                purged += 1
+        if purged:
+            log.info("retention: raw answers deleted from %d session(s)", purged)
+        return purged
+
+    async def erase(self, session_id: str, actor: str) -> bool:
+        """Delete a session's content on request, leaving only an audit entry that it was erased."""
+        now = self.clock.now()
+        async with self.store.transaction() as uow:
+            erased = await uow.sessions.delete(session_id)
+            if erased:
+                await uow.audit.add(session_id, "erased", actor, now)
+        return erased
 
     async def _persist(
         self, uow: UnitOfWork, stored: StoredSession, effects: list[Effect]

@@ -634,6 +634,7 @@ def _cancel(t: _Turn, _: ev.Cancel) -> None:
         t.refuse(f"This session has already {s.phase.value}.")
         return
     s.phase = Phase.CANCELLED
+    s.cancelled_at = t.now
     s.deadline = None
     s.paused_at = None
     for item in s.open_questions:

@@ -82,10 +82,16 @@ class SessionState(BaseModel):
     stage_notes: dict[str, str] = Field(default_factory=dict)
     record: RecordDraft | None = None
     published_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    answers_deleted_at: datetime | None = None  # by the retention policy
     # Outsiders already told that their replies do not count (told once).
     told: list[str] = Field(default_factory=list)
 
     # -- derived views -------------------------------------------------------------------
+
+    @property
+    def ended_at(self) -> datetime | None:
+        return self.published_at or self.cancelled_at
 
     @property
     def stage(self) -> Stage | None:

@@ -126,6 +126,21 @@ class Sessions:
         )
         return list((await self.db.execute(query)).scalars())
 
+    async def ended_before(self, cutoff: datetime) -> list[str]:
+        """Finished sessions untouched since `cutoff`: candidates for retention."""
+        finished = [phase.value for phase in FINISHED]
+        query = select(SessionRow.id).where(
+            SessionRow.phase.in_(finished), SessionRow.updated_at <= cutoff
+        )
+        return list((await self.db.execute(query)).scalars())
+
+    async def delete(self, session_id: str) -> bool:
+        """Delete a session with its messages and outbox rows (the audit log stays)."""
+        await self.db.execute(delete(OutboxRow).where(OutboxRow.session_id == session_id))
+        await self.db.execute(delete(MessageRow).where(MessageRow.session_id == session_id))
+        result = await self.db.execute(delete(SessionRow).where(SessionRow.id == session_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def conversation(self, session_id: str) -> Conversation | None:
         query = select(
             SessionRow.platform, SessionRow.conversation, SessionRow.conversation_data
@@ -318,6 +333,14 @@ class Outbox:
                 available_at=available_at,
                 claimed_until=None,
                 last_error=error[:500],
+            )
+        )
+
+    async def forget_delivered(self, session_id: str) -> None:
+        """Delivered rows are copies of what was posted; retention removes them too."""
+        await self.db.execute(
+            delete(OutboxRow).where(
+                OutboxRow.session_id == session_id, OutboxRow.status != "pending"
             )
         )
 
