@@ -179,6 +179,33 @@ def cmd_audit(args: argparse.Namespace) -> None:
     asyncio.run(_with_runtime(work))
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    from adapters.export.document import NoRecord, record_document
+    from adapters.export.formats import FORMATS
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.store.transaction() as uow:
+            stored = await uow.sessions.get(args.session)
+            if stored is None:
+                raise CommandError(f"there is no session '{args.session}'")
+            try:
+                data = FORMATS[args.format](record_document(stored.state))
+            except NoRecord as error:
+                raise CommandError(str(error)) from error
+            await uow.audit.add(
+                stored.id, f"exported ({args.format})", "command line", runtime.clock.now()
+            )
+        if args.output:
+            Path(args.output).write_bytes(data)
+            print(f"Wrote {args.output}", file=sys.stderr)
+        elif args.format in ("md", "html"):
+            sys.stdout.write(data.decode())
+        else:
+            raise CommandError(f"a {args.format} file is binary: give --output FILE")
+
+    asyncio.run(_with_runtime(work))
+
+
 def cmd_erase(args: argparse.Namespace) -> None:
     async def work(runtime: Runtime) -> None:
         if not await runtime.service.erase(args.session, actor="command line"):
@@ -245,6 +272,12 @@ def parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="who started, approved, cancelled … and when")
     audit.add_argument("--session", default=None)
     audit.set_defaults(run=cmd_audit)
+
+    export = commands.add_parser("export", help="write a published record to a file")
+    export.add_argument("session")
+    export.add_argument("--format", choices=["md", "html", "docx", "pdf"], default="md")
+    export.add_argument("--output", default=None, help="file to write (default: standard output)")
+    export.set_defaults(run=cmd_export)
 
     erase = commands.add_parser("erase", help="delete a session's content on request")
     erase.add_argument("session")

@@ -65,4 +65,5 @@ KEY_POINTS = (
     "We had different assumptions about who knew what, and different expectations of the plan."
 )
 
-EDITOR_NOTE = "Reviewed and approved by the facilitator; agreed by all present."
+EDITOR_NOTE = "Reviewed by the facilitator and agreed by all present."
+COMPLETED = "None identified at this meeting; to be reviewed at the next core group."

@@ -116,10 +116,13 @@ class Demo:
         self.say(f"\n▶ {facilitator.name} presses [Review the draft record]")
         await self.act(session_id, ev.RequestForm(actor=facilitator.user_id, form="record"))
         assert state.record is not None
+        # The facilitator completes what the template left for them and signs off the first section.
         edited = {
-            sid: f"{text}\n{cast.EDITOR_NOTE}" if text else cast.EDITOR_NOTE
+            sid: cast.COMPLETED if "to complete" in text or not text.strip() else text
             for sid, text in state.record.sections.items()
         }
+        first = next(iter(edited))
+        edited[first] = f"{edited[first]}\n{cast.EDITOR_NOTE}"
         self.say(f"\n▶ {facilitator.name} edits the record and presses [Preview]")
         await self.act(session_id, ev.EditRecord(actor=facilitator.user_id, sections=edited))
         self.say(f"\n▶ {facilitator.name} presses [Approve and publish]")
