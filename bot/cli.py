@@ -206,6 +206,37 @@ def cmd_export(args: argparse.Namespace) -> None:
     asyncio.run(_with_runtime(work))
 
 
+def cmd_evaluations(args: argparse.Namespace) -> None:
+    from dialogs.evaluation import summarise
+
+    async def work(runtime: Runtime) -> None:
+        if args.model:
+            _model(runtime.catalogue, args.model)
+        async with runtime.store.transaction() as uow:
+            rows = await uow.evaluations.answers(args.model)
+        by_model: dict[str, list[dict[str, str]]] = {}
+        for model_id, answers in rows:
+            by_model.setdefault(model_id, []).append(answers)
+        if not by_model:
+            print("No evaluations yet.")
+        for model_id, evaluations in sorted(by_model.items()):
+            model = runtime.catalogue.get(model_id)
+            print(f"{model.name if model else model_id}: {len(evaluations)} evaluation(s)")
+            if model is None:
+                print("  (this model is no longer installed, so its questions cannot be shown)")
+                continue
+            for summary in summarise(model, evaluations):
+                print(f"  {summary.text}  [{summary.answered} answered]")
+                if summary.distribution:
+                    counts = "  ".join(f"{v}: {n}" for v, n in summary.distribution.items())
+                    mean = f"  mean {summary.mean:.1f}" if summary.mean is not None else ""
+                    print(f"    {counts}{mean}")
+                for comment in summary.comments:
+                    print(f"    - {comment}")
+
+    asyncio.run(_with_runtime(work))
+
+
 def cmd_erase(args: argparse.Namespace) -> None:
     async def work(runtime: Runtime) -> None:
         if not await runtime.service.erase(args.session, actor="command line"):
@@ -278,6 +309,10 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["md", "html", "docx", "pdf"], default="md")
     export.add_argument("--output", default=None, help="file to write (default: standard output)")
     export.set_defaults(run=cmd_export)
+
+    evaluations = commands.add_parser("evaluations", help="what participants said of sessions")
+    evaluations.add_argument("--model", default=None)
+    evaluations.set_defaults(run=cmd_evaluations)
 
     erase = commands.add_parser("erase", help="delete a session's content on request")
     erase.add_argument("session")

@@ -10,7 +10,7 @@ from datetime import timedelta
 from bot.clock import Clock
 from dialogs import engine
 from dialogs import events as ev
-from dialogs.effects import AuditNote, Effect, OpenForm
+from dialogs.effects import AuditNote, Effect, EvaluationNote, OpenForm
 from dialogs.retention import answers_expired, without_answers
 from dialogs.state import SessionState
 from storage.repositories import Conversation, StoredSession
@@ -140,6 +140,8 @@ class SessionService:
         for effect in effects:
             if isinstance(effect, AuditNote):
                 await uow.audit.add(stored.id, effect.action, effect.actor, now)
+            elif isinstance(effect, EvaluationNote):
+                await uow.evaluations.add(effect.model_id, effect.answers, now.date())
             elif isinstance(effect, OpenForm):
                 immediate.append(effect)
             else:

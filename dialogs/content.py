@@ -65,6 +65,7 @@ class ActionId(StrEnum):
     KEY_POINTS = "key_points"
     EDIT_RECORD = "edit_record"
     APPROVE = "approve"
+    EVALUATE = "evaluate"
 
 
 class Action(Frozen):
@@ -86,6 +87,7 @@ class Content(Frozen):
 class FieldKind(StrEnum):
     LINE = "line"
     PARAGRAPH = "paragraph"
+    CHOICE = "choice"  # one of `options`
 
 
 class FormField(Frozen):
@@ -96,11 +98,13 @@ class FormField(Frozen):
     hint: str = ""
     optional: bool = True
     max_length: int = Field(3000, ge=1)
+    options: tuple[str, ...] = ()
 
 
 class FormId(StrEnum):
     KEY_POINTS = "key_points"
     RECORD = "record"
+    EVALUATION = "evaluation"
 
 
 class Form(Frozen):

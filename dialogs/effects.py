@@ -69,6 +69,15 @@ class AuditNote(Effect):
     actor: str
 
 
+class EvaluationNote(Effect):
+    """One participant's evaluation, to be stored without who gave it."""
+
+    type: Literal["evaluation"] = "evaluation"
+    model_id: str
+    answers: dict[str, str]
+
+
 AnyEffect = Annotated[
-    Post | Update | Ephemeral | DirectMessage | OpenForm | AuditNote, Field(discriminator="type")
+    Post | Update | Ephemeral | DirectMessage | OpenForm | AuditNote | EvaluationNote,
+    Field(discriminator="type"),
 ]

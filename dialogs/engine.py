@@ -18,6 +18,7 @@ from dialogs.effects import (
     DirectMessage,
     Effect,
     Ephemeral,
+    EvaluationNote,
     OpenForm,
     Post,
     Update,
@@ -537,12 +538,61 @@ def _request_form(t: _Turn, event: ev.RequestForm) -> None:
             return
         t.effects.append(OpenForm(user_id=t.actor, form=messages.key_points_form(s, stage)))
         return
+    if event.form == "evaluation":
+        if _may_evaluate(t):
+            t.effects.append(OpenForm(user_id=t.actor, form=messages.evaluation_form(s)))
+        return
     if not t.facilitator_only("edit the record"):
         return
     if s.phase not in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL):
         t.refuse("The record can be edited once the discussion is over and before it is published.")
         return
     t.effects.append(OpenForm(user_id=t.actor, form=messages.record_form(s)))
+
+
+def _may_evaluate(t: _Turn) -> bool:
+    s = t.state
+    if not any(p.user_id == t.actor for p in s.participants):
+        t.refuse("Only the participants of this discussion are asked to evaluate it.")
+        return False
+    if s.phase is not Phase.PUBLISHED or not s.model.evaluation:
+        t.refuse("This session has no evaluation open.")
+        return False
+    if t.actor in s.evaluated:
+        t.refuse("You have already evaluated this session. Thank you.")
+        return False
+    return True
+
+
+def _submit_evaluation(t: _Turn, event: ev.SubmitEvaluation) -> None:
+    s = t.state
+    if not _may_evaluate(t):
+        return
+    questions = {q.id: q for q in s.model.evaluation}
+    answers: dict[str, str] = {}
+    for question_id, value in event.answers.items():
+        question = questions.get(question_id)
+        value = value.strip()
+        if question is None or not value:
+            continue
+        if len(value) > MAX_ANSWER_CHARS or (
+            question.scale and scale_value(value, question.scale.low, question.scale.high) is None
+        ):
+            t.refuse(
+                f"“{question.text}” could not be saved as given; nothing was stored. Please try again."
+            )
+            return
+        answers[question_id] = value
+    s.evaluated.append(t.actor)
+    t.effects.append(EvaluationNote(model_id=s.model.id, answers=answers))
+    t.effects.append(
+        DirectMessage(
+            user_id=t.actor,
+            content=messages.explanation(
+                "Thank you: your evaluation has been stored without your name."
+            ),
+        )
+    )
 
 
 def _stage_note(t: _Turn, event: ev.StageNote) -> None:
@@ -624,6 +674,10 @@ def _approve(t: _Turn, _: ev.Approve) -> None:
         )
     t.update_root()
     t.audit("published the record")
+    if s.model.evaluation:
+        invitation = messages.evaluation_invitation(s)
+        for person in s.participants:
+            t.effects.append(DirectMessage(user_id=person.user_id, content=invitation))
 
 
 def _cancel(t: _Turn, _: ev.Cancel) -> None:
@@ -729,6 +783,7 @@ _HANDLERS = {
     ev.StageNote: _stage_note,
     ev.EditRecord: _edit_record,
     ev.Approve: _approve,
+    ev.SubmitEvaluation: _submit_evaluation,
     ev.Cancel: _cancel,
     ev.Tick: _tick,
 }

@@ -106,7 +106,7 @@ class RequestForm(Event):
     """A button that opens a form (key points, record); answered with an OpenForm effect."""
 
     type: Literal["request_form"] = "request_form"
-    form: Literal["key_points", "record"]
+    form: Literal["key_points", "record", "evaluation"]
     value: str = ""
 
 
@@ -123,6 +123,13 @@ class EditRecord(Event):
 
 class Approve(Event):
     type: Literal["approve"] = "approve"
+
+
+class SubmitEvaluation(Event):
+    """A participant's answers to the model's evaluation questions, by question id."""
+
+    type: Literal["evaluation"] = "evaluation"
+    answers: dict[str, str]
 
 
 class Cancel(Event):
@@ -150,6 +157,7 @@ AnyEvent = Annotated[
     | StageNote
     | EditRecord
     | Approve
+    | SubmitEvaluation
     | Cancel
     | Tick,
     Field(discriminator="type"),

@@ -10,6 +10,7 @@ from dialogs.content import (
     Block,
     BlockStyle,
     Content,
+    FieldKind,
     Form,
     FormField,
     FormId,
@@ -374,4 +375,61 @@ def learning_themes(state: SessionState, section_id: str) -> Content:
             Block(style=BlockStyle.QUOTE, text=state.record.sections.get(section_id, "")),
         ),
         summary="Learning themes from a reflective case discussion",
+    )
+
+
+# -- evaluation ----------------------------------------------------------------------------
+
+
+def evaluation_invitation(state: SessionState) -> Content:
+    return Content(
+        title="How was the reflective discussion?",
+        blocks=(
+            text(
+                f"The record of the {state.model.name} you took part in has been published. "
+                f"Please answer {len(state.model.evaluation)} short questions about the session. "
+                "Your answers are stored without your name and only reported together."
+            ),
+        ),
+        actions=(
+            Action(
+                id=ActionId.EVALUATE,
+                label="Answer the evaluation",
+                audience=Audience.PARTICIPANTS,
+                style=ActionStyle.PRIMARY,
+            ),
+        ),
+        summary="Please evaluate the reflective discussion",
+    )
+
+
+def evaluation_form(state: SessionState) -> Form:
+    fields = []
+    for item in state.model.evaluation:
+        if item.kind is QuestionKind.SCALE and item.scale:
+            scale = item.scale
+            fields.append(
+                FormField(
+                    id=item.id,
+                    label=item.text,
+                    kind=FieldKind.CHOICE,
+                    options=tuple(str(v) for v in range(scale.low, scale.high + 1)),
+                    hint=" ".join(
+                        part
+                        for part in (
+                            f"{scale.low} = {scale.low_label}" if scale.low_label else "",
+                            f"{scale.high} = {scale.high_label}" if scale.high_label else "",
+                        )
+                        if part
+                    ),
+                )
+            )
+        else:
+            fields.append(FormField(id=item.id, label=item.text, max_length=3000))
+    return Form(
+        id=FormId.EVALUATION,
+        title="Evaluation",
+        intro="Stored without your name. Every question is optional.",
+        fields=tuple(fields),
+        submit_label="Send",
     )

@@ -84,6 +84,8 @@ class SessionState(BaseModel):
     published_at: datetime | None = None
     cancelled_at: datetime | None = None
     answers_deleted_at: datetime | None = None  # by the retention policy
+    # Who has evaluated the session (never what they said: evaluations are stored apart).
+    evaluated: list[str] = Field(default_factory=list)
     # Outsiders already told that their replies do not count (told once).
     told: list[str] = Field(default_factory=list)
 

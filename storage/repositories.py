@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -14,7 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.effects import AnyEffect, Effect
 from dialogs.state import FINISHED, SessionState
-from storage.tables import AuditRow, MessageRow, OutboxRow, ProcessedEventRow, SessionRow
+from storage.tables import (
+    AuditRow,
+    EvaluationRow,
+    MessageRow,
+    OutboxRow,
+    ProcessedEventRow,
+    SessionRow,
+)
 
 _effect_adapter: TypeAdapter[AnyEffect] = TypeAdapter(AnyEffect)
 
@@ -359,6 +366,24 @@ class Outbox:
             .order_by(OutboxRow.id)
         )
         return [(r[0], r[1]) for r in (await self.db.execute(query)).all()]
+
+
+class Evaluations:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def add(self, model_id: str, answers: dict[str, str], on: date) -> None:
+        self.db.add(EvaluationRow(model_id=model_id, answers=json.dumps(answers), submitted_on=on))
+        await self.db.flush()
+
+    async def answers(self, model_id: str | None = None) -> list[tuple[str, dict[str, str]]]:
+        """Every evaluation as (model id, answers by question id), oldest first."""
+        query = select(EvaluationRow).order_by(EvaluationRow.id)
+        if model_id:
+            query = query.where(EvaluationRow.model_id == model_id)
+        return [
+            (r.model_id, json.loads(r.answers)) for r in (await self.db.execute(query)).scalars()
+        ]
 
 
 class Audit:

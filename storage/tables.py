@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -118,6 +119,18 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (Index("ix_outbox_pending", "status", "session_id", "id"),)
+
+
+class EvaluationRow(Base):
+    """A participant's evaluation of a session, stored with no author and no session, so that it
+    cannot be traced back to a person: only the model and the day."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    model_id: Mapped[str] = mapped_column(String(64), index=True)
+    answers: Mapped[str] = mapped_column(Text)
+    submitted_on: Mapped[date] = mapped_column(Date)
 
 
 class AuditRow(Base):

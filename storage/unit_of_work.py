@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.database import create_engine, is_sqlite, normalise_url
-from storage.repositories import Audit, Messages, Outbox, ProcessedEvents, Sessions
+from storage.repositories import Audit, Evaluations, Messages, Outbox, ProcessedEvents, Sessions
 
 
 class UnitOfWork:
@@ -19,6 +19,7 @@ class UnitOfWork:
         self.events = ProcessedEvents(db)
         self.outbox = Outbox(db)
         self.audit = Audit(db)
+        self.evaluations = Evaluations(db)
 
 
 class Store:

@@ -66,4 +66,5 @@ KEY_POINTS = (
 )
 
 EDITOR_NOTE = "Reviewed by the facilitator and agreed by all present."
+EVALUATION_COMMENT = "Hearing how the other agencies saw the same events was the most useful part."
 COMPLETED = "None identified at this meeting; to be reviewed at the next core group."

@@ -127,5 +127,15 @@ class Demo:
         await self.act(session_id, ev.EditRecord(actor=facilitator.user_id, sections=edited))
         self.say(f"\n▶ {facilitator.name} presses [Approve and publish]")
         state = await self.act(session_id, ev.Approve(actor=facilitator.user_id))
+        for person in participants if model.evaluation else ():
+            self.say(f"\n▶ {person.name} presses [Answer the evaluation]")
+            await self.act(session_id, ev.RequestForm(actor=person.user_id, form="evaluation"))
+            answers = {
+                q.id: (str(q.scale.high - 1) if q.scale else cast.EVALUATION_COMMENT)
+                for q in model.evaluation
+            }
+            state = await self.act(
+                session_id, ev.SubmitEvaluation(actor=person.user_id, answers=answers)
+            )
         self.say(f"\nThe session is {state.phase.value}. Session id: {session_id}")
         return state
