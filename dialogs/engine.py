@@ -431,7 +431,7 @@ def _edit(t: _Turn, event: ev.EditAnswer) -> None:
     if answer.author != t.actor:
         return
     if s.phase in FINISHED:
-        t.refuse("The record has been published, so changes to replies no longer reach it.")
+        t.refuse(f"This session has been {s.phase.value}, so changes to replies are not recorded.")
         return
     text = t.valid_text(question.id, event.text)
     if text is None:
