@@ -486,6 +486,10 @@ def _pause(t: _Turn, _: ev.Pause) -> None:
     if s.paused_at:
         t.refuse("The discussion is already paused.")
         return
+    if s.awaiting_key_points:
+        # Nothing runs between stages; a pause here would carry over into the next stage.
+        t.refuse("Please write the key points of this stage first, with the button above.")
+        return
     s.paused_at = t.now
     t.audit("paused")
     for item in s.open_questions:
