@@ -116,6 +116,18 @@ class _Turn:
             )
         return False
 
+    def stage_over(self, stage_id: str) -> Stage | None:
+        """The stage, if its key points can be written: it is over and nothing is published."""
+        s = self.state
+        index = next((i for i, st in enumerate(s.model.stages) if st.id == stage_id), None)
+        if index is None or s.phase in FINISHED:
+            return None
+        over = index < s.stage_index or (
+            index == s.stage_index
+            and (s.awaiting_key_points == stage_id or s.phase is not Phase.RUNNING)
+        )
+        return s.model.stages[index] if over else None
+
     # -- stages and questions ----------------------------------------------------------
 
     def open_stage(self, index: int) -> None:
@@ -524,6 +536,10 @@ def _end(t: _Turn, event: ev.End) -> None:
         return
     s.paused_at = None
     t.close_open_questions(QuestionStatus.CLOSED)
+    stage = s.stage
+    if stage and stage.key_points_prompt and s.awaiting_key_points != stage.id:
+        # The stage was cut short: its key points can still be written for the record.
+        t.effects.append(Post(key=key_points_key(stage.id), content=messages.key_points(s, stage)))
     t.audit("ended the discussion")
     t.draft_record()
 
@@ -533,9 +549,8 @@ def _request_form(t: _Turn, event: ev.RequestForm) -> None:
     if event.form == "key_points":
         if not t.facilitator_only("write the key points"):
             return
-        stage = next((st for st in s.model.stages if st.id == event.value), None)
-        reached = stage is not None and s.model.stages.index(stage) <= s.stage_index
-        if stage is None or not reached or s.phase in FINISHED:
+        stage = t.stage_over(event.value)
+        if stage is None:
             t.refuse(
                 "Key points can be written once a stage is over, until the record is published."
             )
@@ -603,8 +618,8 @@ def _stage_note(t: _Turn, event: ev.StageNote) -> None:
     s = t.state
     if not t.facilitator_only("write the key points"):
         return
-    stage = next((st for st in s.model.stages if st.id == event.stage_id), None)
-    if stage is None or s.phase in FINISHED or s.model.stages.index(stage) > s.stage_index:
+    stage = t.stage_over(event.stage_id)
+    if stage is None:
         t.refuse("Key points can be written once a stage is over, until the record is published.")
         return
     text = event.text.strip()
