@@ -1,0 +1,232 @@
+"""Steering the discussion: Next, Skip, Pause, Resume, End and the timer's Tick."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from engine_kit import FACILITATOR, POLICE, PRESENTER, T0, Session, builtin, small_model
+
+from dialogs import events as ev
+from dialogs.effects import AuditNote
+from dialogs.engine import next_wake
+from dialogs.events import Pacing
+from dialogs.state import Phase, QuestionStatus
+
+MINUTE = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
+FAC = FACILITATOR.user_id
+
+
+@pytest.fixture
+def live() -> Session:
+    session = Session(small_model())
+    session.begin()
+    return session
+
+
+# -- next and skip ---------------------------------------------------------------------------
+
+
+def test_next_closes_the_question_and_opens_the_following_one(live: Session):
+    live.answer(POLICE.user_id, "q1")
+    live.do(ev.Next(actor=FAC))
+    assert live.state.questions["q1"].status is QuestionStatus.CLOSED
+    assert live.posted() == ["q:q2"]
+    assert live.updated() == ["q:q1"]
+
+
+def test_skip_marks_the_question_skipped(live: Session):
+    live.do(ev.Skip(actor=FAC))
+    assert live.state.questions["q1"].status is QuestionStatus.SKIPPED
+    assert live.posted() == ["q:q2"]
+
+
+@pytest.mark.parametrize("move", [ev.Next, ev.Skip, ev.Pause, ev.Resume, ev.End])
+def test_only_the_facilitator_steers(live: Session, move: type[ev.Event]):
+    before = live.state
+    live.do(move(actor=POLICE.user_id))
+    assert live.state == before
+    assert "Only the facilitator" in live.told(POLICE.user_id)[0]
+
+
+@pytest.mark.parametrize("move", [ev.Next, ev.Skip])
+def test_moving_on_while_paused_is_refused(live: Session, move: type[ev.Event]):
+    live.do(ev.Pause(actor=FAC))
+    live.do(move(actor=FAC))
+    assert live.state.questions["q1"].status is QuestionStatus.OPEN
+    assert "paused" in live.told(FAC)[0]
+
+
+@pytest.mark.parametrize("move", [ev.Next, ev.Skip])
+def test_moving_on_while_key_points_are_awaited_is_refused(live: Session, move: type[ev.Event]):
+    live.do(ev.Skip(actor=FAC))
+    live.do(ev.Skip(actor=FAC))
+    assert live.state.awaiting_key_points == "first"
+    live.do(move(actor=FAC))
+    assert live.posted() == []
+    assert "key points of this stage first" in live.told(FAC)[0]
+
+
+@pytest.mark.parametrize("move", [ev.Next, ev.Skip, ev.Pause])
+def test_steering_before_the_discussion_begins_is_explained(move: type[ev.Event]):
+    session = Session(small_model())
+    session.do(move(actor=FAC))
+    assert session.state.phase is Phase.GROUND_RULES
+    assert "has not begun yet" in session.told(FAC)[0]
+
+
+def test_skipping_the_last_question_of_a_stage_without_key_points_opens_the_next_stage():
+    session = Session(small_model(key_points=False))
+    session.begin()
+    session.do(ev.Skip(actor=FAC))
+    session.do(ev.Skip(actor=FAC))
+    assert session.posted() == ["q:q3"]
+    assert session.state.stage_index == 1
+
+
+def test_async_next_closes_the_whole_stage():
+    session = Session(small_model(), pacing=Pacing.ASYNC)
+    session.begin()
+    session.do(ev.Next(actor=FAC))
+    assert session.state.open_questions == []
+    assert session.posted() == ["kp:first"]
+
+
+# -- pause and resume ------------------------------------------------------------------------
+
+
+def test_pause_stops_auto_advance_and_resume_picks_up(live: Session):
+    live.do(ev.Pause(actor=FAC))
+    assert AuditNote(action="paused", actor=FAC) in live.effects
+    assert live.updated() == ["q:q1"]
+    live.answer_open()
+    assert live.state.questions["q1"].status is QuestionStatus.OPEN
+    live.do(ev.Resume(actor=FAC))
+    assert live.state.paused_at is None
+    live.do(ev.Next(actor=FAC))
+    assert live.posted() == ["q:q2"]
+
+
+def test_pause_twice_and_resume_unpaused_are_explained(live: Session):
+    live.do(ev.Resume(actor=FAC))
+    assert "not paused" in live.told(FAC)[0]
+    live.do(ev.Pause(actor=FAC))
+    live.do(ev.Pause(actor=FAC))
+    assert "already paused" in live.told(FAC)[0]
+
+
+def test_pausing_while_key_points_are_awaited_is_refused(live: Session):
+    live.do(ev.Skip(actor=FAC))
+    live.do(ev.Skip(actor=FAC))
+    live.do(ev.Pause(actor=FAC))
+    assert live.state.paused_at is None
+    assert "key points" in live.told(FAC)[0]
+
+
+def test_time_box_runs_late_by_the_time_paused():
+    session = Session(builtin("space-to-think"))
+    session.begin()  # offload: 5–10 minutes
+    session.do(ev.Pause(actor=FAC), later=2 * MINUTE)
+    session.do(ev.Tick(), later=20 * MINUTE)
+    assert session.told(FAC) == []  # nothing while paused
+    session.do(ev.Resume(actor=FAC), later=MINUTE)
+    assert session.state.stage_opened_at == T0 + 21 * MINUTE
+    assert next_wake(session.state) == T0 + 31 * MINUTE
+    session.do(ev.Tick(), later=7 * MINUTE)  # 2 + 7 minutes of the box used
+    assert session.told(FAC) == []
+    session.do(ev.Tick(), later=MINUTE)
+    assert "time box for “Case Presenter offloads” (10 minutes) is over" in session.told(FAC)[0]
+
+
+def test_async_deadline_moves_by_the_time_paused():
+    session = Session(small_model(), pacing=Pacing.ASYNC, stage_hours=10)
+    session.begin()
+    session.do(ev.Pause(actor=FAC), later=HOUR)
+    session.do(ev.Resume(actor=FAC), later=3 * HOUR)
+    assert session.state.deadline == T0 + 13 * HOUR
+    session.do(ev.Tick(), later=8 * HOUR)  # 12 hours after beginning: not yet
+    assert session.state.open_questions != []
+    session.do(ev.Tick(), later=HOUR)
+    assert session.state.open_questions == []
+
+
+# -- end -------------------------------------------------------------------------------------
+
+
+def test_end_closes_what_is_open_and_drafts_the_record(live: Session):
+    live.answer(POLICE.user_id, "q1", "Only this.")
+    live.do(ev.End(actor=FAC))
+    assert live.state.phase is Phase.RECORD_DRAFT
+    assert live.state.questions["q1"].status is QuestionStatus.CLOSED
+    assert "record_draft" in live.posted()
+    assert live.state.record is not None
+    assert live.state.record.sections["answers"] == "Only this."
+
+
+def test_end_while_paused_drafts_the_record(live: Session):
+    live.do(ev.Pause(actor=FAC))
+    live.do(ev.End(actor=FAC))
+    assert live.state.phase is Phase.RECORD_DRAFT
+    assert live.state.paused_at is None
+
+
+def test_end_during_the_ground_rules_cancels():
+    session = Session(small_model())
+    session.do(ev.End(actor=FAC))
+    assert session.state.phase is Phase.CANCELLED
+    assert session.posted() == ["cancelled"]
+
+
+def test_end_after_the_discussion_is_refused(live: Session):
+    live.do(ev.End(actor=FAC))
+    live.do(ev.End(actor=FAC))
+    assert live.posted() == []
+    assert "record is being drafted" in live.told(FAC)[0]
+
+
+# -- tick ------------------------------------------------------------------------------------
+
+
+def test_the_time_box_warning_comes_once():
+    session = Session(builtin("space-to-think"))
+    session.begin()
+    session.do(ev.Tick(), later=9 * MINUTE)
+    assert session.told(FAC) == []
+    session.do(ev.Tick(), later=MINUTE)
+    assert len(session.told(FAC)) == 1
+    session.do(ev.Tick(), later=5 * MINUTE)
+    assert session.effects == []
+    assert next_wake(session.state) is None
+
+
+def test_each_timed_stage_gets_its_own_warning():
+    session = Session(builtin("space-to-think"))
+    session.begin()
+    session.do(ev.Tick(), later=10 * MINUTE)
+    session.answer(PRESENTER.user_id, "overview", "An outline.")
+    assert session.state.stage is not None and session.state.stage.id == "checking_facts"
+    session.do(ev.Tick(), later=6 * MINUTE)
+    assert "“Checking of facts” (6 minutes)" in session.told(FAC)[0]
+
+
+def test_tick_does_nothing_for_untimed_live_sessions(live: Session):
+    before = live.state
+    live.do(ev.Tick(), later=48 * HOUR)
+    assert live.effects == []
+    assert live.state == before
+    assert next_wake(live.state) is None
+
+
+@pytest.mark.parametrize("phase_setup", ["ground_rules", "record_draft", "cancelled"])
+def test_tick_outside_the_discussion_does_nothing(phase_setup: str):
+    session = Session(small_model(), pacing=Pacing.ASYNC)
+    if phase_setup == "record_draft":
+        session.begin()
+        session.do(ev.End(actor=FAC))
+    elif phase_setup == "cancelled":
+        session.do(ev.Cancel(actor=FAC))
+    before = session.state
+    session.do(ev.Tick(), later=100 * HOUR)
+    assert session.effects == []
+    assert session.state == before
