@@ -15,6 +15,10 @@ log = logging.getLogger(__name__)
 
 def build_web_app(runtime: Runtime, *, background: bool = True) -> web.Application:
     app = build_app(runtime, background=background)
+    if runtime.settings.slack_enabled:
+        from adapters.slack.install import install as install_slack
+
+        install_slack(app, runtime)
     return app
 
 

@@ -1,0 +1,132 @@
+"""Carries out the engine's effects with Slack's Web API."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import MessagePart, render
+from adapters.slack.pacing import POST_INTERVAL, UPDATE_INTERVAL, Pacer
+from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
+from dialogs.effects import Destination, DirectMessage, Ephemeral, Post, Update
+from storage.repositories import PostedMessage
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+TEMPORARY_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+DEFAULT_RETRY_SECONDS = 5.0
+
+
+def _failure(error: SlackApiError) -> Exception:
+    response = error.response
+    code = str(response.get("error", "")) if isinstance(response.data, dict) else ""
+    if response.status_code == 429 or code == "ratelimited":
+        after = response.headers.get("Retry-After", DEFAULT_RETRY_SECONDS)
+        return RetryLater(float(after), "Slack rate limit")
+    if response.status_code >= 500 or code in TEMPORARY_ERRORS:
+        return RetryLater(DEFAULT_RETRY_SECONDS, f"Slack error {response.status_code} {code}")
+    return DeliveryFailed(f"Slack refused: {code or response.status_code}")
+
+
+class SlackDeliverer:
+    def __init__(
+        self, client: AsyncWebClient, pacer: Pacer, learning_channel: str | None = None
+    ) -> None:
+        self.client = client
+        self.pacer = pacer
+        self.learning_channel = learning_channel
+
+    async def deliver(self, delivery: Delivery) -> list[PostedMessage]:
+        try:
+            return await self._deliver(delivery)
+        except SlackApiError as error:
+            raise _failure(error) from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RetryLater(DEFAULT_RETRY_SECONDS, type(error).__name__) from error
+
+    async def _deliver(self, delivery: Delivery) -> list[PostedMessage]:
+        effect = delivery.effect
+        parts = render(effect.content, delivery.session_id) if hasattr(effect, "content") else []
+        if isinstance(effect, Post):
+            return await self._post(delivery, effect, parts)
+        if isinstance(effect, Update):
+            return await self._update(delivery.target, parts)
+        if isinstance(effect, Ephemeral):
+            thread = _thread_ts(delivery) if effect.thread else None
+            for part in parts:
+                await self.client.chat_postEphemeral(
+                    channel=delivery.conversation.key,
+                    user=effect.user_id,
+                    blocks=part.blocks,
+                    text=part.text,
+                    thread_ts=thread,
+                )
+            return []
+        if isinstance(effect, DirectMessage):
+            opened = await self.client.conversations_open(users=effect.user_id)
+            channel = opened["channel"]["id"]
+            for number, part in enumerate(parts):
+                await self._post_part(channel, part, number)
+            return []
+        return []
+
+    async def _post(
+        self, delivery: Delivery, effect: Post, parts: list[MessagePart]
+    ) -> list[PostedMessage]:
+        channel = delivery.conversation.key
+        if effect.destination is Destination.LEARNING:
+            if not self.learning_channel:
+                log.info(
+                    "session %s: learning post dropped, no learning channel is configured",
+                    delivery.session_id,
+                )
+                return []
+            channel = self.learning_channel
+        thread = _thread_ts(delivery) if effect.thread else None
+        return [
+            await self._post_part(channel, part, number, thread)
+            for number, part in enumerate(parts)
+        ]
+
+    async def _post_part(
+        self, channel: str, part: MessagePart, number: int, thread: str | None = None
+    ) -> PostedMessage:
+        await self.pacer.wait(f"post:{channel}", POST_INTERVAL)
+        posted = await self.client.chat_postMessage(
+            channel=channel, blocks=part.blocks, text=part.text, thread_ts=thread
+        )
+        return PostedMessage(channel=posted["channel"], message_id=posted["ts"], part=number)
+
+    async def _update(
+        self, target: tuple[PostedMessage, ...], parts: list[MessagePart]
+    ) -> list[PostedMessage]:
+        """Update each part in place, add parts the new content needs, delete those it no
+        longer needs."""
+        result: list[PostedMessage] = []
+        for number, part in enumerate(parts):
+            if number < len(target):
+                old = target[number]
+                await self.pacer.wait("update", UPDATE_INTERVAL)
+                await self.client.chat_update(
+                    channel=old.channel, ts=old.message_id, blocks=part.blocks, text=part.text
+                )
+                result.append(PostedMessage(old.channel, old.message_id, number))
+            else:
+                result.append(await self._post_part(target[0].channel, part, number))
+        for extra in target[len(parts) :]:
+            try:
+                await self.client.chat_delete(channel=extra.channel, ts=extra.message_id)
+            except SlackApiError as error:
+                if error.response.get("error") != "message_not_found":
+                    raise
+        return result
+
+
+def _thread_ts(delivery: Delivery) -> str | None:
+    return delivery.target[0].message_id if delivery.target else None

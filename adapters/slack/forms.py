@@ -1,0 +1,120 @@
+"""The engine's forms as Slack modals, and their submissions back as field values.
+
+Slack's text input holds at most 3,000 characters, so a longer field is shown as several
+inputs ("part 2 of 3"), cut at line breaks where possible, and joined with line breaks on
+submit: nothing is cut off.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.slack.blocks import SECTION_LIMIT, BlockKit
+from adapters.slack.text import escape, split_text
+from dialogs.content import FieldKind, Form, FormField, FormId
+
+FORM_CALLBACK = "reflect:form"
+INPUT_LIMIT = 3000
+MODAL_TITLE_LIMIT = 24
+MODAL_BLOCK_LIMIT = 100
+VALUE_ACTION = "value"
+# A part this full gets an empty part after it, so there is room to write more.
+ROOM_TO_GROW = 500
+
+
+class FormTooLarge(ValueError):
+    """The form needs more inputs than a Slack modal can hold."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    session_id: str
+    form: FormId
+    value: str
+    fields: dict[str, str]
+
+
+def plain(text: str, limit: int) -> dict[str, Any]:
+    """Plain text for a label or title: never markup; clipped to Slack's limit (UI words only)."""
+    clipped = text if len(text) <= limit else text[: limit - 1] + "…"
+    return {"type": "plain_text", "text": clipped, "emoji": False}
+
+
+def _parts_of(field: FormField) -> list[str]:
+    parts = split_text(field.initial, INPUT_LIMIT)
+    most = math.ceil(field.max_length / INPUT_LIMIT)
+    if len(parts[-1]) > INPUT_LIMIT - ROOM_TO_GROW and len(parts) < most:
+        parts.append("")
+    return parts
+
+
+def _input(field: FormField, number: int, count: int, initial: str) -> BlockKit:
+    element: BlockKit = {
+        "type": "plain_text_input",
+        "action_id": VALUE_ACTION,
+        "multiline": field.kind is FieldKind.PARAGRAPH,
+        "max_length": min(INPUT_LIMIT, field.max_length),
+    }
+    if initial:
+        element["initial_value"] = initial
+    label = field.label if count == 1 else f"{field.label} (part {number + 1} of {count})"
+    block: BlockKit = {
+        "type": "input",
+        "block_id": f"{field.id}.{number}",
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": field.optional or number > 0,
+    }
+    if field.hint and number == 0:
+        block["hint"] = plain(field.hint, 2000)
+    return block
+
+
+def form_view(form: Form, session_id: str) -> BlockKit:
+    blocks: list[BlockKit] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+        for chunk in split_text(escape(form.intro), SECTION_LIMIT)
+        if chunk
+    ]
+    counts: dict[str, int] = {}
+    for field in form.fields:
+        parts = _parts_of(field)
+        counts[field.id] = len(parts)
+        blocks.extend(
+            _input(field, number, len(parts), initial) for number, initial in enumerate(parts)
+        )
+    if len(blocks) > MODAL_BLOCK_LIMIT:
+        raise FormTooLarge(f"{len(blocks)} blocks")
+    metadata = {"session": session_id, "form": form.id, "value": form.value, "parts": counts}
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK,
+        "title": plain(form.title, MODAL_TITLE_LIMIT),
+        "submit": plain(form.submit_label, MODAL_TITLE_LIMIT),
+        "close": plain("Cancel", MODAL_TITLE_LIMIT),
+        "private_metadata": json.dumps(metadata),
+        "blocks": blocks,
+    }
+
+
+def read_submission(view: dict[str, Any]) -> Submission:
+    """The fields of a submitted form, each joined from its parts. Raises ValueError (or
+    KeyError) on a view that is not one of ours."""
+    metadata = json.loads(view["private_metadata"])
+    values = view["state"]["values"]
+    fields: dict[str, str] = {}
+    for field_id, count in metadata["parts"].items():
+        parts = [
+            values.get(f"{field_id}.{number}", {}).get(VALUE_ACTION, {}).get("value") or ""
+            for number in range(int(count))
+        ]
+        fields[field_id] = "\n".join(part for part in parts if part)
+    return Submission(
+        session_id=str(metadata["session"]),
+        form=FormId(metadata["form"]),
+        value=str(metadata["value"]),
+        fields=fields,
+    )

@@ -1,0 +1,79 @@
+"""Wiring: the Bolt app on the web app's `POST /slack/events`, Socket Mode, the deliverer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import ACTION_PATTERN
+from adapters.slack.commands import COMMAND, slash_command
+from adapters.slack.deliverer import PLATFORM, SlackDeliverer
+from adapters.slack.forms import FORM_CALLBACK
+from adapters.slack.interactions import Interactions
+from adapters.slack.pacing import Pacer, sleeper_for
+from adapters.slack.replies import message_listener
+from adapters.slack.setup import SETUP_CALLBACK
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+BOLT = web.AppKey("slack_bolt", AsyncApp)
+
+
+def build_bolt(runtime: Runtime) -> AsyncApp:
+    settings = runtime.settings
+    api_url = (settings.slack_api_url or AsyncWebClient.BASE_URL).rstrip("/") + "/"
+    client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_url)
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        # Commit state and outbox before Slack gets its 200: a crash before that means a retry.
+        process_before_response=True,
+        request_verification_enabled=bool(settings.slack_signing_secret),
+    )
+    deliverer = SlackDeliverer(
+        client, Pacer(runtime.clock, sleeper_for(runtime.clock)), settings.learning_channel
+    )
+    runtime.deliverers[PLATFORM] = deliverer
+    interactions = Interactions(runtime, deliverer)
+    bolt.command(COMMAND)(slash_command(runtime))
+    bolt.event("message")(message_listener(runtime))
+    bolt.action(ACTION_PATTERN)(interactions.button_listener())
+    bolt.view(FORM_CALLBACK)(interactions.form_listener())
+    bolt.view(SETUP_CALLBACK)(interactions.setup_listener())
+    return bolt
+
+
+async def slack_events(request: web.Request) -> web.Response:
+    bolt = request.app[BOLT]
+    return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+
+def socket_mode(bolt: AsyncApp, app_token: str) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def connection(_: web.Application) -> AsyncIterator[None]:
+        handler = AsyncSocketModeHandler(bolt, app_token)
+        await handler.connect_async()
+        log.info("Slack Socket Mode connected")
+        yield
+        await handler.close_async()
+
+    return connection
+
+
+def install(app: web.Application, runtime: Runtime) -> None:
+    """Slack on the one web app: HTTP events when a signing secret is set, Socket Mode when an
+    app token is set."""
+    settings = runtime.settings
+    bolt = build_bolt(runtime)
+    app[BOLT] = bolt
+    if settings.slack_signing_secret:
+        app.router.add_post(EVENTS_PATH, slack_events)
+    if settings.slack_app_token:
+        app.cleanup_ctx.append(socket_mode(bolt, settings.slack_app_token))

@@ -1,0 +1,164 @@
+"""Buttons and modal submissions as engine events."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import ButtonPress, parse_button
+from adapters.slack.commands import Listener
+from adapters.slack.deliverer import PLATFORM, SlackDeliverer
+from adapters.slack.forms import FormTooLarge, form_view, read_submission
+from adapters.slack.setup import SetupError, read_setup, start_event
+from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
+from bot.runtime import Runtime
+from bot.service import Outcome, SessionNotFound
+from dialogs import events as ev
+from dialogs.content import ActionId, FormId
+from dialogs.effects import Effect, Ephemeral, OpenForm
+from dialogs.messages import explanation
+from storage.repositories import Conversation
+
+log = logging.getLogger(__name__)
+
+STALE_BUTTON = "This button no longer belongs to a discussion, so nothing has changed."
+GONE = "That discussion no longer exists, so nothing has changed."
+
+_SIMPLE_EVENTS: dict[ActionId, type[ev.Event]] = {
+    ActionId.AGREE: ev.AgreeRules,
+    ActionId.BEGIN: ev.Begin,
+    ActionId.NEXT: ev.Next,
+    ActionId.SKIP: ev.Skip,
+    ActionId.PAUSE: ev.Pause,
+    ActionId.RESUME: ev.Resume,
+    ActionId.END: ev.End,
+    ActionId.APPROVE: ev.Approve,
+}
+
+
+def button_event(press: ButtonPress, user: str) -> ev.Event | None:
+    simple = _SIMPLE_EVENTS.get(press.action)
+    if simple is not None:
+        return simple(actor=user)
+    if press.action is ActionId.SCALE:
+        question_id, _, number = press.value.rpartition(":")
+        if not question_id:
+            return None
+        # One scale answer per person and question: pressing again changes it.
+        return ev.Answer(
+            actor=user,
+            question_id=question_id,
+            message_id=f"scale:{user}:{question_id}",
+            text=number,
+        )
+    if press.action is ActionId.KEY_POINTS:
+        return ev.RequestForm(actor=user, form="key_points", value=press.value)
+    if press.action is ActionId.EDIT_RECORD:
+        return ev.RequestForm(actor=user, form="record")
+    return None
+
+
+class Interactions:
+    """Shared by the listeners: the runtime and a way to answer someone privately at once."""
+
+    def __init__(self, runtime: Runtime, deliverer: SlackDeliverer) -> None:
+        self.runtime = runtime
+        self.deliverer = deliverer
+
+    async def tell(self, channel: str, effect: Ephemeral, session_id: str = "") -> None:
+        """An answer that cannot wait for the outbox (there may be no session to queue it on)."""
+        conversation = Conversation(PLATFORM, channel)
+        try:
+            await self.deliverer.deliver(Delivery(session_id, conversation, effect))
+        except (DeliveryFailed, RetryLater) as error:
+            log.warning("a private answer could not be delivered: %s", error)
+
+    async def handle(self, session_id: str, event: ev.Event, channel: str) -> Outcome | None:
+        try:
+            return await self.runtime.service.handle(session_id, event, platform=PLATFORM)
+        except SessionNotFound:
+            await self.tell(channel, Ephemeral(user_id=event.actor, content=explanation(GONE)))
+            return None
+
+    async def open_forms(
+        self, client: AsyncWebClient, trigger_id: str, session_id: str, effects: list[Effect]
+    ) -> None:
+        for effect in effects:
+            if not isinstance(effect, OpenForm):
+                continue
+            try:
+                await client.views_open(
+                    trigger_id=trigger_id, view=form_view(effect.form, session_id)
+                )
+            except FormTooLarge:
+                log.error("session %s: form %s too large for a modal", session_id, effect.form.id)
+            except SlackApiError as error:
+                log.warning("views.open failed: %s", error.response.get("error"))
+
+    def button_listener(self) -> Listener:
+        async def on_button(
+            ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+        ) -> None:
+            await ack()
+            user = body["user"]["id"]
+            channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+                "channel_id", ""
+            )
+            press = parse_button(action.get("action_id", ""), action.get("value", ""))
+            event = button_event(press, user) if press else None
+            if press is None or event is None:
+                await self.tell(channel, Ephemeral(user_id=user, content=explanation(STALE_BUTTON)))
+                return
+            outcome = await self.handle(press.session_id, event, channel)
+            if outcome is not None:
+                await self.open_forms(
+                    client, body["trigger_id"], press.session_id, outcome.immediate
+                )
+
+        return on_button
+
+    def form_listener(self) -> Listener:
+        async def on_form(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+            user = body["user"]["id"]
+            try:
+                submitted = read_submission(view)
+            except (ValueError, KeyError, TypeError):
+                log.warning("a form submission could not be read")
+                await ack()
+                return
+            event: ev.Event
+            if submitted.form is FormId.KEY_POINTS:
+                text = submitted.fields.get("text", "")
+                event = ev.StageNote(actor=user, stage_id=submitted.value, text=text)
+            else:
+                event = ev.EditRecord(actor=user, sections=submitted.fields)
+            async with self.runtime.store.transaction() as uow:
+                conversation = await uow.sessions.conversation(submitted.session_id)
+            await self.handle(submitted.session_id, event, conversation.key if conversation else "")
+            await ack()
+
+        return on_form
+
+    def setup_listener(self) -> Listener:
+        async def on_setup(
+            ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+        ) -> None:
+            user = body["user"]["id"]
+            try:
+                request = read_setup(view)
+                start = await start_event(client, self.runtime.catalogue, request, user)
+            except SetupError as error:
+                await ack(response_action="errors", errors={error.block_id: str(error)})
+                return
+            conversation = Conversation(PLATFORM, request.channel, {"team_id": request.team})
+            outcome = await self.runtime.service.start(conversation, start)
+            await ack()
+            for effect in outcome.immediate:
+                if isinstance(effect, Ephemeral):
+                    await self.tell(request.channel, effect)
+
+        return on_setup

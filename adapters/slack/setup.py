@@ -1,0 +1,228 @@
+"""The setup modal that `/reflect` opens, and the Start event its submission makes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from pydantic import ValidationError
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import BlockKit
+from adapters.slack.forms import MODAL_TITLE_LIMIT, VALUE_ACTION, plain
+from dialogs import events as ev
+from dialogs.models.catalogue import Catalogue
+from dialogs.models.schema import FacilitationModel
+
+log = logging.getLogger(__name__)
+
+SETUP_CALLBACK = "reflect:setup"
+OPTION_LIMIT = 100  # options in one select menu
+OPTION_TEXT_LIMIT = 75
+CASE_REFERENCE_LIMIT = 64
+MAX_STAGE_HOURS = 24 * 14
+USERS_INFO_TIMEOUT = 1.5  # seconds: the whole submission must be answered within 3
+
+
+@dataclass(frozen=True)
+class SetupRequest:
+    """What the facilitator chose in the setup modal."""
+
+    channel: str
+    team: str
+    model_id: str
+    participants: tuple[str, ...]
+    presenter: str | None
+    case_reference: str
+    pacing: ev.Pacing
+    stage_hours: int
+
+
+class SetupError(ValueError):
+    """A setup field the facilitator must correct; shown next to that field in the modal."""
+
+    def __init__(self, block_id: str, message: str) -> None:
+        super().__init__(message)
+        self.block_id = block_id
+
+
+def _input(block_id: str, label: str, element: BlockKit, **extra: Any) -> BlockKit:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": {"action_id": VALUE_ACTION, **element},
+        **extra,
+    }
+
+
+def _option(text: str, value: str) -> BlockKit:
+    return {"text": plain(text, OPTION_TEXT_LIMIT), "value": value}
+
+
+def setup_view(
+    catalogue: Catalogue,
+    channel: str,
+    team: str,
+    model: FacilitationModel | None = None,
+    participants: tuple[str, ...] = (),
+) -> BlockKit:
+    models = list(catalogue)[:OPTION_LIMIT]
+    model_menu: BlockKit = {
+        "type": "static_select",
+        "placeholder": plain("Choose a facilitation model", OPTION_TEXT_LIMIT),
+        "options": [_option(m.name, m.id) for m in models],
+    }
+    if model is not None:
+        model_menu["initial_option"] = _option(model.name, model.id)
+    people: BlockKit = {"type": "multi_users_select"}
+    if participants:
+        people["initial_users"] = list(participants)
+    live = _option("Live: the group moves question by question", ev.Pacing.LIVE)
+    blocks = [
+        _input("model", "Facilitation model", model_menu),
+        _input(
+            "participants",
+            "Participants",
+            people,
+            hint=plain("Everyone taking part, from every agency. You facilitate.", 2000),
+        ),
+        _input(
+            "presenter",
+            "Lead professional (case presenter)",
+            {"type": "users_select"},
+            optional=True,
+            hint=plain("One of the participants; some models need one.", 2000),
+        ),
+        _input(
+            "case_reference",
+            "Case reference",
+            {"type": "plain_text_input", "max_length": CASE_REFERENCE_LIMIT},
+            hint=plain(
+                "A code such as RCD-0417. It must not identify the child: no names, dates of "
+                "birth or addresses.",
+                2000,
+            ),
+        ),
+        _input(
+            "pacing",
+            "Pacing",
+            {
+                "type": "radio_buttons",
+                "initial_option": live,
+                "options": [
+                    live,
+                    _option("Over time: each stage stays open until a deadline", ev.Pacing.ASYNC),
+                ],
+            },
+        ),
+        _input(
+            "stage_hours",
+            "Hours each stage stays open (over time only)",
+            {
+                "type": "number_input",
+                "is_decimal_allowed": False,
+                "min_value": "1",
+                "max_value": str(MAX_STAGE_HOURS),
+                "initial_value": "24",
+            },
+            optional=True,
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": SETUP_CALLBACK,
+        "title": plain("Reflective discussion", MODAL_TITLE_LIMIT),
+        "submit": plain("Start", MODAL_TITLE_LIMIT),
+        "close": plain("Cancel", MODAL_TITLE_LIMIT),
+        "private_metadata": json.dumps({"channel": channel, "team": team}),
+        "blocks": blocks,
+    }
+
+
+def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return values.get(block_id, {}).get(VALUE_ACTION, {})
+
+
+def read_setup(view: dict[str, Any]) -> SetupRequest:
+    """The facilitator's choices; raises SetupError for a field to correct."""
+    metadata = json.loads(view["private_metadata"])
+    values = view["state"]["values"]
+    model_id = (_value(values, "model").get("selected_option") or {}).get("value", "")
+    participants = tuple(_value(values, "participants").get("selected_users") or ())
+    if not participants:
+        raise SetupError("participants", "Please invite at least one participant.")
+    case_reference = (_value(values, "case_reference").get("value") or "").strip()
+    if not case_reference:
+        raise SetupError("case_reference", "Please give a case reference.")
+    pacing_value = (_value(values, "pacing").get("selected_option") or {}).get("value")
+    hours_text = _value(values, "stage_hours").get("value") or "24"
+    if not hours_text.isdigit() or not 1 <= int(hours_text) <= MAX_STAGE_HOURS:
+        raise SetupError("stage_hours", f"Please give a whole number from 1 to {MAX_STAGE_HOURS}.")
+    return SetupRequest(
+        channel=str(metadata["channel"]),
+        team=str(metadata.get("team", "")),
+        model_id=model_id,
+        participants=participants,
+        presenter=_value(values, "presenter").get("selected_user"),
+        case_reference=case_reference,
+        pacing=ev.Pacing(pacing_value or ev.Pacing.LIVE),
+        stage_hours=int(hours_text),
+    )
+
+
+async def _person(client: AsyncWebClient, user_id: str) -> ev.Person:
+    try:
+        answer = await asyncio.wait_for(client.users_info(user=user_id), USERS_INFO_TIMEOUT)
+    except (SlackApiError, aiohttp.ClientError, TimeoutError):
+        log.warning("users.info failed for one user; showing their user id instead")
+        return ev.Person(user_id=user_id, name=user_id)
+    user = answer.get("user") or {}
+    profile = user.get("profile") or {}
+    name = profile.get("real_name") or profile.get("display_name") or user.get("name") or user_id
+    return ev.Person(user_id=user_id, name=name[:200], agency=(profile.get("title") or "")[:200])
+
+
+async def resolve_people(client: AsyncWebClient, user_ids: list[str]) -> dict[str, ev.Person]:
+    """Names and agencies (the profile's title), looked up at once, each with a short timeout."""
+    unique = list(dict.fromkeys(user_ids))
+    people = await asyncio.gather(*(_person(client, user_id) for user_id in unique))
+    return {person.user_id: person for person in people}
+
+
+async def start_event(
+    client: AsyncWebClient, catalogue: Catalogue, request: SetupRequest, facilitator_id: str
+) -> ev.Start:
+    model = catalogue.get(request.model_id)
+    if model is None:
+        raise SetupError("model", "Please choose one of the models in the list.")
+    invited = list(request.participants)
+    if request.presenter and request.presenter not in invited:
+        invited.append(request.presenter)
+    people = await resolve_people(client, [facilitator_id, *invited])
+    participants = tuple(
+        ev.Participant(
+            **people[user_id].model_dump(),
+            role=ev.Role.PRESENTER if user_id == request.presenter else ev.Role.CONSULTANT,
+        )
+        for user_id in invited
+    )
+    try:
+        return ev.Start(
+            actor=facilitator_id,
+            session_id=uuid.uuid4().hex,
+            model=model,
+            facilitator=people[facilitator_id],
+            participants=participants,
+            case_reference=request.case_reference,
+            pacing=request.pacing,
+            stage_hours=request.stage_hours,
+        )
+    except ValidationError as error:
+        raise SetupError("case_reference", "Please check the case reference.") from error

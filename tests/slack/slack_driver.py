@@ -1,0 +1,121 @@
+"""Drives a whole session the way people would in Slack, and reads what the bot posted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_fake_api import Call
+from slack_requests import CHANNEL, FACILITATOR, Workspace, setup_values, text_values
+
+from adapters.slack.blocks import parse_button
+from bot.runtime import Runtime
+from dialogs.content import ActionId
+from dialogs.models.schema import QuestionKind
+from dialogs.state import Phase, SessionState
+
+KEY_POINTS = "Agencies held different pictures of the family & of the plan."
+
+
+class SlackSession:
+    def __init__(self, slack: Workspace, runtime: Runtime) -> None:
+        self.slack = slack
+        self.runtime = runtime
+        self.fake = slack.fake
+        self.session_id = ""
+
+    async def drain(self) -> None:
+        await self.runtime.dispatcher.drain()
+
+    async def state(self) -> SessionState:
+        async with self.runtime.store.transaction() as uow:
+            stored = await uow.sessions.get(self.session_id)
+        assert stored is not None
+        return stored.state
+
+    async def ts_of(self, key: str) -> str:
+        async with self.runtime.store.transaction() as uow:
+            parts = await uow.messages.parts(self.session_id, key)
+        assert parts, f"{key} was never posted"
+        return parts[0].message_id
+
+    def posted(self, ts: str) -> Call:
+        return next(c for c in self.fake.called("chat.postMessage") if c.answer.get("ts") == ts)
+
+    def latest(self, ts: str) -> Call:
+        """The message as it now stands: its last update, or the post itself."""
+        updates = [c for c in self.fake.called("chat.update") if c.args["ts"] == ts]
+        return updates[-1] if updates else self.posted(ts)
+
+    @staticmethod
+    def button(call: Call, action: ActionId, value_suffix: str = "") -> dict[str, Any]:
+        for button in call.buttons():
+            press = parse_button(button["action_id"], button["value"])
+            if press and press.action is action and press.value.endswith(value_suffix):
+                return button
+        raise AssertionError(f"no {action} button in {call.method}")
+
+    async def press(self, user: str, key: str, action: ActionId, value_suffix: str = "") -> None:
+        call = self.latest(await self.ts_of(key))
+        response = await self.slack.press(user, self.button(call, action, value_suffix), call)
+        assert response.status == 200
+        await self.drain()
+
+    def last_view(self) -> dict[str, Any]:
+        return self.fake.called("views.open")[-1].args["view"]
+
+    async def start(
+        self, model_id: str, participants: list[str], presenter: str | None, **setup: Any
+    ) -> None:
+        response = await self.slack.command(FACILITATOR)
+        assert response.status == 200
+        values = setup_values(model_id, participants, presenter, **setup)
+        response = await self.slack.submit(FACILITATOR, self.last_view(), values)
+        assert response.status == 200
+        async with self.runtime.store.transaction() as uow:
+            active = await uow.sessions.active_in("slack", CHANNEL)
+        assert active is not None
+        self.session_id = active.id
+        await self.drain()
+
+    async def agree_and_begin(self) -> None:
+        for person in (await self.state()).participants:
+            await self.press(person.user_id, "root", ActionId.AGREE)
+        await self.press(FACILITATOR, "root", ActionId.BEGIN)
+
+    async def write_key_points(self, stage_id: str, text: str = KEY_POINTS) -> None:
+        await self.press(FACILITATOR, f"kp:{stage_id}", ActionId.KEY_POINTS)
+        response = await self.slack.submit(
+            FACILITATOR, self.last_view(), text_values(self.last_view(), {"text.0": text})
+        )
+        assert response.status == 200
+        await self.drain()
+
+    async def answer_everything(self, words: str = "We each saw a different part of it.") -> None:
+        """Answer every open question as everyone asked, stage after stage."""
+        state = await self.state()
+        while state.phase is Phase.RUNNING:
+            if state.awaiting_key_points:
+                await self.write_key_points(state.awaiting_key_points)
+            for question in state.open_questions:
+                item = state.model.question(question.id)
+                ts = await self.ts_of(f"q:{question.id}")
+                for person in state.waiting_for(question.id):
+                    if item.kind is QuestionKind.SCALE:
+                        await self.press(person.user_id, f"q:{question.id}", ActionId.SCALE, ":3")
+                    else:
+                        await self.slack.reply(person.user_id, ts, f"{person.name}: {words}")
+            await self.drain()
+            state = await self.state()
+
+    async def review_and_approve(self, edits: dict[str, str] | None = None) -> None:
+        await self.press(FACILITATOR, "record_draft", ActionId.EDIT_RECORD)
+        view = self.last_view()
+        response = await self.slack.submit(FACILITATOR, view, text_values(view, edits))
+        assert response.status == 200
+        await self.drain()
+        preview = self.fake.called("chat.postEphemeral")[-1]
+        assert preview.args["user"] == FACILITATOR
+        approve = self.button(preview, ActionId.APPROVE)
+        response = await self.slack.press(FACILITATOR, approve)
+        assert response.status == 200
+        await self.drain()

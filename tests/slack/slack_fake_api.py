@@ -1,0 +1,150 @@
+"""A local stand-in for Slack's Web API: records every call and answers as Slack does."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+BOT_USER = "UBOT"
+BOT_ID = "BBOT"
+TEAM = "T0001"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    answer: dict[str, Any] = field(default_factory=dict)
+
+    def texts(self) -> list[str]:
+        """Every text in the call's blocks, in order (sections, context, header, buttons)."""
+        found: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                if isinstance(node.get("text"), str):
+                    found.append(node["text"])
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for item in node:
+                    walk(item)
+
+        walk(self.args.get("blocks") or [])
+        return found
+
+    def buttons(self) -> list[dict[str, Any]]:
+        return [
+            element
+            for block in self.args.get("blocks") or []
+            if block.get("type") == "actions"
+            for element in block["elements"]
+        ]
+
+
+@dataclass
+class Failure:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+class FakeSlack:
+    """Start with `await fake.start()`; its `url` goes into SLACK_API_URL."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.failures: dict[str, deque[Failure]] = {}
+        self._ts = itertools.count(1)
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_get("/api/{method}", self._handle)
+        self.server = TestServer(app, host="127.0.0.1")
+
+    async def start(self) -> None:
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        await self.server.close()
+
+    @property
+    def url(self) -> str:
+        return str(self.server.make_url("/api/"))
+
+    def add_user(self, user_id: str, real_name: str, title: str = "") -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "name": real_name.lower().replace(" ", "."),
+            "profile": {
+                "real_name": real_name,
+                "display_name": real_name.split()[0],
+                "title": title,
+            },
+        }
+
+    def fail(
+        self, method: str, status: int, error: str, headers: dict[str, str] | None = None
+    ) -> None:
+        """Answer the next call of `method` with this failure."""
+        body = {"ok": False, "error": error}
+        self.failures.setdefault(method, deque()).append(Failure(status, body, headers or {}))
+
+    def called(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    async def _arguments(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            for key, value in (await request.post()).items():
+                text = str(value)
+                args[key] = json.loads(text) if key in ("blocks", "view") else text
+        return args
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        call = Call(method, await self._arguments(request))
+        self.calls.append(call)
+        pending = self.failures.get(method)
+        if pending:
+            failure = pending.popleft()
+            call.answer = failure.body
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        call.answer = self._answer(method, call.args)
+        return web.json_response(call.answer)
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            return ok | {
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+                "team_id": TEAM,
+                "user": "reflectbot",
+            }
+        if method == "chat.postMessage":
+            ts = f"1700000000.{next(self._ts):06d}"
+            return ok | {"channel": args["channel"], "ts": ts, "message": {"ts": ts}}
+        if method == "chat.update":
+            return ok | {"channel": args["channel"], "ts": args["ts"]}
+        if method == "chat.postEphemeral":
+            return ok | {"message_ts": f"1700000001.{next(self._ts):06d}"}
+        if method == "conversations.open":
+            return ok | {"channel": {"id": f"D{args['users']}"}}
+        if method == "users.info":
+            user = self.users.get(args["user"])
+            return ok | {"user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "views.open":
+            return ok | {"view": {"id": f"V{next(self._ts)}", **args["view"]}}
+        return ok
