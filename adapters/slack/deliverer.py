@@ -52,14 +52,14 @@ class SlackDeliverer:
 
     async def _deliver(self, delivery: Delivery) -> list[PostedMessage]:
         effect = delivery.effect
-        parts = render(effect.content, delivery.session_id) if hasattr(effect, "content") else []
         if isinstance(effect, Post):
-            return await self._post(delivery, effect, parts)
+            return await self._post(delivery, effect, render(effect.content, delivery.session_id))
         if isinstance(effect, Update):
+            parts = render(effect.content, delivery.session_id)
             return await self._update(delivery.target, parts)
         if isinstance(effect, Ephemeral):
             thread = _thread_ts(delivery) if effect.thread else None
-            for part in parts:
+            for part in render(effect.content, delivery.session_id):
                 await self.client.chat_postEphemeral(
                     channel=delivery.conversation.key,
                     user=effect.user_id,
@@ -71,10 +71,10 @@ class SlackDeliverer:
         if isinstance(effect, DirectMessage):
             opened = await self.client.conversations_open(users=effect.user_id)
             channel = opened["channel"]["id"]
-            for number, part in enumerate(parts):
+            for number, part in enumerate(render(effect.content, delivery.session_id)):
                 await self._post_part(channel, part, number)
             return []
-        return []
+        raise DeliveryFailed(f"{effect.type} is not delivered through the outbox")
 
     async def _post(
         self, delivery: Delivery, effect: Post, parts: list[MessagePart]

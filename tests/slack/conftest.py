@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from slack_driver import SlackSession
 from slack_fake_api import FakeSlack
 from slack_requests import LEARNING_CHANNEL, PEOPLE, SIGNING_SECRET, Workspace
 
@@ -61,3 +62,8 @@ async def web(runtime: Runtime) -> AsyncIterator[TestClient]:
 @pytest.fixture
 def slack(web: TestClient, fake_slack: FakeSlack) -> Workspace:
     return Workspace(web, fake_slack)
+
+
+@pytest.fixture
+def session(slack: Workspace, runtime: Runtime) -> SlackSession:
+    return SlackSession(slack, runtime)

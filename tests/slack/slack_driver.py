@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from slack_fake_api import Call
-from slack_requests import CHANNEL, FACILITATOR, Workspace, setup_values, text_values
+from slack_requests import (
+    CHANNEL,
+    FACILITATOR,
+    PARTICIPANTS,
+    PRESENTER,
+    Workspace,
+    setup_values,
+    text_values,
+)
 
 from adapters.slack.blocks import parse_button
 from bot.runtime import Runtime
@@ -90,22 +98,26 @@ class SlackSession:
         assert response.status == 200
         await self.drain()
 
-    async def answer_everything(self, words: str = "We each saw a different part of it.") -> None:
-        """Answer every open question as everyone asked, stage after stage."""
+    async def answer_round(self, words: str = "We each saw a different part of it.") -> None:
+        """Write the key points the engine waits for, or answer every open question as everyone
+        asked."""
         state = await self.state()
-        while state.phase is Phase.RUNNING:
-            if state.awaiting_key_points:
-                await self.write_key_points(state.awaiting_key_points)
-            for question in state.open_questions:
-                item = state.model.question(question.id)
-                ts = await self.ts_of(f"q:{question.id}")
-                for person in state.waiting_for(question.id):
-                    if item.kind is QuestionKind.SCALE:
-                        await self.press(person.user_id, f"q:{question.id}", ActionId.SCALE, ":3")
-                    else:
-                        await self.slack.reply(person.user_id, ts, f"{person.name}: {words}")
-            await self.drain()
-            state = await self.state()
+        if state.awaiting_key_points:
+            await self.write_key_points(state.awaiting_key_points)
+            return
+        for question in state.open_questions:
+            item = state.model.question(question.id)
+            ts = await self.ts_of(f"q:{question.id}")
+            for person in state.waiting_for(question.id):
+                if item.kind is QuestionKind.SCALE:
+                    await self.press(person.user_id, f"q:{question.id}", ActionId.SCALE, ":3")
+                else:
+                    await self.slack.reply(person.user_id, ts, f"{person.name}: {words}")
+        await self.drain()
+
+    async def answer_everything(self, words: str = "We each saw a different part of it.") -> None:
+        while (await self.state()).phase is Phase.RUNNING:
+            await self.answer_round(words)
 
     async def review_and_approve(self, edits: dict[str, str] | None = None) -> None:
         await self.press(FACILITATOR, "record_draft", ActionId.EDIT_RECORD)
@@ -119,3 +131,15 @@ class SlackSession:
         response = await self.slack.press(FACILITATOR, approve)
         assert response.status == 200
         await self.drain()
+
+    async def begin(self, model_id: str = "kolb", **setup: Any) -> None:
+        await self.start(model_id, list(PARTICIPANTS), PRESENTER, **setup)
+        await self.agree_and_begin()
+
+    async def open_question(self) -> tuple[str, str]:
+        """The first open question's id and the ts of its message (its thread)."""
+        question = (await self.state()).open_questions[0]
+        return question.id, await self.ts_of(f"q:{question.id}")
+
+    async def answers(self, question_id: str) -> list[tuple[str, str]]:
+        return [(a.author, a.text) for a in (await self.state()).live_answers(question_id)]
