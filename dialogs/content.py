@@ -66,6 +66,7 @@ class ActionId(StrEnum):
     EDIT_RECORD = "edit_record"
     APPROVE = "approve"
     EVALUATE = "evaluate"
+    ACTION_DONE = "action_done"
 
 
 class Action(Frozen):
@@ -88,6 +89,13 @@ class FieldKind(StrEnum):
     LINE = "line"
     PARAGRAPH = "paragraph"
     CHOICE = "choice"  # one of `options`
+    PERSON = "person"  # one of `options`, whose values are user ids
+    DATE = "date"  # an ISO date, YYYY-MM-DD
+
+
+class Option(Frozen):
+    value: str
+    label: str
 
 
 class FormField(Frozen):
@@ -98,7 +106,7 @@ class FormField(Frozen):
     hint: str = ""
     optional: bool = True
     max_length: int = Field(3000, ge=1)
-    options: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
 
 
 class FormId(StrEnum):

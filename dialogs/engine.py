@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from dialogs import events as ev
 from dialogs import messages
@@ -28,6 +28,7 @@ from dialogs.models.schema import Asked, QuestionKind, Stage
 from dialogs.record import draft_record, scale_value
 from dialogs.state import (
     FINISHED,
+    AgreedAction,
     AnswerEntry,
     Phase,
     QuestionState,
@@ -37,6 +38,7 @@ from dialogs.state import (
 )
 
 MAX_ANSWER_CHARS = 8000
+REMINDER_TIME = time(9, 0, tzinfo=UTC)
 MAX_NOTE_CHARS = 20000
 ROOT = "root"
 RECORD_DRAFT = "record_draft"
@@ -646,9 +648,11 @@ def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
     if s.phase not in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL) or s.record is None:
         t.refuse("The record can be edited once the discussion is over and before it is published.")
         return
+    action_fields = {k: v for k, v in event.sections.items() if k.startswith("agreed-action-")}
+    sections = {k: v for k, v in event.sections.items() if k not in action_fields}
     known = {section.id for section in s.model.record.sections}
-    unknown = sorted(set(event.sections) - known)
-    too_long = [k for k, v in event.sections.items() if len(v) > MAX_NOTE_CHARS]
+    unknown = sorted(set(sections) - known)
+    too_long = [k for k, v in sections.items() if len(v) > MAX_NOTE_CHARS]
     if unknown or too_long:
         t.refuse(
             f"The record was not saved: each section can be up to {MAX_NOTE_CHARS:,} characters"
@@ -656,10 +660,60 @@ def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
             + "."
         )
         return
-    s.record.sections.update({k: v.strip() for k, v in event.sections.items()})
+    if action_fields:
+        actions = _agreed_actions(t, action_fields)
+        if actions is None:
+            return
+        s.record.actions = actions
+    s.record.sections.update({k: v.strip() for k, v in sections.items()})
     s.phase = Phase.AWAITING_APPROVAL
     t.audit("edited the record")
     t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s)))
+
+
+def _agreed_actions(t: _Turn, fields: dict[str, str]) -> list[AgreedAction] | None:
+    """The action rows of the record form; None (and a private explanation) if one is incomplete."""
+    s = t.state
+    previous = {(a.text, a.owner, a.review_on): a for a in (s.record.actions if s.record else [])}
+    owners = {p.user_id for p in s.participants}
+    actions = []
+    for number in range(1, messages.MAX_ACTIONS + 1):
+        text = fields.get(messages.action_field(number, "text"), "").strip()
+        owner = fields.get(messages.action_field(number, "owner"), "").strip()
+        review = fields.get(messages.action_field(number, "review"), "").strip()
+        if not (text or owner or review):
+            continue
+        try:
+            review_on = date.fromisoformat(review)
+        except ValueError:
+            review_on = None
+        if not text or owner not in owners or review_on is None or len(text) > 500:
+            t.refuse(
+                f"The record was not saved: action {number} needs a description (up to 500 "
+                "characters), an owner who took part, and a review date."
+            )
+            return None
+        kept = previous.get((text, owner, review_on))
+        actions.append(kept or AgreedAction(text=text, owner=owner, review_on=review_on))
+    return actions
+
+
+def _complete_action(t: _Turn, event: ev.CompleteAction) -> None:
+    s = t.state
+    actions = s.record.actions if s.record and s.phase is Phase.PUBLISHED else []
+    if event.index >= len(actions):
+        t.refuse("That action could not be found.")
+        return
+    action = actions[event.index]
+    if t.actor not in (action.owner, s.facilitator.user_id):
+        t.refuse("Only the action's owner or the facilitator can mark it as done.")
+        return
+    if action.done:
+        t.refuse("That action is already marked as done.")
+        return
+    action.done = True
+    t.audit("marked an agreed action as done")
+    t.tell(t.actor, "Thank you: the action is marked as done.")
 
 
 def _approve(t: _Turn, _: ev.Approve) -> None:
@@ -727,6 +781,14 @@ def _cancel(t: _Turn, _: ev.Cancel) -> None:
 
 def _tick(t: _Turn, _: ev.Tick) -> None:
     s = t.state
+    if s.phase is Phase.PUBLISHED and s.record:
+        for index, action in enumerate(s.record.actions):
+            if not (action.reminded or action.done) and t.now >= _review_time(action):
+                action.reminded = True
+                t.effects.append(
+                    DirectMessage(user_id=action.owner, content=messages.action_reminder(s, index))
+                )
+        return
     if s.phase is not Phase.RUNNING or s.paused_at or s.awaiting_key_points:
         return
     stage = s.stage
@@ -773,9 +835,17 @@ def _reminder_time(s: SessionState) -> datetime:
     return s.deadline - timedelta(hours=s.stage_hours) / 2
 
 
+def _review_time(action: AgreedAction) -> datetime:
+    # Reminders go out on the morning of the review date.
+    return datetime.combine(action.review_on, REMINDER_TIME)
+
+
 def next_wake(state: SessionState) -> datetime | None:
     """When the session next needs a Tick, if ever (the scheduler's index)."""
     s = state
+    if s.phase is Phase.PUBLISHED and s.record:
+        due = [_review_time(a) for a in s.record.actions if not (a.reminded or a.done)]
+        return min(due) if due else None
     if s.phase is not Phase.RUNNING or s.paused_at or s.awaiting_key_points:
         return None
     candidates = []
@@ -803,6 +873,7 @@ _HANDLERS = {
     ev.EditRecord: _edit_record,
     ev.Approve: _approve,
     ev.SubmitEvaluation: _submit_evaluation,
+    ev.CompleteAction: _complete_action,
     ev.Cancel: _cancel,
     ev.Tick: _tick,
 }

@@ -132,6 +132,13 @@ class SubmitEvaluation(Event):
     answers: dict[str, str]
 
 
+class CompleteAction(Event):
+    """The owner (or the facilitator) marks an agreed action as done."""
+
+    type: Literal["complete_action"] = "complete_action"
+    index: int = Field(ge=0)
+
+
 class Cancel(Event):
     type: Literal["cancel"] = "cancel"
 
@@ -158,6 +165,7 @@ AnyEvent = Annotated[
     | EditRecord
     | Approve
     | SubmitEvaluation
+    | CompleteAction
     | Cancel
     | Tick,
     Field(discriminator="type"),

@@ -14,6 +14,7 @@ from dialogs.content import (
     Form,
     FormField,
     FormId,
+    Option,
     PersonRef,
 )
 from dialogs.events import Pacing, Person, Role
@@ -295,6 +296,51 @@ def record_ready(state: SessionState) -> Content:
     )
 
 
+ACTION_FIELD = "agreed-action-{number}-{part}"
+MAX_ACTIONS = 10
+BLANK_ACTION_ROWS = 3
+
+
+def action_field(number: int, part: str) -> str:
+    return ACTION_FIELD.format(number=number, part=part)
+
+
+def _action_fields(state: SessionState) -> list[FormField]:
+    assert state.record is not None
+    owners = tuple(
+        Option(value=p.user_id, label=f"{p.name} ({p.agency})") for p in state.participants
+    )
+    rows = min(MAX_ACTIONS, len(state.record.actions) + BLANK_ACTION_ROWS)
+    fields = []
+    for number in range(1, rows + 1):
+        action = state.record.actions[number - 1] if number <= len(state.record.actions) else None
+        fields += [
+            FormField(
+                id=action_field(number, "text"),
+                label=f"Action {number}",
+                kind=FieldKind.LINE,
+                initial=action.text if action else "",
+                hint="Leave empty if not needed." if number == 1 else "",
+                max_length=500,
+            ),
+            FormField(
+                id=action_field(number, "owner"),
+                label=f"Action {number}: owner",
+                kind=FieldKind.PERSON,
+                initial=action.owner if action else "",
+                options=owners,
+            ),
+            FormField(
+                id=action_field(number, "review"),
+                label=f"Action {number}: review date",
+                kind=FieldKind.DATE,
+                initial=action.review_on.isoformat() if action else "",
+                hint="The owner is reminded privately on this day.",
+            ),
+        ]
+    return fields
+
+
 def record_form(state: SessionState) -> Form:
     assert state.record is not None
     return Form(
@@ -312,7 +358,8 @@ def record_form(state: SessionState) -> Form:
                 max_length=20000,
             )
             for section in state.model.record.sections
-        ),
+        )
+        + tuple(_action_fields(state)),
         submit_label="Preview",
     )
 
@@ -329,7 +376,48 @@ def record_body(state: SessionState) -> list[Block]:
         blocks.append(heading(section.title))
         body = state.record.sections.get(section.id, "").strip()
         blocks.append(Block(style=BlockStyle.QUOTE, text=body or "(nothing recorded)"))
+    if state.record.actions:
+        blocks.append(heading("Actions, owners and review dates"))
+        blocks.append(Block(style=BlockStyle.BULLETS, items=tuple(action_lines(state))))
     return blocks
+
+
+def action_lines(state: SessionState) -> list[str]:
+    assert state.record is not None
+    lines = []
+    for action in state.record.actions:
+        owner = state.person(action.owner)
+        done = " (done)" if action.done else ""
+        lines.append(
+            f"{action.text} — {owner.name if owner else action.owner}, "
+            f"review {action.review_on:%d %B %Y}{done}"
+        )
+    return lines
+
+
+def action_reminder(state: SessionState, index: int) -> Content:
+    assert state.record is not None
+    action = state.record.actions[index]
+    return Content(
+        title="An agreed action is due for review",
+        blocks=(
+            Block(style=BlockStyle.QUOTE, text=action.text),
+            note(
+                f"Agreed at a {state.model.name} held {format_date(state)} "
+                f"(case {state.case_reference}); review date {action.review_on:%d %B %Y}."
+            ),
+        ),
+        actions=(
+            Action(
+                id=ActionId.ACTION_DONE,
+                label="Mark as done",
+                value=str(index),
+                audience=Audience.PARTICIPANTS,
+                style=ActionStyle.PRIMARY,
+            ),
+        ),
+        summary="An agreed action is due for review",
+    )
 
 
 def record_preview(state: SessionState) -> Content:
@@ -413,7 +501,9 @@ def evaluation_form(state: SessionState) -> Form:
                     id=item.id,
                     label=item.text,
                     kind=FieldKind.CHOICE,
-                    options=tuple(str(v) for v in range(scale.low, scale.high + 1)),
+                    options=tuple(
+                        Option(value=str(v), label=str(v)) for v in range(scale.low, scale.high + 1)
+                    ),
                     hint=" ".join(
                         part
                         for part in (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -49,12 +49,25 @@ class QuestionState(BaseModel):
     answers: list[AnswerEntry] = Field(default_factory=list)
 
 
+class AgreedAction(BaseModel):
+    """An action agreed at the meeting, with the participant who owns it and when to review it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    owner: str
+    review_on: date
+    reminded: bool = False
+    done: bool = False
+
+
 class RecordDraft(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # What the template produced, kept to tell which sections the facilitator has edited.
     generated: dict[str, str]
     sections: dict[str, str]
+    actions: list[AgreedAction] = Field(default_factory=list)
 
 
 class SessionState(BaseModel):

@@ -66,5 +66,9 @@ KEY_POINTS = (
 )
 
 EDITOR_NOTE = "Reviewed by the facilitator and agreed by all present."
+ACTIONS = (
+    ("Share police call-out notifications with the core group within a week.", "U-POL"),
+    ("Offer the child a trusted adult and a weekly check-in at school.", "U-EDU"),
+)
 EVALUATION_COMMENT = "Hearing how the other agencies saw the same events was the most useful part."
 COMPLETED = "None identified at this meeting; to be reviewed at the next core group."

@@ -13,6 +13,7 @@ from bot.clock import ManualClock
 from bot.runtime import Runtime
 from dialogs import events as ev
 from dialogs.effects import OpenForm
+from dialogs.messages import action_field
 from dialogs.models.schema import Asked, FacilitationModel, QuestionKind
 from dialogs.state import Phase, SessionState
 from storage.repositories import Conversation
@@ -123,6 +124,11 @@ class Demo:
         }
         first = next(iter(edited))
         edited[first] = f"{edited[first]}\n{cast.EDITOR_NOTE}"
+        review_on = (self.runtime.clock.now() + timedelta(days=28)).date().isoformat()
+        for number, (text, owner) in enumerate(cast.ACTIONS, 1):
+            edited[action_field(number, "text")] = text
+            edited[action_field(number, "owner")] = owner
+            edited[action_field(number, "review")] = review_on
         self.say(f"\n▶ {facilitator.name} edits the record and presses [Preview]")
         await self.act(session_id, ev.EditRecord(actor=facilitator.user_id, sections=edited))
         self.say(f"\n▶ {facilitator.name} presses [Approve and publish]")
@@ -137,5 +143,12 @@ class Demo:
             state = await self.act(
                 session_id, ev.SubmitEvaluation(actor=person.user_id, answers=answers)
             )
+        self.say("\nFour weeks later, on the review date, each owner is reminded privately:")
+        self.clock_forward(28 * 24 * 60)
+        await self.runtime.service.tick_due()
+        await self.runtime.dispatcher.drain()
+        owner = cast.ACTIONS[0][1]
+        self.say(f"\n▶ {names[owner]} presses [Mark as done]")
+        state = await self.act(session_id, ev.CompleteAction(actor=owner, index=0))
         self.say(f"\nThe session is {state.phase.value}. Session id: {session_id}")
         return state

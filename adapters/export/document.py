@@ -16,11 +16,20 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ActionRow:
+    action: str
+    owner: str
+    review_on: str
+    status: str
+
+
+@dataclass(frozen=True)
 class RecordDocument:
     title: str
     details: list[tuple[str, str]]
     sections: list[Section]
     key_points: list[Section]
+    actions: list[ActionRow]
     footer: str
 
 
@@ -49,10 +58,20 @@ def record_document(state: SessionState) -> RecordDocument:
         for stage in state.model.stages
         if state.stage_notes.get(stage.id, "").strip()
     ]
+    actions = [
+        ActionRow(
+            action=a.text,
+            owner=f"{owner.name} ({owner.agency})" if (owner := state.person(a.owner)) else a.owner,
+            review_on=f"{a.review_on.day} {a.review_on:%B %Y}",
+            status="done" if a.done else "open",
+        )
+        for a in state.record.actions
+    ]
     return RecordDocument(
         title=state.model.record.title,
         details=details,
         sections=sections,
         key_points=key_points,
+        actions=actions,
         footer=NO_IDENTIFIERS,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import astuple
 from importlib import resources
 
 from docx import Document
@@ -11,12 +12,14 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from adapters.export.document import RecordDocument
+from adapters.export.document import RecordDocument, Section
 
 _pages = Environment(
     loader=PackageLoader("adapters.export", "templates"), autoescape=select_autoescape(["html"])
 )
 FONTS = resources.files("adapters.export") / "fonts"
+ACTIONS_HEADING = "Actions, owners and review dates"
+ACTION_COLUMNS = ("Action", "Owner", "Review date", "Status")
 
 
 def _markdown_text(text: str) -> str:
@@ -30,6 +33,13 @@ def to_markdown(document: RecordDocument) -> bytes:
     lines += [f"- **{label}:** {_markdown_text(value)}" for label, value in document.details]
     for section in document.sections:
         lines += ["", f"## {_markdown_text(section.title)}", "", _markdown_text(section.text)]
+    if document.actions:
+        lines += ["", f"## {ACTIONS_HEADING}", "", "| Action | Owner | Review date | Status |"]
+        lines += ["| --- | --- | --- | --- |"]
+        lines += [
+            "| " + " | ".join(_markdown_text(c) for c in astuple(row)) + " |"
+            for row in document.actions
+        ]
     if document.key_points:
         lines += ["", "## Key points of each stage"]
         for stage in document.key_points:
@@ -53,6 +63,15 @@ def to_docx(document: RecordDocument) -> bytes:
     for section in document.sections:
         word.add_heading(section.title, level=1)
         word.add_paragraph(section.text or "(nothing recorded)")
+    if document.actions:
+        word.add_heading(ACTIONS_HEADING, level=1)
+        actions = word.add_table(rows=1, cols=4)
+        actions.style = "Light Grid"
+        for cell, label in zip(actions.rows[0].cells, ACTION_COLUMNS, strict=True):
+            cell.text = label
+        for row in document.actions:
+            for cell, value in zip(actions.add_row().cells, astuple(row), strict=True):
+                cell.text = value
     if document.key_points:
         word.add_heading("Key points of each stage", level=1)
         for stage in document.key_points:
@@ -78,6 +97,22 @@ def _paragraph(pdf: FPDF, height: int, text: str) -> None:
     pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
+def _pdf_heading(pdf: FPDF, text: str) -> None:
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "B", 14)
+    _paragraph(pdf, 8, text)
+    pdf.set_font("DejaVu", size=10)
+
+
+def _pdf_sections(pdf: FPDF, sections: list[Section]) -> None:
+    for section in sections:
+        pdf.ln(3)
+        pdf.set_font("DejaVu", "B", 12)
+        _paragraph(pdf, 7, section.title)
+        pdf.set_font("DejaVu", size=10)
+        _paragraph(pdf, 5, section.text or "(nothing recorded)")
+
+
 def to_pdf(document: RecordDocument) -> bytes:
     pdf = _RecordPdf()
     pdf.footer_text = document.footer
@@ -92,20 +127,17 @@ def to_pdf(document: RecordDocument) -> bytes:
     pdf.set_font("DejaVu", size=10)
     for label, value in document.details:
         _paragraph(pdf, 6, f"{label}: {value}")
-    for heading, sections in (
-        ("", document.sections),
-        ("Key points of each stage", document.key_points),
-    ):
-        if heading and sections:
-            pdf.ln(4)
-            pdf.set_font("DejaVu", "B", 14)
-            _paragraph(pdf, 8, heading)
-        for section in sections:
-            pdf.ln(3)
-            pdf.set_font("DejaVu", "B", 12)
-            _paragraph(pdf, 7, section.title)
-            pdf.set_font("DejaVu", size=10)
-            _paragraph(pdf, 5, section.text or "(nothing recorded)")
+    _pdf_sections(pdf, document.sections)
+    if document.actions:
+        _pdf_heading(pdf, ACTIONS_HEADING)
+        with pdf.table(col_widths=(50, 20, 18, 12), text_align="LEFT") as table:
+            for values in (ACTION_COLUMNS, *(astuple(row) for row in document.actions)):
+                cells = table.row()
+                for value in values:
+                    cells.cell(value)
+    if document.key_points:
+        _pdf_heading(pdf, "Key points of each stage")
+        _pdf_sections(pdf, document.key_points)
     return bytes(pdf.output())
 
 
