@@ -19,6 +19,9 @@ def build_web_app(runtime: Runtime, *, background: bool = True) -> web.Applicati
         from adapters.slack.install import install as install_slack
 
         install_slack(app, runtime)
+    from adapters.teams.routes import install as install_teams
+
+    install_teams(app, runtime)
     return app
 
 

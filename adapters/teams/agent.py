@@ -1,0 +1,291 @@
+"""Teams activities in, engine events out: the bot's turn handler.
+
+Replies in a question's reply chain are answers; @mentions are commands; card buttons and
+Teams dialogs (task modules) are facilitator and participant actions. Everything the engine
+decides to show goes through the outbox; only a form (a dialog) is answered inside the turn."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from microsoft_agents.activity import Activity, InvokeResponse
+from microsoft_agents.hosting.core import ActivityHandler, ConnectorClientBase, TurnContext
+
+from adapters.teams import commands
+from adapters.teams.actions import button_event, form_event
+from adapters.teams.cards import FORM_ACTION, attachment, form_card, render
+from adapters.teams.deliverer import TeamsDeliverer, card_activity
+from adapters.teams.place import PLATFORM, ChannelPlace, channel_data, split_thread
+from adapters.teams.setup import SETUP_ACTION, SetupRefused, setup_card, start_event
+from adapters.teams.text import command_text, spoken_text
+from bot.runtime import Runtime
+from bot.service import Outcome, SessionNotFound
+from dialogs import engine, messages
+from dialogs import events as ev
+from dialogs.content import Content
+from dialogs.effects import Ephemeral, OpenForm
+from dialogs.events import Person
+
+log = logging.getLogger(__name__)
+
+QUESTION_PREFIX = engine.question_key("")
+EDITED = frozenset({"editMessage", "undeleteMessage"})
+DELETED = "softDeleteMessage"
+MAX_NAME = 200
+STALE_BUTTON = "This button no longer works. Nothing has changed."
+
+
+def _actor(activity: Activity) -> str | None:
+    """People are known by their Microsoft Entra object id, never by display name."""
+    account = activity.from_property
+    return account.aad_object_id if account and account.aad_object_id else None
+
+
+def _reply(content: Content) -> Activity:
+    return card_activity(render(content, session_id="")[0], content.summary)
+
+
+def _dialog(value: dict[str, Any]) -> InvokeResponse:
+    return InvokeResponse(status=200, body={"task": value})
+
+
+class ReflectAgent(ActivityHandler):
+    def __init__(self, runtime: Runtime, deliverer: TeamsDeliverer) -> None:
+        self.runtime = runtime
+        self.deliverer = deliverer
+
+    # -- activities --------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:  # type: ignore[override]
+        activity = turn_context.activity
+        actor = _actor(activity)
+        if actor is None:
+            log.info("ignored a message without a Microsoft Entra user")
+            return
+        if isinstance(activity.value, dict):
+            await self._button(turn_context, actor, activity.value)
+            return
+        channel, root = split_thread(activity.conversation.id)
+        if root and root != activity.id:
+            text = spoken_text(activity)
+            if await self._answer(channel, root, actor, activity.id, text, activity.id):
+                return
+        personal = activity.conversation.conversation_type == "personal"
+        if personal or activity.is_recipient_mentioned():
+            await self._command(turn_context, actor)
+
+    async def on_message_update_activity(self, turn_context: TurnContext) -> None:  # type: ignore[override]
+        activity = turn_context.activity
+        actor = _actor(activity)
+        channel, root = split_thread(activity.conversation.id)
+        if actor is None or root is None or channel_data(activity).event_type not in EDITED:
+            return
+        await self._answer(
+            channel, root, actor, activity.id, spoken_text(activity), _change_id(activity)
+        )
+
+    async def on_message_delete_activity(self, turn_context: TurnContext) -> None:  # type: ignore[override]
+        activity = turn_context.activity
+        actor = _actor(activity)
+        channel, root = split_thread(activity.conversation.id)
+        if actor is None or root is None or channel_data(activity).event_type != DELETED:
+            return
+        found = await self._thread(channel, root)
+        if found is not None:
+            event = ev.DeleteAnswer(actor=actor, message_id=activity.id)
+            await self._handle(found[0], event, _change_id(activity))
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:  # type: ignore[override]
+        activity = turn_context.activity
+        value = activity.value if isinstance(activity.value, dict) else {}
+        data = value.get("data") if isinstance(value.get("data"), dict) else {}
+        actor = _actor(activity)
+        if activity.name == "task/fetch" and actor:
+            return await self._open_dialog(actor, data, activity.id)
+        if activity.name == "task/submit" and actor:
+            return await self._submit_dialog(actor, data, activity.id)
+        return await super().on_invoke_activity(turn_context)
+
+    # -- answers -----------------------------------------------------------------------
+
+    async def _thread(self, channel: str, root: str) -> tuple[str, str] | None:
+        async with self.runtime.store.transaction() as uow:
+            return await uow.messages.find(PLATFORM, channel, root)
+
+    async def _answer(
+        self, channel: str, root: str, actor: str, message_id: str, text: str, event_id: str
+    ) -> bool:
+        """A reply in a question's reply chain. False when the chain is not a question's."""
+        found = await self._thread(channel, root)
+        if found is None or not found[1].startswith(QUESTION_PREFIX):
+            return False
+        session_id, key = found
+        event = ev.Answer(
+            actor=actor,
+            question_id=key.removeprefix(QUESTION_PREFIX),
+            message_id=message_id,
+            text=text,
+        )
+        await self._handle(session_id, event, event_id)
+        return True
+
+    async def _handle(self, session_id: str, event: ev.Event, event_id: str) -> Outcome | None:
+        try:
+            return await self.runtime.service.handle(
+                session_id, event, platform=PLATFORM, event_id=event_id
+            )
+        except SessionNotFound:
+            log.info("an activity named session %s, which no longer exists", session_id)
+            return None
+
+    # -- buttons and dialogs -----------------------------------------------------------
+
+    async def _button(self, turn_context: TurnContext, actor: str, data: dict[str, Any]) -> None:
+        action = str(data.get("action", ""))
+        if action == SETUP_ACTION:
+            await self._setup_submitted(turn_context, actor, data)
+            return
+        event = button_event(action, str(data.get("value", "")), actor)
+        session_id = str(data.get("session", ""))
+        outcome = None
+        if event is not None and session_id:
+            outcome = await self._handle(session_id, event, turn_context.activity.id)
+        if outcome is None:
+            await turn_context.send_activity(_reply(messages.explanation(STALE_BUTTON)))
+
+    async def _open_dialog(self, actor: str, data: dict[str, Any], event_id: str) -> InvokeResponse:
+        event = button_event(str(data.get("action", "")), str(data.get("value", "")), actor)
+        session_id = str(data.get("session", ""))
+        outcome = None
+        if isinstance(event, ev.RequestForm) and session_id:
+            outcome = await self._handle(session_id, event, event_id)
+        forms = [e.form for e in outcome.immediate if isinstance(e, OpenForm)] if outcome else []
+        if not forms:
+            return _dialog(
+                {
+                    "type": "message",
+                    "value": "This form cannot be opened now. If there is a reason, "
+                    "reflectbot has sent it to you in a private chat.",
+                }
+            )
+        form = forms[0]
+        return _dialog(
+            {
+                "type": "continue",
+                "value": {
+                    "title": form.title,
+                    "width": "large",
+                    "height": "large",
+                    "card": attachment(form_card(form, session_id)),
+                },
+            }
+        )
+
+    async def _submit_dialog(
+        self, actor: str, data: dict[str, Any], event_id: str
+    ) -> InvokeResponse:
+        event = form_event(data, actor) if data.get("action") == FORM_ACTION else None
+        session_id = str(data.get("session", ""))
+        if (
+            event is None
+            or not session_id
+            or await self._handle(session_id, event, event_id) is None
+        ):
+            return _dialog({"type": "message", "value": STALE_BUTTON})
+        return InvokeResponse(status=200)  # an empty answer closes the dialog
+
+    # -- commands ----------------------------------------------------------------------
+
+    async def _command(self, turn_context: TurnContext, actor: str) -> None:
+        activity = turn_context.activity
+        command = commands.parse(command_text(activity))
+        if command.name == commands.HELP:
+            await turn_context.send_activity(_reply(commands.help_content()))
+            return
+        if command.name == commands.MODELS:
+            await turn_context.send_activity(
+                _reply(commands.models_content(self.runtime.catalogue))
+            )
+            return
+        if command.name not in commands.COMMANDS:
+            await turn_context.send_activity(_reply(commands.unknown_content(command.name)))
+            return
+        place = ChannelPlace.from_activity(activity)
+        if place is None:
+            await turn_context.send_activity(_reply(commands.channel_only_content()))
+            return
+        if command.name == commands.START:
+            await self._offer_setup(turn_context, actor, place, command)
+            return
+        async with self.runtime.store.transaction() as uow:
+            active = await uow.sessions.active_in(PLATFORM, place.channel_id)
+        if command.name == commands.STATUS or active is None:
+            await turn_context.send_activity(
+                _reply(commands.status_content(active.state if active else None))
+            )
+            return
+        event = ev.End(actor=actor) if command.name == commands.END else ev.Cancel(actor=actor)
+        await self._handle(active.id, event, activity.id)
+
+    async def _offer_setup(
+        self,
+        turn_context: TurnContext,
+        actor: str,
+        place: ChannelPlace,
+        command: commands.Command,
+    ) -> None:
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        accounts = {
+            m.mentioned.id: m.mentioned
+            for m in activity.get_mentions()
+            if m.mentioned and m.mentioned.id and m.mentioned.id != bot_id
+        }
+        if not accounts:
+            await turn_context.send_activity(_reply(commands.start_usage_content()))
+            return
+        client = turn_context.services.get(ConnectorClientBase)
+        assert client is not None, "the SDK gives every inbound turn a connector client"
+        people: list[Person] = []
+        for account_id, account in accounts.items():
+            member = await client.conversations.get_conversation_member(place.team_id, account_id)
+            if member.aad_object_id and member.aad_object_id != actor:
+                name = (member.name or account.name or "Participant")[:MAX_NAME]
+                people.append(Person(user_id=member.aad_object_id, name=name))
+        facilitator_name = (activity.from_property.name or "Facilitator")[:MAX_NAME]
+        facilitator = Person(user_id=actor, name=facilitator_name)
+        model_id = command.words[0] if command.words else None
+        card = setup_card(facilitator, people, self.runtime.catalogue, model_id)
+        await turn_context.send_activity(card_activity(card, "Set up a reflective case discussion"))
+
+    async def _setup_submitted(
+        self, turn_context: TurnContext, actor: str, data: dict[str, Any]
+    ) -> None:
+        activity = turn_context.activity
+        place = ChannelPlace.from_activity(activity)
+        if place is None:
+            await turn_context.send_activity(_reply(commands.channel_only_content()))
+            return
+        try:
+            start = start_event(data, actor, self.runtime.catalogue)
+        except SetupRefused as refusal:
+            await self.deliverer.tell(place, actor, messages.explanation(str(refusal)), "")
+            return
+        outcome = await self.runtime.service.start(
+            place.conversation(), start, event_id=activity.id
+        )
+        for effect in outcome.immediate:
+            if isinstance(effect, Ephemeral):
+                await self.deliverer.tell(place, effect.user_id, effect.content, "")
+        if outcome.state is not None and activity.reply_to_id:
+            done = _reply(commands.set_up_content(outcome.state))
+            done.id = activity.reply_to_id
+            await turn_context.update_activity(done)
+
+
+def _change_id(activity: Activity) -> str:
+    """An edit or deletion keeps the message's id; Teams resends a change with its timestamp."""
+    kind = channel_data(activity).event_type or activity.type
+    when = activity.timestamp.isoformat() if activity.timestamp else ""
+    return f"{kind}:{activity.id}:{when}"

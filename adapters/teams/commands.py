@@ -1,0 +1,130 @@
+"""The words people type after @reflectbot, and the answers that need no session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogs import messages
+from dialogs.content import Block, BlockStyle, Content
+from dialogs.models.catalogue import Catalogue
+from dialogs.state import Phase, SessionState
+
+START, MODELS, STATUS, END, CANCEL, HELP = "start", "models", "status", "end", "cancel", "help"
+COMMANDS = (START, MODELS, STATUS, END, CANCEL, HELP)
+MAX_ECHOED_WORD = 40
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    words: tuple[str, ...]  # what followed the command, mentions removed
+
+
+def parse(text: str) -> Command:
+    words = text.split()
+    if not words:
+        return Command(HELP, ())
+    return Command(words[0].lower(), tuple(words[1:]))
+
+
+_USAGE = (
+    "start MODEL @person @person … — set up a session here with the people you mention. "
+    "You then choose the model, the lead professional, the case reference and the pacing.",
+    "models — the facilitation models to choose from.",
+    "status — where the session in this channel has got to.",
+    "end — finish the discussion now and draft the record (facilitator only).",
+    "cancel — cancel the session in this channel (facilitator only).",
+    "help — this list.",
+)
+
+
+def help_content(opening: str = "") -> Content:
+    blocks = [messages.text(opening)] if opening else []
+    blocks.extend(
+        [
+            messages.text("Mention @reflectbot with one of these commands in a team channel:"),
+            Block(style=BlockStyle.BULLETS, items=_USAGE),
+            messages.note("Answer each question by replying in the question's own thread."),
+        ]
+    )
+    return Content(title="reflectbot", blocks=tuple(blocks), summary="What reflectbot can do")
+
+
+def unknown_content(word: str) -> Content:
+    shown = word if len(word) <= MAX_ECHOED_WORD else word[:MAX_ECHOED_WORD] + "…"
+    return help_content(f"I do not know the command “{shown}”.")
+
+
+def models_content(catalogue: Catalogue) -> Content:
+    items = tuple(f"{model.id} — {model.name}: {model.summary}" for model in catalogue)
+    return Content(
+        title="Facilitation models",
+        blocks=(
+            Block(style=BlockStyle.BULLETS, items=items),
+            messages.note("Start one with: @reflectbot start MODEL @person @person …"),
+        ),
+        summary="The facilitation models",
+    )
+
+
+_PHASES = {
+    Phase.GROUND_RULES: "waiting for everyone to agree to the ground rules",
+    Phase.RUNNING: "under way",
+    Phase.RECORD_DRAFT: "over; the facilitator is reviewing the draft record",
+    Phase.AWAITING_APPROVAL: "over; the record is waiting for the facilitator's approval",
+}
+
+
+def status_content(state: SessionState | None) -> Content:
+    if state is None:
+        return Content(
+            title="",
+            blocks=(messages.text("No session is running in this channel."),),
+            summary="No session is running here",
+        )
+    blocks = [
+        messages.text(f"Case reference: {state.case_reference}"),
+        messages.note(f"Facilitator: {state.facilitator.name}"),
+        messages.text(f"The discussion is {_PHASES.get(state.phase, state.phase.value)}."),
+    ]
+    stage = state.stage
+    if state.phase is Phase.RUNNING and stage is not None:
+        number = state.stage_index + 1
+        blocks.append(messages.text(f"Stage {number} of {len(state.model.stages)}: {stage.title}."))
+        for question in state.open_questions:
+            waiting = tuple(messages.ref(p) for p in state.waiting_for(question.id))
+            if waiting:
+                text = state.model.question(question.id).text
+                blocks.append(messages.note(f"“{text}” is waiting for:", waiting))
+        if state.paused_at:
+            blocks.append(messages.note("Paused by the facilitator."))
+    return Content(
+        title=f"Status: {state.model.name}", blocks=tuple(blocks), summary="Session status"
+    )
+
+
+def channel_only_content() -> Content:
+    return help_content(
+        "Sessions run in a team channel, where each question gets its own thread. "
+        "Mention @reflectbot there."
+    )
+
+
+def start_usage_content() -> Content:
+    return help_content(
+        "Mention the people taking part after start, for example: "
+        "@reflectbot start kolb @Alice @Bob"
+    )
+
+
+def set_up_content(state: SessionState) -> Content:
+    return Content(
+        title="Session set up",
+        blocks=(
+            messages.text(
+                f"{state.model.name} for case {state.case_reference}. The purpose and the "
+                "ground rules are in a new post in this channel."
+            ),
+        ),
+        summary="Session set up",
+    )

@@ -1,0 +1,182 @@
+"""Carries out the engine's effects in Teams through the Bot Connector, outside any turn.
+
+Every top-level Post is a new channel post (its own reply chain), created with the connector's
+create_conversation for the channel. Teams has no ephemeral messages: Ephemeral and
+DirectMessage effects go to the person's 1:1 chat with the bot."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.utils import parsedate_to_datetime
+
+from aiohttp import ClientConnectionError, ClientResponseError
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ConversationParameters,
+)
+from microsoft_agents.hosting.core import ConnectorClientBase
+
+from adapters.teams.cards import Card, attachment, render
+from adapters.teams.place import ChannelPlace, split_thread, thread_conversation
+from adapters.teams.sdk import TeamsConnection
+from bot.clock import Clock
+from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
+from dialogs.content import Content
+from dialogs.effects import Destination, DirectMessage, Ephemeral, Post, Update
+from storage.repositories import PostedMessage
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RETRY_SECONDS = 5.0
+MAX_RETRY_SECONDS = 600.0
+
+
+def card_activity(card: Card, summary: str = "") -> Activity:
+    return Activity(
+        type=ActivityTypes.message,
+        attachments=[attachment(card)],
+        summary=summary or None,
+    )
+
+
+def retry_after(error: ClientResponseError, clock: Clock) -> float:
+    """Seconds to wait, from the Retry-After header (seconds or an HTTP date) if present."""
+    header = (error.headers or {}).get("Retry-After", "")
+    try:
+        seconds = float(header)
+    except ValueError:
+        try:
+            seconds = (parsedate_to_datetime(header) - clock.now()).total_seconds()
+        except (TypeError, ValueError):
+            seconds = DEFAULT_RETRY_SECONDS
+    return min(max(seconds, 0.0), MAX_RETRY_SECONDS)
+
+
+class TeamsDeliverer:
+    def __init__(
+        self, connection: TeamsConnection, clock: Clock, learning_channel: str | None = None
+    ) -> None:
+        self.connection = connection
+        self.clock = clock
+        self.learning_channel = learning_channel
+
+    async def deliver(self, delivery: Delivery) -> list[PostedMessage]:
+        effect = delivery.effect
+        place = ChannelPlace.from_conversation(delivery.conversation)
+        with self._connector_errors():
+            if isinstance(effect, Post):
+                return await self._post(delivery, place, effect)
+            if isinstance(effect, Update):
+                return await self._update(delivery, place, effect)
+            if isinstance(effect, Ephemeral | DirectMessage):
+                await self.tell(place, effect.user_id, effect.content, delivery.session_id)
+        return []
+
+    async def tell(
+        self, place: ChannelPlace, user_id: str, content: Content, session_id: str
+    ) -> None:
+        """Something for one person only, in their 1:1 chat with the bot."""
+        async with self.connection.connector(place.service_url) as client:
+            member = await client.conversations.get_conversation_member(place.team_id, user_id)
+            chat = await client.conversations.create_conversation(
+                ConversationParameters(
+                    is_group=False,
+                    agent=ChannelAccount(id=place.bot_id),
+                    members=[ChannelAccount(id=member.id)],
+                    tenant_id=place.tenant_id,
+                    channel_data={"tenant": {"id": place.tenant_id}},
+                )
+            )
+            for card in render(content, session_id):
+                await client.conversations.send_to_conversation(
+                    chat.id, card_activity(card, content.summary)
+                )
+
+    @contextmanager
+    def _connector_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except ClientResponseError as error:
+            if error.status == 429 or error.status >= 500:
+                raise RetryLater(retry_after(error, self.clock), f"Teams {error.status}") from error
+            raise DeliveryFailed(f"Teams refused the call ({error.status})") from error
+        except (TimeoutError, ClientConnectionError) as error:
+            raise RetryLater(DEFAULT_RETRY_SECONDS, type(error).__name__) from error
+
+    async def _post(
+        self, delivery: Delivery, place: ChannelPlace, effect: Post
+    ) -> list[PostedMessage]:
+        channel = place.channel_id
+        if effect.destination is Destination.LEARNING:
+            if not self.learning_channel:
+                log.info(
+                    "session %s: no learning channel configured; learning themes not posted",
+                    delivery.session_id,
+                )
+                return []
+            channel = self.learning_channel
+        cards = render(effect.content, delivery.session_id)
+        async with self.connection.connector(place.service_url) as client:
+            posted: list[PostedMessage] = []
+            if effect.thread and delivery.target:
+                channel, root = delivery.target[0].channel, delivery.target[0].message_id
+            else:
+                root = await self._new_post(client, place, channel, cards[0], effect.content)
+                posted.append(PostedMessage(channel=channel, message_id=root))
+                cards = cards[1:]
+            for card in cards:
+                reply = await client.conversations.send_to_conversation(
+                    thread_conversation(channel, root), card_activity(card, effect.content.summary)
+                )
+                posted.append(PostedMessage(channel=channel, message_id=reply.id, part=len(posted)))
+        return posted
+
+    async def _new_post(
+        self,
+        client: ConnectorClientBase,
+        place: ChannelPlace,
+        channel: str,
+        card: Card,
+        content: Content,
+    ) -> str:
+        created = await client.conversations.create_conversation(
+            ConversationParameters(
+                is_group=True,
+                agent=ChannelAccount(id=place.bot_id),
+                tenant_id=place.tenant_id,
+                channel_data={"channel": {"id": channel}, "tenant": {"id": place.tenant_id}},
+                activity=card_activity(card, content.summary),
+            )
+        )
+        if created.activity_id:
+            return created.activity_id
+        _, root = split_thread(created.id)
+        if root is None:
+            raise DeliveryFailed("Teams created a post but did not say its id")
+        return root
+
+    async def _update(
+        self, delivery: Delivery, place: ChannelPlace, effect: Update
+    ) -> list[PostedMessage]:
+        parts = list(delivery.target)
+        channel, root = parts[0].channel, parts[0].message_id
+        thread = thread_conversation(channel, root)
+        cards = render(effect.content, delivery.session_id)
+        posted: list[PostedMessage] = []
+        async with self.connection.connector(place.service_url) as client:
+            for index, card in enumerate(cards):
+                activity = card_activity(card, effect.content.summary)
+                if index < len(parts):
+                    activity.id = parts[index].message_id
+                    await client.conversations.update_activity(thread, activity.id, activity)
+                    posted.append(parts[index])
+                else:
+                    reply = await client.conversations.send_to_conversation(thread, activity)
+                    posted.append(PostedMessage(channel=channel, message_id=reply.id, part=index))
+            for extra in parts[len(cards) :]:
+                await client.conversations.delete_activity(thread, extra.message_id)
+        return posted

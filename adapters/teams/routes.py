@@ -1,0 +1,67 @@
+"""`POST /api/messages`: the Teams endpoint, with Bot Framework token checks on it alone."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from aiohttp import web
+from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator
+from microsoft_agents.hosting.core import MessageFactory, TurnContext
+from pydantic import ValidationError
+
+from adapters.teams.agent import ReflectAgent
+from adapters.teams.deliverer import TeamsDeliverer
+from adapters.teams.place import PLATFORM
+from adapters.teams.sdk import TeamsConnection
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# The SDK's token check reads its configuration from the application under this name.
+SDK_CONFIGURATION = "agent_configuration"
+APOLOGY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
+
+
+async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    """Replaces the SDK's default, which posts the exception text into the conversation."""
+    activity = context.activity
+    log.error(
+        "Teams turn failed: %s while handling a %s activity",
+        type(error).__name__,
+        activity.type if activity else "unknown",
+        exc_info=log.isEnabledFor(logging.DEBUG),
+    )
+    try:
+        await context.send_activity(MessageFactory.text(APOLOGY))
+    except Exception as reply_error:  # the connector may be what failed
+        log.error("could not tell the user about it either: %s", type(reply_error).__name__)
+
+
+def install(app: web.Application, runtime: Runtime) -> None:
+    """Register the Teams deliverer and mount `/api/messages` on the web app."""
+    connection = TeamsConnection(runtime.settings)
+    connection.adapter.on_turn_error = _on_turn_error
+    deliverer = TeamsDeliverer(connection, runtime.clock, runtime.settings.learning_channel)
+    runtime.deliverers[PLATFORM] = deliverer
+    agent = ReflectAgent(runtime, deliverer)
+
+    @jwt_authorization_decorator
+    async def messages(request: web.Request) -> web.StreamResponse:
+        try:
+            response = await connection.adapter.process(request, agent)
+        except ValidationError:
+            return web.json_response({"error": "The activity is not well formed."}, status=400)
+        return response or web.Response(status=202)
+
+    teams = web.Application()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", web.NotAppKeyWarning)
+        teams[SDK_CONFIGURATION] = connection.auth
+    teams.router.add_post("/messages", messages)
+    app.add_subapp("/api", teams)
+    if connection.anonymous:
+        log.warning(
+            "MICROSOFT_APP_ID is not set: /api/messages accepts UNAUTHENTICATED requests. "
+            "Use this only for local testing, never on a server others can reach."
+        )

@@ -1,0 +1,75 @@
+"""The Microsoft 365 Agents SDK, configured from reflectbot's settings.
+
+MICROSOFT_APP_ID / _PASSWORD / _TYPE / _TENANT_ID become the SDK's own service connection; with
+no app id the SDK accepts unauthenticated requests and calls the connector without a token
+(local testing only)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import (
+    AgentAuthConfiguration,
+    AuthenticationConstants,
+    ConnectorClientBase,
+    RestChannelServiceClientFactory,
+)
+from microsoft_agents.hosting.core.authorization.auth_types import AuthTypes
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+# Multi-tenant bot registrations take their tokens from the Bot Framework's own tenant.
+BOT_FRAMEWORK_TENANT = "botframework.com"
+MANAGED_IDENTITY = "UserAssignedMSI"
+
+
+def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
+    app_id = settings.microsoft_app_id
+    managed = settings.microsoft_app_type == MANAGED_IDENTITY
+    single_tenant = managed or settings.microsoft_app_type == "SingleTenant"
+    return AgentAuthConfiguration(
+        auth_type=AuthTypes.user_managed_identity if managed else AuthTypes.client_secret,
+        client_id=app_id,
+        client_secret=settings.microsoft_app_password,
+        tenant_id=settings.microsoft_app_tenant_id if single_tenant else BOT_FRAMEWORK_TENANT,
+        anonymous_allowed=not app_id,
+    )
+
+
+class TeamsConnection:
+    """The SDK's adapter (inbound turns) and connector clients (outbound calls outside a turn)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.app_id = settings.microsoft_app_id or ""
+        self.auth = auth_configuration(settings)
+        connections = MsalConnectionManager(
+            connections_configurations={"SERVICE_CONNECTION": self.auth}
+        )
+        self._clients = RestChannelServiceClientFactory(connections)
+        self.adapter = CloudAdapter(channel_service_client_factory=self._clients)
+
+    @property
+    def anonymous(self) -> bool:
+        return not self.app_id
+
+    @asynccontextmanager
+    async def connector(self, service_url: str) -> AsyncIterator[ConnectorClientBase]:
+        """A Bot Connector client for a conversation's service URL, authenticated as the bot."""
+        claims = self.adapter.create_claims_identity(self.app_id)
+        client = await self._clients.create_connector_client(
+            None,
+            claims,
+            service_url,
+            AuthenticationConstants.AGENTS_SDK_SCOPE,
+            use_anonymous=self.anonymous,
+        )
+        try:
+            yield client
+        finally:
+            await client.close()

@@ -1,0 +1,160 @@
+"""Drives the real web app as Teams would, and runs whole sessions through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from teams_activities import (
+    CHANNEL,
+    FACILITATOR,
+    PARTICIPANTS,
+    PEOPLE,
+    PRESENTER,
+    Activities,
+    Person,
+)
+from teams_fake_connector import FakeConnector, Message
+
+from bot.runtime import Runtime
+from dialogs.models.schema import Asked, FacilitationModel, QuestionKind
+from dialogs.state import Phase, SessionState
+
+BY_AAD = {person.aad_id: person for person in PEOPLE}
+KEY_POINTS = "The group agreed the plan & the risks: <b>no</b> surprises."
+RECORD_NOTE = "Checked by the facilitator."
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+
+
+class TeamsChannel:
+    def __init__(
+        self, web: TestClient, connector: FakeConnector, runtime: Runtime, activities: Activities
+    ) -> None:
+        self.web = web
+        self.connector = connector
+        self.runtime = runtime
+        self.acts = activities
+
+    async def send(self, activity: dict[str, Any], headers: dict[str, str] | None = None) -> Reply:
+        """POST one activity to /api/messages, then let the dispatcher deliver what it queued."""
+        response = await self.web.post("/api/messages", json=activity, headers=headers)
+        body = await response.json() if response.content_type == "application/json" else None
+        await self.runtime.dispatcher.drain()
+        return Reply(response.status, body)
+
+    async def state(self, session_id: str) -> SessionState:
+        async with self.runtime.store.transaction() as uow:
+            stored = await uow.sessions.get(session_id)
+        assert stored is not None
+        return stored.state
+
+    async def post_of(self, session_id: str, key: str) -> Message:
+        async with self.runtime.store.transaction() as uow:
+            parts = await uow.messages.parts(session_id, key)
+        assert parts, f"{key} was never posted"
+        return self.connector.messages[parts[0].message_id]
+
+    # -- steps ---------------------------------------------------------------------------
+
+    async def start(
+        self,
+        model_id: str,
+        people: tuple[Person, ...] = PARTICIPANTS,
+        lead: Person | None = PRESENTER,
+        pacing: str = "live",
+    ) -> str:
+        """Type the start command, fill in the setup card; returns the session id."""
+        command = self.acts.command(FACILITATOR, f"start {model_id}", people)
+        await self.send(command)
+        setup = self.connector.replies(CHANNEL, command["id"])[-1]
+        data = setup.button("setup") | {
+            "model": model_id,
+            "lead": lead.aad_id if lead else "",
+            "case_reference": "RCD-0417",
+            "pacing": pacing,
+            "stage_hours": "24",
+        }
+        reply = await self.send(self.acts.submit(FACILITATOR, command["id"], setup.id, data))
+        assert reply.status == 202
+        root = self.connector.channel_posts(CHANNEL)[-1]
+        return root.button("agree")["session"]
+
+    async def press(
+        self, person: Person, message: Message, action: str, value: str | None = None
+    ) -> Reply:
+        return await self.send(
+            self.acts.submit(person, message.root, message.id, message.button(action, value))
+        )
+
+    async def open_dialog(self, person: Person, message: Message, action: str) -> Reply:
+        return await self.send(
+            self.acts.invoke(person, "task/fetch", message.root, message.button(action))
+        )
+
+    async def submit_dialog(
+        self, person: Person, root: str, dialog: Reply, fields: dict[str, str]
+    ) -> Reply:
+        card = dialog.body["task"]["value"]["card"]["content"]
+        data = dict(card["actions"][0]["data"])
+        for element in card["body"]:
+            if element.get("type", "").startswith("Input."):
+                data[element["id"]] = fields.get(element["id"], element.get("value", ""))
+        return await self.send(self.acts.invoke(person, "task/submit", root, data))
+
+    async def run(self, model: FacilitationModel) -> str:
+        """A whole session from `start` to the published record."""
+        session_id = await self.start(model.id)
+        root = await self.post_of(session_id, "root")
+        for person in PARTICIPANTS:
+            await self.press(person, root, "agree")
+        await self.press(FACILITATOR, root, "begin")
+        state = await self.state(session_id)
+        while state.phase is Phase.RUNNING:
+            if state.awaiting_key_points:
+                await self.write_key_points(session_id, state.awaiting_key_points)
+            for question in state.open_questions:
+                await self.answer_all(session_id, model, question.id, state)
+            state = await self.state(session_id)
+        await self.approve_record(session_id)
+        return session_id
+
+    async def write_key_points(self, session_id: str, stage_id: str) -> None:
+        post = await self.post_of(session_id, f"kp:{stage_id}")
+        dialog = await self.open_dialog(FACILITATOR, post, "key_points")
+        assert dialog.body["task"]["type"] == "continue", dialog.body
+        await self.submit_dialog(FACILITATOR, post.root, dialog, {"field:text": KEY_POINTS})
+
+    async def answer_all(
+        self, session_id: str, model: FacilitationModel, question_id: str, state: SessionState
+    ) -> None:
+        post = await self.post_of(session_id, f"q:{question_id}")
+        item = model.question(question_id)
+        for waiting in state.waiting_for(question_id):
+            person = BY_AAD[waiting.user_id]
+            if item.kind is QuestionKind.SCALE and item.scale:
+                await self.press(person, post, "scale", f"{question_id}:{item.scale.high}")
+            elif item.asks is Asked.FACILITATOR:
+                await self.send(self.acts.reply(person, post.id, "Summary: <!channel> heard."))
+            else:
+                await self.send(self.acts.reply(person, post.id, f"{person.name} on {question_id}"))
+
+    async def approve_record(self, session_id: str) -> None:
+        ready = await self.post_of(session_id, "record_draft")
+        dialog = await self.open_dialog(FACILITATOR, ready, "edit_record")
+        card = dialog.body["task"]["value"]["card"]["content"]
+        fields = {
+            element["id"]: f"{element.get('value', '')}\n{RECORD_NOTE}".strip()
+            for element in card["body"]
+            if element.get("isMultiline")
+        }
+        await self.submit_dialog(FACILITATOR, ready.root, dialog, fields)
+        preview = self.connector.chat(FACILITATOR.teams_id)[-1]
+        await self.send(
+            self.acts.personal_submit(FACILITATOR, preview.id, preview.button("approve"))
+        )

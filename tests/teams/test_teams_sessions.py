@@ -1,0 +1,28 @@
+"""Whole sessions in a Teams channel, from `@reflectbot start` to the published record."""
+
+from __future__ import annotations
+
+import pytest
+from teams_activities import CHANNEL
+from teams_driver import RECORD_NOTE, TeamsChannel
+
+from adapters.teams.text import escape
+from dialogs.models.catalogue import Catalogue
+from dialogs.state import Phase
+
+BUILTIN = Catalogue.load()
+
+
+@pytest.mark.parametrize("model_id", sorted(BUILTIN.models))
+async def test_a_whole_session_of_each_builtin_model(teams: TeamsChannel, model_id: str) -> None:
+    model = BUILTIN.models[model_id]
+    session_id = await teams.run(model)
+
+    state = await teams.state(session_id)
+    assert state.phase is Phase.PUBLISHED
+    record = await teams.post_of(session_id, "record")
+    assert record.conversation == CHANNEL and record.texts()[0] == escape(model.record.title)
+    assert RECORD_NOTE in record.text()
+    for question_id in state.questions:
+        post = await teams.post_of(session_id, f"q:{question_id}")
+        assert post.root == post.id, "each question is its own channel post"
