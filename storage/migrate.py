@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -12,7 +12,9 @@ from sqlalchemy import Connection
 
 from storage.unit_of_work import Store
 
-MIGRATIONS = str(resources.files("storage") / "migrations")
+# Beside this file, not looked up by package name: in an editable install any folder called
+# `storage` on sys.path (a test folder, the working directory) would be found instead.
+MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 
 
 def _config(connection: Connection | None = None) -> Config:
