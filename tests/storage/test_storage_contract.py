@@ -1,0 +1,396 @@
+"""The storage contract: every implementation (SQLite, PostgreSQL) behaves the same.
+
+Each test runs once per database through the `store` fixture.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.clock import ManualClock
+from dialogs import events as ev
+from dialogs.content import Content
+from dialogs.effects import DirectMessage, Ephemeral, Post, Update
+from dialogs.engine import step
+from dialogs.events import Participant, Person, Role
+from dialogs.models.catalogue import Catalogue
+from dialogs.state import SessionState
+from storage.repositories import Conversation, PostedMessage, StoredSession
+from storage.unit_of_work import Store
+
+LEASE = timedelta(seconds=60)
+FACILITATOR = Person(user_id="U-FAC", name="Zoë Ó Briain", agency="Chair")
+PEOPLE = (
+    Participant(user_id="U-PRE", name="Pat", agency="Social work", role=Role.PRESENTER),
+    Participant(user_id="U-POL", name="Sam", agency="Police"),
+)
+MODEL = Catalogue.load().models["space-to-think"]
+
+
+def running_state(session_id: str, now: datetime) -> SessionState:
+    """A session with answers in it: unicode, markup-like text and microsecond times included."""
+    start = ev.Start(
+        actor=FACILITATOR.user_id,
+        session_id=session_id,
+        model=MODEL,
+        facilitator=FACILITATOR,
+        participants=PEOPLE,
+        case_reference="RCD-7",
+    )
+    state = step(None, start, now).state
+    for event in (
+        ev.AgreeRules(actor="U-PRE"),
+        ev.AgreeRules(actor="U-POL"),
+        ev.Begin(actor=FACILITATOR.user_id),
+        ev.Answer(
+            actor="U-PRE",
+            question_id="overview",
+            message_id="1700000000.000100",
+            text="<!channel> café — “quoted” & <b>bold</b> 🙂",
+        ),
+    ):
+        now += timedelta(microseconds=123457)
+        state = step(state, event, now).state
+    assert state is not None
+    return state
+
+
+def stored(session_id: str, now: datetime, conversation: str = "C1") -> StoredSession:
+    return StoredSession(
+        id=session_id,
+        platform="slack",
+        conversation=conversation,
+        conversation_data={"team": "T1", "names": {"U-PRE": "Pat"}},
+        state=running_state(session_id, now),
+    )
+
+
+def note(text: str) -> Content:
+    return Content(title="", summary=text)
+
+
+async def add_session(store: Store, session: StoredSession, now: datetime) -> None:
+    async with store.transaction() as uow:
+        await uow.sessions.add(session, now, None)
+
+
+# -- sessions ----------------------------------------------------------------------------------
+
+
+async def test_a_session_round_trips_exactly(store: Store, clock: ManualClock):
+    original = stored("s-1", clock.now())
+    await add_session(store, original, clock.now())
+    async with store.transaction() as uow:
+        loaded = await uow.sessions.get("s-1")
+    assert loaded == original
+    assert loaded.state.questions["overview"].answers[0].text.startswith("<!channel> café")
+
+
+async def test_an_unknown_session_is_none(store: Store):
+    async with store.transaction() as uow:
+        assert await uow.sessions.get("nope") is None
+        assert await uow.sessions.get("nope", lock=True) is None
+        assert await uow.sessions.conversation("nope") is None
+
+
+async def test_save_replaces_the_state_and_the_wake_time(store: Store, clock: ManualClock):
+    session = stored("s-1", clock.now())
+    await add_session(store, session, clock.now())
+    changed = step(session.state, ev.Pause(actor=FACILITATOR.user_id), clock.now()).state
+    assert changed is not None
+    session.state = changed
+    wake = clock.now() + timedelta(minutes=5)
+    async with store.transaction() as uow:
+        await uow.sessions.save(session, clock.now(), wake)
+    async with store.transaction() as uow:
+        loaded = await uow.sessions.get("s-1", lock=True)
+        assert loaded is not None and loaded.state == changed
+        assert await uow.sessions.due(wake - timedelta(seconds=1)) == []
+        assert await uow.sessions.due(wake) == ["s-1"]
+
+
+async def test_active_in_finds_the_unfinished_session_of_a_conversation(
+    store: Store, clock: ManualClock
+):
+    session = stored("s-1", clock.now())
+    await add_session(store, session, clock.now())
+    async with store.transaction() as uow:
+        found = await uow.sessions.active_in("slack", "C1")
+        assert found is not None and found.id == "s-1"
+        assert await uow.sessions.active_in("slack", "C2") is None
+        assert await uow.sessions.active_in("teams", "C1") is None
+    cancelled = step(session.state, ev.Cancel(actor=FACILITATOR.user_id), clock.now()).state
+    assert cancelled is not None
+    session.state = cancelled
+    async with store.transaction() as uow:
+        await uow.sessions.save(session, clock.now(), None)
+    async with store.transaction() as uow:
+        assert await uow.sessions.active_in("slack", "C1") is None
+
+
+async def test_due_lists_sessions_whose_wake_time_has_come_earliest_first(
+    store: Store, clock: ManualClock
+):
+    now = clock.now()
+    async with store.transaction() as uow:
+        await uow.sessions.add(stored("late", now, "C1"), now, now + timedelta(minutes=9))
+        await uow.sessions.add(stored("early", now, "C2"), now, now + timedelta(minutes=3))
+        await uow.sessions.add(stored("never", now, "C3"), now, None)
+        await uow.sessions.add(stored("future", now, "C4"), now, now + timedelta(hours=2))
+    async with store.transaction() as uow:
+        assert await uow.sessions.due(now) == []
+        assert await uow.sessions.due(now + timedelta(minutes=10)) == ["early", "late"]
+
+
+async def test_listing_holds_every_session_oldest_first(store: Store, clock: ManualClock):
+    for number, conversation in enumerate(("C1", "C2", "C3")):
+        await add_session(store, stored(f"s-{number}", clock.now(), conversation), clock.now())
+        clock.advance(timedelta(minutes=1))
+    async with store.transaction() as uow:
+        listed = await uow.sessions.listing()
+        conversation = await uow.sessions.conversation("s-1")
+    assert [s.id for s in listed] == ["s-0", "s-1", "s-2"]
+    assert conversation == Conversation("slack", "C2", {"team": "T1", "names": {"U-PRE": "Pat"}})
+
+
+async def test_a_failed_transaction_leaves_nothing(store: Store, clock: ManualClock):
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as uow:
+            await uow.sessions.add(stored("s-1", clock.now()), clock.now(), None)
+            await uow.outbox.add("s-1", [Post(key="root", content=note("hi"))], clock.now())
+            await uow.audit.add("s-1", "started", "U-FAC", clock.now())
+            raise RuntimeError("the process fell over")
+    async with store.transaction() as uow:
+        assert await uow.sessions.get("s-1") is None
+        assert await uow.outbox.pending_count() == 0
+        assert await uow.audit.entries() == []
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+
+async def test_posted_messages_are_found_by_their_platform_ids(store: Store, clock: ManualClock):
+    await add_session(store, stored("s-1", clock.now()), clock.now())
+    parts = [PostedMessage("C1", "111.2", part=1), PostedMessage("C1", "111.1", part=0)]
+    async with store.transaction() as uow:
+        await uow.messages.record("s-1", "q:overview", "slack", parts)
+    async with store.transaction() as uow:
+        assert await uow.messages.find("slack", "C1", "111.1") == ("s-1", "q:overview")
+        assert await uow.messages.find("slack", "C1", "111.2") == ("s-1", "q:overview")
+        assert await uow.messages.find("teams", "C1", "111.1") is None
+        assert await uow.messages.find("slack", "C9", "111.1") is None
+        assert await uow.messages.parts("s-1", "q:overview") == sorted(parts, key=lambda p: p.part)
+        assert await uow.messages.parts("s-1", "root") == []
+
+
+async def test_replace_parts_swaps_every_part(store: Store, clock: ManualClock):
+    await add_session(store, stored("s-1", clock.now()), clock.now())
+    async with store.transaction() as uow:
+        await uow.messages.record(
+            "s-1", "record", "slack", [PostedMessage("C1", "a", 0), PostedMessage("C1", "b", 1)]
+        )
+    async with store.transaction() as uow:
+        await uow.messages.replace_parts("s-1", "record", "slack", [PostedMessage("C1", "c", 0)])
+    async with store.transaction() as uow:
+        assert await uow.messages.parts("s-1", "record") == [PostedMessage("C1", "c", 0)]
+        assert await uow.messages.find("slack", "C1", "b") is None
+
+
+# -- processed events --------------------------------------------------------------------------
+
+
+async def test_an_event_id_is_claimed_once(store: Store, clock: ManualClock):
+    async with store.transaction() as uow:
+        assert await uow.events.claim("slack", "Ev1", clock.now()) is True
+    async with store.transaction() as uow:
+        assert await uow.events.claim("slack", "Ev1", clock.now()) is False
+        # The refused claim leaves the transaction usable.
+        assert await uow.events.claim("slack", "Ev2", clock.now()) is True
+        assert await uow.events.claim("teams", "Ev1", clock.now()) is True
+
+
+async def test_a_claim_twice_in_one_transaction_is_refused_the_second_time(store: Store, clock):
+    async with store.transaction() as uow:
+        assert await uow.events.claim("slack", "Ev1", clock.now()) is True
+        assert await uow.events.claim("slack", "Ev1", clock.now()) is False
+
+
+async def test_a_rolled_back_transaction_does_not_keep_its_claim(store: Store, clock: ManualClock):
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as uow:
+            assert await uow.events.claim("slack", "Ev1", clock.now()) is True
+            raise RuntimeError("handling the event failed")
+    async with store.transaction() as uow:
+        assert await uow.events.claim("slack", "Ev1", clock.now()) is True
+
+
+async def test_old_event_ids_are_forgotten(store: Store, clock: ManualClock):
+    async with store.transaction() as uow:
+        await uow.events.claim("slack", "old", clock.now() - timedelta(days=3))
+        await uow.events.claim("slack", "new", clock.now())
+        await uow.events.forget_before(clock.now() - timedelta(days=1))
+    async with store.transaction() as uow:
+        assert await uow.events.claim("slack", "old", clock.now()) is True
+        assert await uow.events.claim("slack", "new", clock.now()) is False
+
+
+# -- the outbox --------------------------------------------------------------------------------
+
+
+async def two_sessions_with_effects(store: Store, now: datetime) -> None:
+    async with store.transaction() as uow:
+        await uow.sessions.add(stored("a", now, "C1"), now, None)
+        await uow.sessions.add(stored("b", now, "C2"), now, None)
+        await uow.outbox.add(
+            "a",
+            [Post(key="root", content=note("a1")), Update(key="root", content=note("a2"))],
+            now,
+        )
+        await uow.outbox.add("b", [DirectMessage(user_id="U-POL", content=note("b1"))], now)
+        await uow.outbox.add("a", [Ephemeral(user_id="U-FAC", content=note("a3"))], now)
+
+
+async def test_claim_returns_the_oldest_pending_effect_of_each_session(
+    store: Store, clock: ManualClock
+):
+    await two_sessions_with_effects(store, clock.now())
+    async with store.transaction() as uow:
+        claimed = await uow.outbox.claim(clock.now(), LEASE)
+    assert [(item.session_id, item.effect.content.summary) for item in claimed] == [
+        ("a", "a1"),
+        ("b", "b1"),
+    ]
+    assert all(item.attempts == 0 for item in claimed)
+
+
+async def test_a_claimed_effect_is_leased_until_it_expires(store: Store, clock: ManualClock):
+    await two_sessions_with_effects(store, clock.now())
+    async with store.transaction() as uow:
+        first = await uow.outbox.claim(clock.now(), LEASE)
+    async with store.transaction() as uow:
+        assert await uow.outbox.claim(clock.now() + LEASE - timedelta(seconds=1), LEASE) == []
+    async with store.transaction() as uow:
+        again = await uow.outbox.claim(clock.now() + LEASE + timedelta(seconds=1), LEASE)
+    assert [i.id for i in again] == [i.id for i in first]
+
+
+async def test_finishing_an_effect_releases_the_next_of_its_session(
+    store: Store, clock: ManualClock
+):
+    await two_sessions_with_effects(store, clock.now())
+    async with store.transaction() as uow:
+        a1, _ = await uow.outbox.claim(clock.now(), LEASE)
+        await uow.outbox.finish(a1.id, "delivered", clock.now())
+    async with store.transaction() as uow:
+        (a2,) = await uow.outbox.claim(clock.now(), LEASE)
+        assert a2.effect.content.summary == "a2"
+        assert await uow.outbox.statuses("a") == [
+            ("post", "delivered"),
+            ("update", "pending"),
+            ("ephemeral", "pending"),
+        ]
+
+
+async def test_a_retried_effect_waits_and_holds_back_its_session(store: Store, clock: ManualClock):
+    await two_sessions_with_effects(store, clock.now())
+    async with store.transaction() as uow:
+        a1, b1 = await uow.outbox.claim(clock.now(), LEASE)
+        await uow.outbox.retry(a1.id, clock.now() + timedelta(seconds=30), "429 rate limited")
+        await uow.outbox.finish(b1.id, "delivered", clock.now())
+    async with store.transaction() as uow:
+        assert await uow.outbox.claim(clock.now() + timedelta(seconds=29), LEASE) == []
+    async with store.transaction() as uow:
+        (again,) = await uow.outbox.claim(clock.now() + timedelta(seconds=30), LEASE)
+    assert again.id == a1.id and again.attempts == 1
+
+
+async def test_an_update_is_superseded_by_a_later_update_of_the_same_message(
+    store: Store, clock: ManualClock
+):
+    now = clock.now()
+    await add_session(store, stored("a", now), now)
+    async with store.transaction() as uow:
+        await uow.outbox.add(
+            "a",
+            [
+                Post(key="q:x", content=note("posted")),
+                Update(key="q:x", content=note("1 of 3")),
+                Update(key="q:y", content=note("other message")),
+                Update(key="q:x", content=note("2 of 3")),
+            ],
+            now,
+        )
+    async with store.transaction() as uow:
+        (post,) = await uow.outbox.claim(now, LEASE)
+        assert await uow.outbox.superseded(post) is False
+        await uow.outbox.finish(post.id, "delivered", now)
+        (first,) = await uow.outbox.claim(now, LEASE)
+        assert await uow.outbox.superseded(first) is True
+        await uow.outbox.finish(first.id, "superseded", now)
+        (other,) = await uow.outbox.claim(now, LEASE)
+        assert await uow.outbox.superseded(other) is False
+        await uow.outbox.finish(other.id, "delivered", now)
+        (last,) = await uow.outbox.claim(now, LEASE)
+        assert await uow.outbox.superseded(last) is False
+        assert last.effect.content.summary == "2 of 3"
+
+
+async def test_pending_count_and_oldest_pending(store: Store, clock: ManualClock):
+    async with store.transaction() as uow:
+        assert await uow.outbox.pending_count() == 0
+        assert await uow.outbox.oldest_pending() is None
+    first = clock.now()
+    await two_sessions_with_effects(store, first)
+    async with store.transaction() as uow:
+        assert await uow.outbox.pending_count() == 4
+        assert await uow.outbox.oldest_pending() == first
+        claimed = await uow.outbox.claim(first, LEASE)
+        for item in claimed:
+            await uow.outbox.finish(item.id, "delivered", first)
+        assert await uow.outbox.pending_count() == 2
+
+
+async def test_effects_round_trip_through_the_outbox(store: Store, clock: ManualClock):
+    state = running_state("a", clock.now())
+    await add_session(store, stored("a", clock.now()), clock.now())
+    effects = step(
+        state,
+        ev.Answer(actor="U-POL", question_id="overview", message_id="m", text="x"),
+        clock.now(),
+    ).effects
+    async with store.transaction() as uow:
+        await uow.outbox.add("a", effects, clock.now())
+    delivered = []
+    while True:
+        async with store.transaction() as uow:
+            claimed = await uow.outbox.claim(clock.now(), LEASE)
+            if not claimed:
+                break
+            delivered.extend(item.effect for item in claimed)
+            await uow.outbox.finish(claimed[0].id, "delivered", clock.now())
+    assert delivered == effects
+
+
+# -- audit -------------------------------------------------------------------------------------
+
+
+async def test_audit_entries_keep_who_did_what_and_when(store: Store, clock: ManualClock):
+    at = datetime(2026, 11, 23, 10, 0, 0, 250000, tzinfo=UTC)
+    async with store.transaction() as uow:
+        await uow.audit.add("s-1", "started", "U-FAC", at)
+        await uow.audit.add("s-2", "started", "U-OTHER", at)
+        await uow.audit.add("s-1", "approved the record", "U-FAC", at + timedelta(hours=1))
+        await uow.audit.add(None, "erased", "operator", at + timedelta(hours=2))
+    async with store.transaction() as uow:
+        everything = await uow.audit.entries()
+        one = await uow.audit.entries("s-1")
+    assert [(e.session_id, e.action) for e in everything] == [
+        ("s-1", "started"),
+        ("s-2", "started"),
+        ("s-1", "approved the record"),
+        (None, "erased"),
+    ]
+    assert [e.action for e in one] == ["started", "approved the record"]
+    assert one[0].at == at and one[0].at.tzinfo is not None
