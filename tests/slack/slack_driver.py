@@ -47,11 +47,12 @@ class SlackSession:
         return parts[0].message_id
 
     def posted(self, ts: str) -> Call:
-        return next(c for c in self.fake.called("chat.postMessage") if c.answer.get("ts") == ts)
+        posts = (c for c in self.fake.history if c.method == "chat.postMessage")
+        return next(c for c in posts if c.answer.get("ts") == ts)
 
     def latest(self, ts: str) -> Call:
         """The message as it now stands: its last update, or the post itself."""
-        updates = [c for c in self.fake.called("chat.update") if c.args["ts"] == ts]
+        updates = [c for c in self.fake.history if c.method == "chat.update" and c.args["ts"] == ts]
         return updates[-1] if updates else self.posted(ts)
 
     @staticmethod

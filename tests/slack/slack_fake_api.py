@@ -59,7 +59,8 @@ class FakeSlack:
     """Start with `await fake.start()`; its `url` goes into SLACK_API_URL."""
 
     def __init__(self) -> None:
-        self.calls: list[Call] = []
+        self.calls: list[Call] = []  # since the last clear()
+        self.history: list[Call] = []  # every call
         self.users: dict[str, dict[str, Any]] = {}
         self.failures: dict[str, deque[Failure]] = {}
         self._ts = itertools.count(1)
@@ -99,6 +100,10 @@ class FakeSlack:
     def called(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
+    def actions(self) -> list[Call]:
+        """Calls that act on the workspace (not Bolt's own auth.test)."""
+        return [call for call in self.calls if call.method != "auth.test"]
+
     def clear(self) -> None:
         self.calls.clear()
 
@@ -116,6 +121,7 @@ class FakeSlack:
         method = request.match_info["method"]
         call = Call(method, await self._arguments(request))
         self.calls.append(call)
+        self.history.append(call)
         pending = self.failures.get(method)
         if pending:
             failure = pending.popleft()

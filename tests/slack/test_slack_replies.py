@@ -94,7 +94,7 @@ async def test_bot_messages_and_the_bots_own_messages_are_ignored(session: Slack
         assert (await session.slack.event(event)).status == 200
     await session.drain()
     assert await session.answers(question_id) == []
-    assert session.fake.calls == []
+    assert session.fake.actions() == []
 
 
 async def test_messages_outside_the_question_threads_are_ignored(session: SlackSession) -> None:
@@ -109,7 +109,7 @@ async def test_messages_outside_the_question_threads_are_ignored(session: SlackS
     await session.slack.reply(PRESENTER, root_ts, "a reply under the ground rules")
     await session.drain()
     assert await session.answers(question_id) == []
-    assert session.fake.calls == []
+    assert session.fake.actions() == []
 
 
 async def test_a_reply_from_someone_not_invited_gets_a_private_explanation_once(

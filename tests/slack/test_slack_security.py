@@ -47,7 +47,7 @@ async def test_requests_without_a_valid_recent_signature_get_401_and_change_noth
         headers={"Content-Type": "application/x-www-form-urlencoded", **headers},
     )
     assert response.status == 401
-    assert fake_slack.calls == []
+    assert fake_slack.actions() == []
     async with runtime.store.transaction() as uow:
         assert await uow.sessions.listing() == []
 
