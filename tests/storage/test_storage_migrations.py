@@ -1,0 +1,74 @@
+"""Migrations create exactly the schema the code declares, and running them again is harmless."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, MetaData, inspect
+
+from dialogs import events as ev
+from dialogs.engine import step
+from dialogs.events import Participant, Person
+from dialogs.models.catalogue import Catalogue
+from storage import migrate, tables
+from storage.repositories import StoredSession
+from storage.tables import Base
+from storage.unit_of_work import Store
+
+
+def declared_schema() -> MetaData:
+    """Every table the storage package declares (some modules add their own to Base)."""
+    for module in pkgutil.iter_modules([str(Path(tables.__file__).parent)]):
+        if module.name != "migrations":
+            importlib.import_module(f"storage.{module.name}")
+    return Base.metadata
+
+
+def _differences(connection: Connection) -> list:
+    return compare_metadata(MigrationContext.configure(connection), declared_schema())
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names()) - {"alembic_version"}
+
+
+async def differences(store: Store) -> list:
+    async with store.engine.connect() as connection:
+        return await connection.run_sync(_differences)
+
+
+async def test_upgrading_an_empty_database_creates_the_declared_schema(store: Store):
+    # The fixture's database started empty and was upgraded once.
+    async with store.engine.connect() as connection:
+        tables = await connection.run_sync(_tables)
+    assert tables == set(declared_schema().tables)
+    assert {"sessions", "session_messages", "processed_events", "outbox", "audit_log"} <= tables
+    assert await differences(store) == []
+    assert await migrate.is_current(store)
+
+
+async def test_upgrading_again_changes_nothing_and_keeps_the_data(store: Store):
+    now = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    start = ev.Start(
+        actor="U-FAC",
+        session_id="s-1",
+        model=Catalogue.load().models["kolb"],
+        facilitator=Person(user_id="U-FAC", name="Fran"),
+        participants=(Participant(user_id="U-POL", name="Sam"),),
+        case_reference="RCD-1",
+    )
+    state = step(None, start, now).state
+    assert state is not None
+    async with store.transaction() as uow:
+        await uow.sessions.add(StoredSession("s-1", "slack", "C1", state), now, None)
+    await migrate.upgrade(store)
+    await migrate.upgrade(store)
+    assert await differences(store) == []
+    async with store.transaction() as uow:
+        kept = await uow.sessions.get("s-1")
+    assert kept is not None and kept.state == state
