@@ -26,7 +26,10 @@ class Runtime:
     service: SessionService
     dispatcher: Dispatcher
     deliverers: dict[str, Deliverer] = field(default_factory=dict)
-    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+
+    @property
+    def secret(self) -> bytes:
+        return self.service.secret
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -37,11 +40,10 @@ class Runtime:
             log.error("model file skipped: %s", problem)
         deliverers: dict[str, Deliverer] = {}
         dispatcher = Dispatcher(store, clock, deliverers)
-        service = SessionService(store, clock, on_commit=dispatcher.wake)
-        runtime = cls(settings, store, clock, catalogue, service, dispatcher, deliverers)
-        if settings.secret:
-            runtime.secret = settings.secret.encode()
-        return runtime
+        # Until prepare() reads the database, a process without REFLECTBOT_SECRET has its own.
+        secret = settings.secret.encode() if settings.secret else secrets.token_bytes(32)
+        service = SessionService(store, clock, on_commit=dispatcher.wake, secret=secret)
+        return cls(settings, store, clock, catalogue, service, dispatcher, deliverers)
 
     async def prepare_database(self) -> None:
         """SQLite (the embedded default) is brought up to date on start; PostgreSQL is left to
@@ -52,6 +54,11 @@ class Runtime:
             raise SystemExit(
                 "The database schema is not up to date: run `reflectbot db upgrade` first."
             )
+        if not self.settings.secret:
+            # Every process and every restart must hash watch-lists with the same key. Kept in
+            # the database, the key protects less than one kept apart in REFLECTBOT_SECRET.
+            async with self.store.transaction() as uow:
+                self.service.secret = await uow.instance.secret(secrets.token_bytes(32))
 
     async def close(self) -> None:
         await self.store.close()

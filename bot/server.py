@@ -22,6 +22,10 @@ def build_web_app(runtime: Runtime, *, background: bool = True) -> web.Applicati
     from adapters.teams.routes import install as install_teams
 
     install_teams(app, runtime)
+    if not (runtime.settings.slack_enabled or runtime.settings.teams_enabled):
+        from adapters.practice.routes import install as install_practice_room
+
+        install_practice_room(app, runtime)
     return app
 
 
@@ -29,8 +33,8 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     runtime = Runtime.build(settings)
     if not settings.secret:
         log.warning(
-            "REFLECTBOT_SECRET is not set: this process made up its own secret, so several "
-            "processes will not agree and a restart signs everyone out of the practice room"
+            "REFLECTBOT_SECRET is not set: the secret that keys watch-lists and practice-room "
+            "sign-ins is kept in the database. Set REFLECTBOT_SECRET in production."
         )
     app = build_web_app(runtime)
     web.run_app(app, host=host or settings.host, port=port or settings.port, print=log.info)

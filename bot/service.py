@@ -38,11 +38,16 @@ class SessionNotFound(LookupError):
 
 class SessionService:
     def __init__(
-        self, store: Store, clock: Clock, on_commit: Callable[[], None] = lambda: None
+        self,
+        store: Store,
+        clock: Clock,
+        on_commit: Callable[[], None] = lambda: None,
+        secret: bytes = b"",
     ) -> None:
         self.store = store
         self.clock = clock
         self.on_commit = on_commit  # wakes the dispatcher after effects were queued
+        self.secret = secret  # keys the watch-list hashes
 
     async def start(
         self, conversation: Conversation, event: ev.Start, event_id: str | None = None
@@ -52,7 +57,7 @@ class SessionService:
             if event_id and not await uow.events.claim(conversation.platform, event_id, now):
                 return Outcome(session_id=None, duplicate=True)
             active = await uow.sessions.active_in(conversation.platform, conversation.key)
-            step = engine.step(active.state if active else None, event, now)
+            step = engine.step(active.state if active else None, event, now, secret=self.secret)
             if active is not None or step.state is None:
                 return Outcome(session_id=active.id if active else None, immediate=step.effects)
             stored = StoredSession(
@@ -84,7 +89,7 @@ class SessionService:
                 raise SessionNotFound(session_id)
             if event_id and not await uow.events.claim(platform or stored.platform, event_id, now):
                 return Outcome(session_id=session_id, state=stored.state, duplicate=True)
-            step = engine.step(stored.state, event, now)
+            step = engine.step(stored.state, event, now, secret=self.secret)
             assert step.state is not None
             stored.state = step.state
             await uow.sessions.save(stored, now, engine.next_wake(step.state))

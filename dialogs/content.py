@@ -67,6 +67,7 @@ class ActionId(StrEnum):
     APPROVE = "approve"
     EVALUATE = "evaluate"
     ACTION_DONE = "action_done"
+    PUBLISH_ANYWAY = "publish_anyway"
 
 
 class Action(Frozen):
@@ -113,6 +114,7 @@ class FormId(StrEnum):
     KEY_POINTS = "key_points"
     RECORD = "record"
     EVALUATION = "evaluation"
+    OVERRIDE = "override"
 
 
 class Form(Frozen):

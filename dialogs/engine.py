@@ -24,8 +24,9 @@ from dialogs.effects import (
     Update,
 )
 from dialogs.events import Pacing, Role
+from dialogs.guard import Watchlist, find_identifiers
 from dialogs.models.schema import Asked, QuestionKind, Stage
-from dialogs.record import draft_record, scale_value
+from dialogs.record import Redactor, describe, draft_record, scale_value
 from dialogs.state import (
     FINISHED,
     AgreedAction,
@@ -64,12 +65,34 @@ class Step:
 class _Turn:
     """One event's work: a private copy of the state and the effects it produces."""
 
-    def __init__(self, state: SessionState, actor: str, now: datetime) -> None:
+    def __init__(self, state: SessionState, actor: str, now: datetime, secret: bytes) -> None:
         # The model snapshot is frozen; share it rather than copy it on every event.
         self.state = copy.deepcopy(state, memo={id(state.model): state.model})
         self.actor = actor
         self.now = now
+        self.secret = secret
         self.effects: list[Effect] = []
+
+    # -- the identifier guard ----------------------------------------------------------
+
+    def redactor(self) -> Redactor:
+        s = self.state
+        watchlist = Watchlist(self.secret, s.watch_hashes) if s.watch_hashes else None
+        people = [s.facilitator.name, *(p.name for p in s.participants)]
+        return Redactor(watchlist, (s.began_at or s.created_at).date(), people)
+
+    def warn_identifiers(self, text: str, thread: str | None, what: str) -> None:
+        """Tell the author, privately, what kind of identifier their text seems to hold —
+        never the identifier itself."""
+        findings = self.redactor().findings(text)
+        if findings:
+            self.tell(
+                self.actor,
+                f"{what} seems to contain {describe(findings)}. Records must not identify the "
+                "child or family, so it is left out of the record draft (shown as “[… removed]”). "
+                "Please edit it to take it out.",
+                thread,
+            )
 
     # -- effect helpers ----------------------------------------------------------------
 
@@ -196,8 +219,11 @@ class _Turn:
 
     def draft_record(self) -> None:
         s = self.state
-        drafted = draft_record(s)
-        s.record = RecordDraft(generated=drafted, sections=dict(drafted))
+        redactor = self.redactor()
+        drafted = draft_record(s, redactor)
+        s.record = RecordDraft(
+            generated=drafted, sections=dict(drafted), redactions=redactor.removed
+        )
         s.phase = Phase.RECORD_DRAFT
         s.deadline = None
         s.awaiting_key_points = None
@@ -210,7 +236,9 @@ class _Turn:
         edited, and say which edited sections may now be out of date."""
         s = self.state
         assert s.record is not None
-        fresh = draft_record(s)
+        redactor = self.redactor()
+        fresh = draft_record(s, redactor)
+        s.record.redactions = redactor.removed
         stale = []
         for section in s.model.record.sections:
             sid = section.id
@@ -298,7 +326,7 @@ class _Turn:
             self.finish_stage()
 
 
-def _start(event: ev.Start, now: datetime) -> Step:
+def _start(event: ev.Start, now: datetime, secret: bytes) -> Step:
     facilitator_id = event.facilitator.user_id
     participants: list[ev.Participant] = []
     for p in event.participants:
@@ -323,8 +351,18 @@ def _start(event: ev.Start, now: datetime) -> Step:
             f"The {event.model.name} model needs a {event.model.roles.presenter.lower()}: "
             "please choose one of the participants."
         )
+    found = find_identifiers(event.case_reference)
+    if found:
+        return refused(
+            f"The case reference seems to contain {describe(found)}. Please use a "
+            "pseudonymous code that does not identify the child or family."
+        )
+    entries = [entry.strip() for entry in event.watchlist if entry.strip()]
+    if entries and not secret:
+        raise ValueError("a watch-list needs the server's secret to be kept")
     state = SessionState(
         id=event.session_id,
+        watch_hashes=sorted(Watchlist.from_entries(secret, entries).hashes) if entries else [],
         model=event.model,
         facilitator=event.facilitator,
         participants=participants,
@@ -342,8 +380,10 @@ def _start(event: ev.Start, now: datetime) -> Step:
     )
 
 
-def step(state: SessionState | None, event: ev.Event, now: datetime) -> Step:
-    """Apply one event. The input state is never modified."""
+def step(
+    state: SessionState | None, event: ev.Event, now: datetime, *, secret: bytes = b""
+) -> Step:
+    """Apply one event. The input state is never modified. `secret` keys the watch-list."""
     if isinstance(event, ev.Start):
         if state is not None:
             return Step(
@@ -355,10 +395,10 @@ def step(state: SessionState | None, event: ev.Event, now: datetime) -> Step:
                     )
                 ],
             )
-        return _start(event, now)
+        return _start(event, now, secret)
     if state is None:
         raise ValueError("no session to apply the event to")
-    turn = _Turn(state, event.actor, now)
+    turn = _Turn(state, event.actor, now, secret)
     handler = _HANDLERS[type(event)]
     handler(turn, event)
     return Step(turn.state, turn.effects)
@@ -433,6 +473,7 @@ def _answer(t: _Turn, event: ev.Answer) -> None:
     s.questions[event.question_id].answers.append(
         AnswerEntry(message_id=event.message_id, author=t.actor, text=text, at=t.now)
     )
+    t.warn_identifiers(text, question_key(event.question_id), "Your reply")
     t.after_answers_changed(event.question_id)
 
 
@@ -453,6 +494,7 @@ def _edit(t: _Turn, event: ev.EditAnswer) -> None:
     answer.text = text
     answer.edited = True
     answer.at = t.now
+    t.warn_identifiers(text, question_key(question.id), "Your edited reply")
     t.after_answers_changed(question.id)
 
 
@@ -559,6 +601,14 @@ def _request_form(t: _Turn, event: ev.RequestForm) -> None:
             return
         t.effects.append(OpenForm(user_id=t.actor, form=messages.key_points_form(s, stage)))
         return
+    if event.form == "override":
+        if not t.facilitator_only("publish the record"):
+            return
+        if s.phase is not Phase.AWAITING_APPROVAL or s.record is None or not s.record.flagged:
+            t.refuse("There is nothing to override: the record can be approved as it is.")
+            return
+        t.effects.append(OpenForm(user_id=t.actor, form=messages.override_form(s)))
+        return
     if event.form == "evaluation":
         if _may_evaluate(t):
             t.effects.append(OpenForm(user_id=t.actor, form=messages.evaluation_form(s)))
@@ -631,6 +681,7 @@ def _stage_note(t: _Turn, event: ev.StageNote) -> None:
         )
         return
     s.stage_notes[stage.id] = text
+    t.warn_identifiers(text, None, f"What you wrote for the key points of “{stage.title}”")
     if stage.key_points_prompt:
         t.effects.append(
             Update(key=key_points_key(stage.id), content=messages.key_points(s, stage))
@@ -666,6 +717,13 @@ def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
             return
         s.record.actions = actions
     s.record.sections.update({k: v.strip() for k, v in sections.items()})
+    redactor = t.redactor()
+    titles = {section.id: section.title for section in s.model.record.sections}
+    s.record.flagged = {
+        titles[sid]: describe(found)
+        for sid, text in s.record.sections.items()
+        if (found := redactor.findings(text))
+    }
     s.phase = Phase.AWAITING_APPROVAL
     t.audit("edited the record")
     t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s)))
@@ -716,7 +774,7 @@ def _complete_action(t: _Turn, event: ev.CompleteAction) -> None:
     t.tell(t.actor, "Thank you: the action is marked as done.")
 
 
-def _approve(t: _Turn, _: ev.Approve) -> None:
+def _approve(t: _Turn, event: ev.Approve) -> None:
     s = t.state
     if not t.facilitator_only("approve and publish the record"):
         return
@@ -726,8 +784,18 @@ def _approve(t: _Turn, _: ev.Approve) -> None:
     if s.phase is not Phase.AWAITING_APPROVAL or s.record is None:
         t.refuse("There is no record waiting for approval.")
         return
+    reason = event.override_reason.strip()
+    if s.record.flagged and not reason:
+        t.refuse(
+            "The record still seems to contain identifiers ("
+            + "; ".join(f"{title}: {found}" for title, found in s.record.flagged.items())
+            + "). Edit it to take them out, or choose Publish anyway and give your reason."
+        )
+        return
     s.phase = Phase.PUBLISHED
     s.published_at = t.now
+    if s.record.flagged:
+        t.audit(f"published despite the identifier guard, because: {reason}")
     t.audit("approved the record")
     t.effects.append(Post(key=RECORD, content=messages.published_record(s)))
     t.effects.append(

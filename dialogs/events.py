@@ -50,6 +50,9 @@ class Start(Event):
     pacing: Pacing = Pacing.LIVE
     # Async pacing: how long each stage stays open.
     stage_hours: int = Field(24, ge=1, le=24 * 14)
+    # Names and addresses that must never appear (the child, family members …). The engine
+    # keeps only keyed hashes of them; the clear text is never stored.
+    watchlist: tuple[Annotated[str, Field(max_length=200)], ...] = Field((), max_length=50)
 
 
 class AgreeRules(Event):
@@ -106,7 +109,7 @@ class RequestForm(Event):
     """A button that opens a form (key points, record); answered with an OpenForm effect."""
 
     type: Literal["request_form"] = "request_form"
-    form: Literal["key_points", "record", "evaluation"]
+    form: Literal["key_points", "record", "evaluation", "override"]
     value: str = ""
 
 
@@ -123,6 +126,8 @@ class EditRecord(Event):
 
 class Approve(Event):
     type: Literal["approve"] = "approve"
+    # Publishing a record in which the guard still finds identifiers needs a stated reason.
+    override_reason: str = Field("", max_length=1000)
 
 
 class SubmitEvaluation(Event):

@@ -349,6 +349,11 @@ def record_form(state: SessionState) -> Form:
         intro=(
             f"{state.model.record.title}. Edit each section; you will see a preview before "
             "anything is shared. Remove anything that could identify the child or family."
+            + (
+                " Already taken out of the draft: " + "; ".join(state.record.redactions) + "."
+                if state.record.redactions
+                else ""
+            )
         ),
         fields=tuple(
             FormField(
@@ -420,23 +425,67 @@ def action_reminder(state: SessionState, index: int) -> Content:
     )
 
 
+def _redactions_note(state: SessionState) -> list[Block]:
+    assert state.record is not None
+    if not state.record.redactions:
+        return []
+    return [
+        note("Taken out of the draft because they looked like identifiers:"),
+        Block(style=BlockStyle.BULLETS, items=tuple(state.record.redactions)),
+    ]
+
+
 def record_preview(state: SessionState) -> Content:
+    assert state.record is not None
+    flagged = state.record.flagged
+    blocks = [*record_body(state), *_redactions_note(state)]
+    approve = Action(
+        id=ActionId.APPROVE,
+        label="Approve and publish",
+        audience=Audience.FACILITATOR,
+        style=ActionStyle.PRIMARY,
+    )
+    if flagged:
+        blocks.append(
+            Block(
+                style=BlockStyle.TEXT,
+                text="This record still seems to contain identifiers. Edit it to take them out, "
+                "or publish anyway and say why:",
+            )
+        )
+        blocks.append(
+            Block(
+                style=BlockStyle.BULLETS,
+                items=tuple(f"{title}: {found}" for title, found in flagged.items()),
+            )
+        )
+        approve = _facilitator_button(ActionId.PUBLISH_ANYWAY, "Publish anyway…", danger=True)
+    blocks.append(note("Only you can see this preview. Nothing is shared until you approve it."))
     return Content(
         title=f"Preview: {state.model.record.title}",
-        blocks=(
-            *record_body(state),
-            note("Only you can see this preview. Nothing is shared until you approve it."),
-        ),
-        actions=(
-            Action(
-                id=ActionId.APPROVE,
-                label="Approve and publish",
-                audience=Audience.FACILITATOR,
-                style=ActionStyle.PRIMARY,
-            ),
-            _facilitator_button(ActionId.EDIT_RECORD, "Edit again"),
-        ),
+        blocks=tuple(blocks),
+        actions=(approve, _facilitator_button(ActionId.EDIT_RECORD, "Edit again")),
         summary="Preview of the record",
+    )
+
+
+def override_form(state: SessionState) -> Form:
+    assert state.record is not None
+    found = "; ".join(f"{title}: {what}" for title, what in state.record.flagged.items())
+    return Form(
+        id=FormId.OVERRIDE,
+        title="Publish anyway",
+        intro=f"The guard still finds {found}. Your reason is kept in the audit log.",
+        fields=(
+            FormField(
+                id="reason",
+                label="Why is it right to publish this record as it is?",
+                optional=False,
+                max_length=1000,
+                hint="For example: the flagged words are an agency's name, not a person's.",
+            ),
+        ),
+        submit_label="Publish",
     )
 
 

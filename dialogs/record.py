@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from dialogs.events import Participant, Person, Role
+from dialogs.guard import Finding, IdentifierKind, Watchlist, find_identifiers, redact
 from dialogs.models.schema import FacilitationModel, QuestionKind
 from dialogs.state import QuestionStatus, SessionState
+
+_NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 # Records are plain text: platforms and exports escape it, so no autoescaping here.
 _templates = SandboxedEnvironment(
@@ -77,7 +82,59 @@ def scale_value(text: str, low: int, high: int) -> int | None:
     return None
 
 
-def template_context(state: SessionState) -> dict[str, object]:
+class Redactor:
+    """Takes identifiers out of what goes into a record, and remembers what it took (by kind
+    and place, never the identifiers themselves) for the facilitator."""
+
+    def __init__(
+        self, watchlist: Watchlist | None, today: date, professionals: list[str] = ()
+    ) -> None:
+        self.watchlist = watchlist
+        self.today = today
+        # The session's own people are professionals, not the child or family: their names
+        # (the facilitator chairing, a colleague's view) belong in a record.
+        self.professional_words = {
+            word.casefold() for name in professionals for word in _NAME_WORDS.findall(name)
+        }
+        self.removed: list[str] = []
+
+    def findings(self, text: str) -> list[Finding]:
+        return [
+            f
+            for f in find_identifiers(text, self.watchlist, today=self.today)
+            if not (f.kind is IdentifierKind.NAME and self._professional(text[f.start : f.end]))
+        ]
+
+    def _professional(self, span: str) -> bool:
+        words = [w.casefold() for w in _NAME_WORDS.findall(span)]
+        return bool(words) and all(w in self.professional_words for w in words)
+
+    def __call__(self, text: str, where: str) -> str:
+        findings = self.findings(text)
+        if not findings:
+            return text
+        self.removed.append(f"{describe(findings)} from {where}")
+        return redact(text, findings)
+
+
+def _a(label: str) -> str:
+    return "an" if label[0].lower() in "aeiou" or label.startswith(("NHS", "NI")) else "a"
+
+
+def describe(findings: list[Finding]) -> str:
+    """What was found, e.g. "2 names and a postcode"; never what it said."""
+    counts = Counter(f.label for f in findings)
+    parts = [f"{n} {label}s" if n > 1 else f"{_a(label)} {label}" for label, n in counts.items()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _unchanged(text: str, where: str) -> str:
+    return text
+
+
+def template_context(
+    state: SessionState, clean: Callable[[str, str], str] = _unchanged
+) -> dict[str, object]:
     model = state.model
     roles = model.roles
     questions: dict[str, QuestionView] = {}
@@ -90,7 +147,11 @@ def template_context(state: SessionState) -> dict[str, object]:
                 AnswerView(
                     author=person.name if (person := state.person(a.author)) else "",
                     agency=(person.agency or person.name) if person else "",
-                    text=a.text,
+                    text=clean(
+                        a.text,
+                        f"an answer ({person.agency if person and person.agency else 'participant'})"
+                        f" to “{_short(question.text)}”",
+                    ),
                 )
                 for a in (asked.answers if asked else [])
             ]
@@ -114,7 +175,11 @@ def template_context(state: SessionState) -> dict[str, object]:
             questions[question.id] = view
             views.append(view)
         stages[stage.id] = StageView(
-            title=stage.title, key_points=state.stage_notes.get(stage.id, ""), questions=views
+            title=stage.title,
+            key_points=clean(
+                state.stage_notes.get(stage.id, ""), f"the key points of “{stage.title}”"
+            ),
+            questions=views,
         )
     presenter = state.presenter
     session = SessionView(
@@ -141,9 +206,15 @@ class RecordTemplateError(ValueError):
         self.section_id = section_id
 
 
-def draft_record(state: SessionState) -> dict[str, str]:
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def draft_record(
+    state: SessionState, clean: Callable[[str, str], str] = _unchanged
+) -> dict[str, str]:
     """Render every record section for this session, in the model's order."""
-    context = template_context(state)
+    context = template_context(state, clean)
     drafted: dict[str, str] = {}
     for section in state.model.record.sections:
         try:

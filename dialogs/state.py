@@ -68,6 +68,10 @@ class RecordDraft(BaseModel):
     generated: dict[str, str]
     sections: dict[str, str]
     actions: list[AgreedAction] = Field(default_factory=list)
+    # What the guard took out of the draft, described without the identifiers themselves.
+    redactions: list[str] = Field(default_factory=list)
+    # Sections (by title) in which the guard still finds identifiers, with what it found.
+    flagged: dict[str, str] = Field(default_factory=dict)
 
 
 class SessionState(BaseModel):
@@ -97,6 +101,8 @@ class SessionState(BaseModel):
     published_at: datetime | None = None
     cancelled_at: datetime | None = None
     answers_deleted_at: datetime | None = None  # by the retention policy
+    # Keyed hashes of the watch-list entered at setup (never the names themselves).
+    watch_hashes: list[str] = Field(default_factory=list)
     # Who has evaluated the session (never what they said: evaluations are stored apart).
     evaluated: list[str] = Field(default_factory=list)
     # Outsiders already told that their replies do not count (told once).

@@ -17,6 +17,7 @@ from dialogs.state import FINISHED, SessionState
 from storage.tables import (
     AuditRow,
     EvaluationRow,
+    InstanceRow,
     MessageRow,
     OutboxRow,
     ProcessedEventRow,
@@ -384,6 +385,25 @@ class Evaluations:
         return [
             (r.model_id, json.loads(r.answers)) for r in (await self.db.execute(query)).scalars()
         ]
+
+
+class Instance:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def secret(self, candidate: bytes) -> bytes:
+        """The installation's secret: the one stored first wins, so every process agrees."""
+        stored = await self.db.get(InstanceRow, "secret")
+        if stored is None:
+            try:
+                async with self.db.begin_nested():
+                    self.db.add(InstanceRow(key="secret", value=candidate.hex()))
+                    await self.db.flush()
+                return candidate
+            except IntegrityError:
+                stored = await self.db.get(InstanceRow, "secret")
+        assert stored is not None
+        return bytes.fromhex(stored.value)
 
 
 class Audit:

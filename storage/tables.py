@@ -133,6 +133,15 @@ class EvaluationRow(Base):
     submitted_on: Mapped[date] = mapped_column(Date)
 
 
+class InstanceRow(Base):
+    """Settings that every process of one installation shares (the generated secret)."""
+
+    __tablename__ = "instance"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class AuditRow(Base):
     """Who did what and when; never message content."""
 

@@ -8,7 +8,15 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.database import create_engine, is_sqlite, normalise_url
-from storage.repositories import Audit, Evaluations, Messages, Outbox, ProcessedEvents, Sessions
+from storage.repositories import (
+    Audit,
+    Evaluations,
+    Instance,
+    Messages,
+    Outbox,
+    ProcessedEvents,
+    Sessions,
+)
 
 
 class UnitOfWork:
@@ -20,6 +28,7 @@ class UnitOfWork:
         self.outbox = Outbox(db)
         self.audit = Audit(db)
         self.evaluations = Evaluations(db)
+        self.instance = Instance(db)
 
 
 class Store:

@@ -66,6 +66,15 @@ KEY_POINTS = (
 )
 
 EDITOR_NOTE = "Reviewed by the facilitator and agreed by all present."
+# The name is fictional; the demo shows the guard catching it, as it would a real one.
+WATCHLIST = ("Jayden Smith",)
+SLIP_AT = 3
+SLIP = "At my last visit to PO1 2AB, Jayden seemed withdrawn."
+SLIP_EDITED = "At my last home visit the child seemed withdrawn."
+# A second slip that nobody edits: the draft record shows it removed.
+UNEDITED_SLIP_AT = 7
+UNEDITED_SLIP = "The referral under NHS number 943 476 5919 was not followed up."
+
 ACTIONS = (
     ("Share police call-out notifications with the core group within a week.", "U-POL"),
     ("Offer the child a trusted adult and a weekly check-in at school.", "U-EDU"),

@@ -51,6 +51,7 @@ class Demo:
         conversation = Conversation(PLATFORM, f"demo-{uuid.uuid4().hex[:8]}", {"names": names})
         self.say(f"A reflective case discussion using “{model.name}”, run by the real engine.")
         self.say(f"{facilitator.name} types /reflect in the team channel and fills in the form.")
+        self.say("The form's watch-list holds the child's name; only a keyed hash of it is kept.")
         start = ev.Start(
             actor=facilitator.user_id,
             session_id=uuid.uuid4().hex,
@@ -58,6 +59,7 @@ class Demo:
             facilitator=facilitator,
             participants=participants,
             case_reference="RCD-0417",
+            watchlist=cast.WATCHLIST,
         )
         outcome = await self.runtime.service.start(conversation, start)
         assert outcome.session_id is not None and outcome.state is not None
@@ -101,17 +103,25 @@ class Demo:
                         words = cast.scale_answer_for(person)  # type: ignore[arg-type]
                     else:
                         words = cast.answer_for(person, number)  # type: ignore[arg-type]
+                    slip = number == cast.SLIP_AT and item.kind is QuestionKind.TEXT
+                    if slip:
+                        words = cast.SLIP
+                    elif number == cast.UNEDITED_SLIP_AT and item.kind is QuestionKind.TEXT:
+                        words = cast.UNEDITED_SLIP
                     self.say(f"      ↳ {person.name} ({person.agency or 'facilitator'}): {words}")
                     self.messages += 1
-                    state = await self.act(
-                        session_id,
-                        ev.Answer(
-                            actor=person.user_id,
-                            question_id=question.id,
-                            message_id=f"reply-{self.messages}",
-                            text=words,
-                        ),
+                    reply = ev.Answer(
+                        actor=person.user_id,
+                        question_id=question.id,
+                        message_id=f"reply-{self.messages}",
+                        text=words,
                     )
+                    state = await self.act(session_id, reply)
+                    if slip:
+                        self.say(f"      ↳ {person.name} edits the reply: {cast.SLIP_EDITED}")
+                        state = await self.act(
+                            session_id, reply.model_copy(update={"text": cast.SLIP_EDITED})
+                        )
             await self.runtime.service.tick_due()
             await self.runtime.dispatcher.drain()
         self.say(f"\n▶ {facilitator.name} presses [Review the draft record]")
