@@ -1,0 +1,226 @@
+"""The outbox dispatcher: order, message ids written back, retries, failures and coalescing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from service_kit import (
+    FACILITATOR,
+    PEOPLE,
+    PLATFORM,
+    Failure,
+    FakePlatform,
+    conversation,
+    start_event,
+)
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.dispatcher import Delivery, DeliveryFailed, Dispatcher, RetryLater
+from bot.service import SessionService
+from dialogs import events as ev
+from dialogs.effects import Ephemeral, Post, Update
+from storage.tables import OutboxRow
+from storage.unit_of_work import Store
+
+FAC = FACILITATOR.user_id
+
+
+async def begun(service: SessionService, session_id: str = "s-1", room: str = "C-ROOM") -> str:
+    outcome = await service.start(conversation(room), start_event("kolb", session_id))
+    assert outcome.session_id is not None
+    for person in PEOPLE:
+        await service.handle(session_id, ev.AgreeRules(actor=person.user_id))
+    await service.handle(session_id, ev.Begin(actor=FAC))
+    return session_id
+
+
+def answer(
+    person_id: str, question_id: str = "brought_to_reflect", text: str = "A view."
+) -> ev.Answer:
+    return ev.Answer(
+        actor=person_id, question_id=question_id, message_id=f"m-{person_id}", text=text
+    )
+
+
+def on(kind: type, error: Exception, times: int = 1_000) -> Failure:
+    """Raise `error` for the first `times` deliveries of one kind of effect."""
+    left = [times]
+
+    def fail(delivery: Delivery) -> None:
+        if isinstance(delivery.effect, kind) and left[0] > 0:
+            left[0] -= 1
+            raise error
+
+    return fail
+
+
+async def rows(store: Store, session_id: str) -> list[OutboxRow]:
+    async with store.transaction() as uow:
+        query = select(OutboxRow).where(OutboxRow.session_id == session_id).order_by(OutboxRow.id)
+        return list((await uow.db.execute(query)).scalars())
+
+
+async def test_effects_are_delivered_in_order_per_session(
+    service: SessionService, dispatcher: Dispatcher, platform: FakePlatform, store: Store
+):
+    await begun(service, "s-a", "C-A")
+    await begun(service, "s-b", "C-B")
+    await dispatcher.drain()
+    for session_id in ("s-a", "s-b"):
+        queued = await rows(store, session_id)
+        assert {r.status for r in queued} == {"delivered", "superseded"}
+        mine = [d.effect for d in platform.deliveries if d.session_id == session_id]
+        assert [e.type for e in mine] == [r.kind for r in queued if r.status == "delivered"]
+        assert [e.key for e in mine if isinstance(e, Post)] == ["root", "q:brought_to_reflect"]
+
+
+async def test_posted_message_ids_are_written_back_for_updates_and_thread_replies(
+    service: SessionService, dispatcher: Dispatcher, platform: FakePlatform, store: Store
+):
+    session_id = await begun(service)
+    await dispatcher.drain()
+    (question_post,) = [
+        d
+        for d in platform.deliveries
+        if isinstance(d.effect, Post) and d.effect.key.startswith("q:")
+    ]
+    async with store.transaction() as uow:
+        (landed,) = await uow.messages.parts(session_id, question_post.effect.key)
+        assert await uow.messages.find(PLATFORM, "C-ROOM", landed.message_id) == (
+            session_id,
+            "q:brought_to_reflect",
+        )
+    platform.deliveries.clear()
+    await service.handle(session_id, answer("U-POL", text=""))  # refused in the thread
+    await service.handle(session_id, answer("U-HEA"))
+    await dispatcher.drain()
+    reply, update = platform.deliveries
+    assert isinstance(reply.effect, Ephemeral) and reply.effect.thread == "q:brought_to_reflect"
+    assert reply.target == (landed,)
+    assert isinstance(update.effect, Update) and update.target == (landed,)
+
+
+async def test_retry_later_waits_the_given_seconds_and_holds_the_session_back(
+    service: SessionService,
+    dispatcher: Dispatcher,
+    platform: FakePlatform,
+    clock: ManualClock,
+    store: Store,
+):
+    platform.failures.append(on(Post, RetryLater(30, "429 rate limited"), times=1))
+    session_id = await begun(service)
+    await dispatcher.drain()
+    assert platform.deliveries == []
+    clock.advance(timedelta(seconds=29))
+    assert await dispatcher.drain() == 0
+    clock.advance(timedelta(seconds=1))
+    await dispatcher.drain()
+    assert platform.posted_keys()[:2] == ["root", "q:brought_to_reflect"]
+    (root,) = [
+        r for r in await rows(store, session_id) if r.message_key == "root" and r.kind == "post"
+    ]
+    assert root.attempts == 1 and root.status == "delivered"
+
+
+async def test_the_dispatcher_gives_up_after_its_maximum_attempts(
+    service: SessionService,
+    dispatcher: Dispatcher,
+    platform: FakePlatform,
+    clock: ManualClock,
+    store: Store,
+):
+    platform.failures.append(on(Post, RetryLater(5, "503 unavailable"), times=4))
+    session_id = await begun(service)
+    for _ in range(6):
+        await dispatcher.drain()
+        clock.advance(timedelta(seconds=5))
+    first = (await rows(store, session_id))[0]
+    assert (first.kind, first.status, first.attempts) == ("post", "failed", 3)
+    assert first.last_error == "503 unavailable"
+    assert platform.attempts >= 4
+    # What followed it is delivered: one lost message does not stop the session.
+    assert "q:brought_to_reflect" in platform.posted_keys()
+
+
+async def test_a_delivery_that_cannot_succeed_is_failed_at_once(
+    service: SessionService, dispatcher: Dispatcher, platform: FakePlatform, store: Store
+):
+    platform.failures.append(on(Ephemeral, DeliveryFailed("channel_not_found"), times=1))
+    session_id = await begun(service)
+    await service.handle(session_id, ev.AgreeRules(actor="U-OUTSIDER"))
+    await service.handle(session_id, answer("U-POL"))
+    await dispatcher.drain()
+    failed = [r for r in await rows(store, session_id) if r.status == "failed"]
+    assert [(r.kind, r.attempts, r.last_error) for r in failed] == [
+        ("ephemeral", 0, "channel_not_found")
+    ]
+    assert platform.deliveries[-1].effect.type == "update"
+
+
+async def test_an_update_whose_post_never_landed_fails_clearly(
+    service: SessionService, dispatcher: Dispatcher, platform: FakePlatform, store: Store
+):
+    platform.failures.append(on(Post, DeliveryFailed("msg_too_long"), times=1))
+    session_id = await begun(service)
+    await dispatcher.drain()
+    root_rows = [r for r in await rows(store, session_id) if r.message_key == "root"]
+    # Three agreements and Begin each updated the root; the first three were coalesced away.
+    assert [(r.kind, r.status) for r in root_rows] == [
+        ("post", "failed"),
+        ("update", "superseded"),
+        ("update", "superseded"),
+        ("update", "superseded"),
+        ("update", "failed"),
+    ]
+    assert root_rows[-1].last_error == "the message to update was never posted"
+    assert "root" not in [getattr(d.effect, "key", None) for d in platform.deliveries]
+
+
+async def test_progress_updates_of_one_message_are_coalesced(
+    service: SessionService, dispatcher: Dispatcher, platform: FakePlatform, store: Store
+):
+    session_id = await begun(service)
+    await dispatcher.drain()
+    platform.deliveries.clear()
+    # An answer and four edits arrive before the dispatcher runs: each updates the question's
+    # progress, and only the last update matters.
+    await service.handle(session_id, answer("U-POL"))
+    for edit in range(4):
+        await service.handle(session_id, answer("U-POL", text=f"Edited {edit}"))
+    await dispatcher.drain()
+    updates = [d.effect for d in platform.deliveries if isinstance(d.effect, Update)]
+    assert len(updates) == 1
+    statuses = [
+        r.status for r in await rows(store, session_id) if r.message_key == "q:brought_to_reflect"
+    ]
+    assert statuses == ["delivered"] + ["superseded"] * 4 + ["delivered"]
+
+
+async def test_an_unexpected_error_is_retried_with_backoff(
+    service: SessionService,
+    dispatcher: Dispatcher,
+    platform: FakePlatform,
+    clock: ManualClock,
+    store: Store,
+):
+    platform.failures.append(on(Post, ValueError("unexpected answer"), times=1))
+    session_id = await begun(service)
+    await dispatcher.drain()
+    assert platform.deliveries == []
+    (first, *_) = await rows(store, session_id)
+    assert first.last_error == "ValueError" and first.attempts == 1
+    clock.advance(timedelta(seconds=1))
+    await dispatcher.drain()
+    assert platform.posted_keys()[0] == "root"
+
+
+async def test_a_platform_without_a_deliverer_fails_its_effects(
+    service: SessionService, store: Store, clock: ManualClock
+):
+    session_id = await begun(service)
+    lonely = Dispatcher(store, clock, {})
+    await lonely.drain()
+    found = await rows(store, session_id)
+    assert {r.status for r in found} == {"failed", "superseded"}
+    assert {r.last_error for r in found if r.kind == "post"} == {f"no adapter for {PLATFORM}"}
