@@ -14,6 +14,7 @@ from adapters.teams.agent import ReflectAgent
 from adapters.teams.deliverer import TeamsDeliverer
 from adapters.teams.place import PLATFORM
 from adapters.teams.sdk import TeamsConnection
+from bot.app import MAX_BODY
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,9 @@ def install(app: web.Application, runtime: Runtime) -> None:
 
     @jwt_authorization_decorator
     async def messages(request: web.Request) -> web.StreamResponse:
+        # The SDK would report an oversized body as invalid JSON; say what is wrong.
+        if (request.content_length or 0) > MAX_BODY:
+            return web.json_response({"error": "The activity is too large."}, status=413)
         try:
             response = await connection.adapter.process(request, agent)
         except ValidationError:

@@ -69,7 +69,8 @@ class TeamsChannel:
         lead: Person | None = PRESENTER,
         pacing: str = "live",
     ) -> str:
-        """Type the start command, fill in the setup card; returns the session id."""
+        """Type the start command, fill in the setup card; returns the session id, or "" when
+        no session started."""
         command = self.acts.command(FACILITATOR, f"start {model_id}", people)
         await self.send(command)
         setup = self.connector.replies(CHANNEL, command["id"])[-1]
@@ -82,8 +83,8 @@ class TeamsChannel:
         }
         reply = await self.send(self.acts.submit(FACILITATOR, command["id"], setup.id, data))
         assert reply.status == 202
-        root = self.connector.channel_posts(CHANNEL)[-1]
-        return root.button("agree")["session"]
+        posts = self.connector.channel_posts(CHANNEL)
+        return posts[-1].button("agree")["session"] if posts else ""
 
     async def press(
         self, person: Person, message: Message, action: str, value: str | None = None
@@ -107,20 +108,34 @@ class TeamsChannel:
                 data[element["id"]] = fields.get(element["id"], element.get("value", ""))
         return await self.send(self.acts.invoke(person, "task/submit", root, data))
 
-    async def run(self, model: FacilitationModel) -> str:
-        """A whole session from `start` to the published record."""
-        session_id = await self.start(model.id)
+    async def begin(self, session_id: str) -> None:
         root = await self.post_of(session_id, "root")
         for person in PARTICIPANTS:
             await self.press(person, root, "agree")
         await self.press(FACILITATOR, root, "begin")
+
+    async def advance(self, session_id: str) -> SessionState:
+        """One step of the discussion: the key points asked for, or every open question."""
+        state = await self.state(session_id)
+        if state.awaiting_key_points:
+            await self.write_key_points(session_id, state.awaiting_key_points)
+        for question in state.open_questions:
+            await self.answer_all(session_id, state.model, question.id, state)
+        return await self.state(session_id)
+
+    async def run_until_open(self, session_id: str, question_id: str) -> None:
+        await self.begin(session_id)
+        state = await self.state(session_id)
+        while question_id not in {q.id for q in state.open_questions}:
+            state = await self.advance(session_id)
+
+    async def run(self, model: FacilitationModel) -> str:
+        """A whole session from `start` to the published record."""
+        session_id = await self.start(model.id)
+        await self.begin(session_id)
         state = await self.state(session_id)
         while state.phase is Phase.RUNNING:
-            if state.awaiting_key_points:
-                await self.write_key_points(session_id, state.awaiting_key_points)
-            for question in state.open_questions:
-                await self.answer_all(session_id, model, question.id, state)
-            state = await self.state(session_id)
+            state = await self.advance(session_id)
         await self.approve_record(session_id)
         return session_id
 

@@ -1,0 +1,346 @@
+"""What people see when things go their way and when they do not: refusals, redelivery,
+edits and deletions, commands, malformed payloads and user text that looks like markup."""
+
+from __future__ import annotations
+
+import json
+
+from teams_activities import (
+    CHANNEL,
+    FACILITATOR,
+    HEALTH,
+    LEARNING_CHANNEL,
+    OUTSIDER,
+    PARTICIPANTS,
+    POLICE,
+    PRESENTER,
+)
+from teams_driver import TeamsChannel
+
+from dialogs.state import Phase
+
+
+async def _running(teams: TeamsChannel, model_id: str = "kolb") -> tuple[str, str]:
+    """A session whose first question is open; returns the session id and the question id."""
+    session_id = await teams.start(model_id)
+    root = await teams.post_of(session_id, "root")
+    for person in PARTICIPANTS:
+        await teams.press(person, root, "agree")
+    await teams.press(FACILITATOR, root, "begin")
+    state = await teams.state(session_id)
+    return session_id, state.open_questions[0].id
+
+
+def _private_texts(teams: TeamsChannel, person) -> list[str]:  # type: ignore[no-untyped-def]
+    return [message.text() for message in teams.connector.chat(person.teams_id)]
+
+
+async def test_setup_card_offers_the_mentioned_people_and_the_models(teams: TeamsChannel) -> None:
+    command = teams.acts.command(FACILITATOR, "start kolb", PARTICIPANTS)
+    await teams.send(command)
+
+    setup = teams.connector.replies(CHANNEL, command["id"])[-1]
+    inputs = {e["id"]: e for e in setup.card["body"] if e["type"].startswith("Input.")}
+    assert inputs["model"]["value"] == "kolb"
+    leads = {choice["value"] for choice in inputs["lead"]["choices"]} - {""}
+    assert leads == {p.aad_id for p in PARTICIPANTS}
+    assert "never" in inputs["case_reference"]["placeholder"]
+    assert setup.button("setup")["facilitator"]["id"] == FACILITATOR.aad_id
+
+
+async def test_start_without_people_explains_how(teams: TeamsChannel) -> None:
+    command = teams.acts.command(FACILITATOR, "start kolb")
+    await teams.send(command)
+    answer = teams.connector.replies(CHANNEL, command["id"])[-1]
+    assert "Mention the people taking part" in answer.text()
+
+
+async def test_only_the_person_who_asked_can_submit_the_setup(teams: TeamsChannel) -> None:
+    command = teams.acts.command(FACILITATOR, "start kolb", PARTICIPANTS)
+    await teams.send(command)
+    setup = teams.connector.replies(CHANNEL, command["id"])[-1]
+    data = setup.button("setup") | {"model": "kolb", "case_reference": "RCD-1", "lead": ""}
+
+    await teams.send(teams.acts.submit(POLICE, command["id"], setup.id, data))
+
+    assert teams.connector.channel_posts(CHANNEL) == [], "no session was posted"
+    assert any("Only Fran Facilitator" in text for text in _private_texts(teams, POLICE))
+
+
+async def test_a_start_the_engine_refuses_is_explained_privately(teams: TeamsChannel) -> None:
+    # Space to Think asks the case presenter questions, and none is chosen.
+    assert await teams.start("space-to-think", lead=None) == ""
+    assert any(
+        "please choose one of the participants" in t for t in _private_texts(teams, FACILITATOR)
+    )
+    async with teams.runtime.store.transaction() as uow:
+        assert await uow.sessions.active_in("teams", CHANNEL) is None
+
+
+async def test_the_setup_card_is_closed_once_the_session_starts(teams: TeamsChannel) -> None:
+    command = teams.acts.command(FACILITATOR, "start kolb", PARTICIPANTS)
+    await teams.send(command)
+    setup = teams.connector.replies(CHANNEL, command["id"])[-1]
+    data = setup.button("setup") | {
+        "model": "kolb",
+        "case_reference": "RCD-9",
+        "lead": PRESENTER.aad_id,
+    }
+    await teams.send(teams.acts.submit(FACILITATOR, command["id"], setup.id, data))
+    assert not any(e["type"].startswith("Input.") for e in setup.card["body"])
+    assert setup.texts()[0] == "Session set up"
+
+
+async def test_only_the_facilitator_can_begin_and_move_on(teams: TeamsChannel) -> None:
+    session_id = await teams.start("kolb")
+    root = await teams.post_of(session_id, "root")
+    for person in PARTICIPANTS:
+        await teams.press(person, root, "agree")
+
+    await teams.press(POLICE, root, "begin")
+
+    assert (await teams.state(session_id)).phase is Phase.GROUND_RULES
+    assert any("Only the facilitator" in t for t in _private_texts(teams, POLICE))
+    await teams.press(FACILITATOR, root, "begin")
+    state = await teams.state(session_id)
+    question = await teams.post_of(session_id, f"q:{state.open_questions[0].id}")
+    await teams.press(HEALTH, question, "next")
+    assert (await teams.state(session_id)).open_questions == state.open_questions
+
+
+async def test_the_root_card_shows_who_has_agreed(teams: TeamsChannel) -> None:
+    session_id = await teams.start("kolb")
+    root = await teams.post_of(session_id, "root")
+    assert "Pat Presenter" in root.text() and "not yet agreed" in root.text()
+    await teams.press(PRESENTER, root, "agree")
+    root = await teams.post_of(session_id, "root")
+    assert "Pat Presenter, Social work" not in root.text()
+    assert any("Pat Presenter" in line and "(agreed)" in line for line in root.texts())
+
+
+async def test_a_non_participant_reply_is_not_counted(teams: TeamsChannel) -> None:
+    session_id, question_id = await _running(teams)
+    post = await teams.post_of(session_id, f"q:{question_id}")
+
+    await teams.send(teams.acts.reply(OUTSIDER, post.id, "I was not invited"))
+
+    state = await teams.state(session_id)
+    assert state.questions[question_id].answers == []
+    assert any("Only the people invited" in t for t in _private_texts(teams, OUTSIDER))
+
+
+async def test_a_reply_anywhere_else_is_ignored(teams: TeamsChannel) -> None:
+    await _running(teams)
+    unrelated = teams.acts.command(POLICE, "unrelated")
+    unrelated["text"], unrelated["entities"] = "A post about something else", []
+    calls = len(teams.connector.calls)
+    await teams.send(unrelated)
+    await teams.send(teams.acts.reply(POLICE, unrelated["id"], "chatting"))
+    assert len(teams.connector.calls) == calls
+
+
+async def test_answers_edits_and_deletions_in_a_thread(teams: TeamsChannel) -> None:
+    session_id, question_id = await _running(teams)
+    post = await teams.post_of(session_id, f"q:{question_id}")
+    reply = teams.acts.reply(POLICE, post.id, "First thoughts", mentions_bot=True)
+
+    await teams.send(reply)
+    answers = (await teams.state(session_id)).questions[question_id].answers
+    assert [(a.author, a.text) for a in answers] == [(POLICE.aad_id, "First thoughts")]
+    assert "1 of 3 answered" in (await teams.post_of(session_id, f"q:{question_id}")).text()
+
+    await teams.send(teams.acts.edit(POLICE, post.id, reply["id"], "Second thoughts"))
+    answers = (await teams.state(session_id)).questions[question_id].answers
+    assert [a.text for a in answers] == ["Second thoughts"] and answers[0].edited
+
+    await teams.send(teams.acts.delete(POLICE, post.id, reply["id"]))
+    assert (await teams.state(session_id)).questions[question_id].answers == []
+
+
+async def test_someone_else_cannot_delete_an_answer(teams: TeamsChannel) -> None:
+    session_id, question_id = await _running(teams)
+    post = await teams.post_of(session_id, f"q:{question_id}")
+    reply = teams.acts.reply(POLICE, post.id, "Mine")
+    await teams.send(reply)
+    await teams.send(teams.acts.delete(HEALTH, post.id, reply["id"]))
+    assert len((await teams.state(session_id)).questions[question_id].answers) == 1
+
+
+async def test_a_redelivered_activity_changes_nothing(teams: TeamsChannel) -> None:
+    session_id, question_id = await _running(teams)
+    post = await teams.post_of(session_id, f"q:{question_id}")
+    reply = teams.acts.reply(POLICE, post.id, "Said once")
+
+    assert (await teams.send(reply)).status == 202
+    calls = len(teams.connector.calls)
+    assert (await teams.send(reply)).status == 202
+
+    answers = (await teams.state(session_id)).questions[question_id].answers
+    assert [a.text for a in answers] == ["Said once"]
+    assert len(teams.connector.calls) == calls, "nothing was posted or updated again"
+
+
+async def test_a_redelivered_button_press_changes_nothing(teams: TeamsChannel) -> None:
+    session_id = await teams.start("kolb")
+    root = await teams.post_of(session_id, "root")
+    press = teams.acts.submit(PRESENTER, root.id, root.id, root.button("agree"))
+    await teams.send(press)
+    await teams.send(press)
+    assert (await teams.state(session_id)).agreed == [PRESENTER.aad_id]
+    assert not any("already agreed" in t for t in _private_texts(teams, PRESENTER))
+
+
+async def test_scale_questions_offer_their_choices(teams: TeamsChannel) -> None:
+    session_id = await teams.start("moray-rcd")
+    state = await teams.state(session_id)
+    scale = next(q for s in state.model.stages for q in s.questions if q.scale)
+    await teams.run_until_open(session_id, scale.id)
+    post = await teams.post_of(session_id, f"q:{scale.id}")
+    values = [b["data"]["value"] for b in post.buttons() if b["data"]["action"] == "scale"]
+    assert values == [f"{scale.id}:{v}" for v in range(scale.scale.low, scale.scale.high + 1)]
+
+    await teams.press(POLICE, post, "scale", f"{scale.id}:{scale.scale.low}")
+    await teams.press(POLICE, post, "scale", f"{scale.id}:{scale.scale.high}")
+    answers = (await teams.state(session_id)).questions[scale.id].answers
+    assert [(a.author, a.text) for a in answers] == [(POLICE.aad_id, str(scale.scale.high))]
+
+
+async def test_commands_get_helpful_answers(teams: TeamsChannel) -> None:
+    answers = {}
+    for words in ("help", "models", "status", "dance", "end"):
+        command = teams.acts.command(POLICE, words)
+        await teams.send(command)
+        answers[words] = teams.connector.replies(CHANNEL, command["id"])[-1].text()
+    assert "start MODEL" in answers["help"]
+    assert "kolb" in answers["models"] and "space-to-think" in answers["models"]
+    assert "No session is running" in answers["status"]
+    assert "I do not know the command “dance”" in answers["dance"]
+    assert "No session is running" in answers["end"]
+
+
+async def test_status_and_end_of_a_running_session(teams: TeamsChannel) -> None:
+    session_id, _ = await _running(teams)
+    status = teams.acts.command(POLICE, "status")
+    await teams.send(status)
+    text = teams.connector.replies(CHANNEL, status["id"])[-1].text()
+    assert "RCD-0417" in text and "Stage 1 of" in text and "Sam Constable" in text
+
+    await teams.send(teams.acts.command(POLICE, "end"))
+    assert (await teams.state(session_id)).phase is Phase.RUNNING
+    await teams.send(teams.acts.command(FACILITATOR, "end"))
+    assert (await teams.state(session_id)).phase is Phase.RECORD_DRAFT
+
+
+async def test_cancel_by_the_facilitator(teams: TeamsChannel) -> None:
+    session_id, _ = await _running(teams)
+    await teams.send(teams.acts.command(FACILITATOR, "cancel"))
+    assert (await teams.state(session_id)).phase is Phase.CANCELLED
+    assert "cancelled" in teams.connector.channel_posts(CHANNEL)[-1].text()
+
+
+async def test_a_foreign_or_stale_button_gets_an_answer(teams: TeamsChannel) -> None:
+    session_id = await teams.start("kolb")
+    root = await teams.post_of(session_id, "root")
+    for data in (
+        {"action": "launch", "value": "", "session": session_id},
+        {"action": "agree", "value": "", "session": "no-such-session"},
+        {"unexpected": True},
+    ):
+        press = teams.acts.submit(PRESENTER, root.id, root.id, data)
+        await teams.send(press)
+        assert "no longer works" in teams.connector.replies(CHANNEL, root.id)[-1].text()
+    assert (await teams.state(session_id)).agreed == []
+
+
+async def test_only_the_facilitator_opens_the_key_points_dialog(teams: TeamsChannel) -> None:
+    session_id, _ = await _running(teams, "kolb")
+    await teams.send(teams.acts.command(FACILITATOR, "end"))
+    ready = await teams.post_of(session_id, "record_draft")
+
+    refused = await teams.open_dialog(POLICE, ready, "edit_record")
+    assert refused.body["task"]["type"] == "message"
+    assert any("Only the facilitator" in t for t in _private_texts(teams, POLICE))
+
+    opened = await teams.open_dialog(FACILITATOR, ready, "edit_record")
+    assert opened.body["task"]["type"] == "continue"
+
+
+async def _edit_record(teams: TeamsChannel, session_id: str, section: str, text: str) -> None:
+    """The facilitator ends the discussion and writes `text` into a record section."""
+    await teams.send(teams.acts.command(FACILITATOR, "end"))
+    ready = await teams.post_of(session_id, "record_draft")
+    dialog = await teams.open_dialog(FACILITATOR, ready, "edit_record")
+    await teams.submit_dialog(FACILITATOR, ready.root, dialog, {f"field:{section}": text})
+
+
+async def _approve(teams: TeamsChannel) -> None:
+    preview = teams.connector.chat(FACILITATOR.teams_id)[-1]
+    await teams.send(teams.acts.personal_submit(FACILITATOR, preview.id, preview.button("approve")))
+
+
+async def test_the_draft_record_stays_private_until_approved(teams: TeamsChannel) -> None:
+    session_id, _ = await _running(teams)
+    await _edit_record(teams, session_id, "issues_for_escalation", "A distinctive concern")
+
+    channel_text = json.dumps([m.activity for m in teams.connector.channel_posts(CHANNEL)])
+    assert "A distinctive concern" not in channel_text
+    assert "A distinctive concern" in teams.connector.chat(FACILITATOR.teams_id)[-1].text()
+
+    await _approve(teams)
+    record = await teams.post_of(session_id, "record")
+    assert record.conversation == CHANNEL and "A distinctive concern" in record.text()
+
+
+async def test_learning_themes_and_evaluations_after_publishing(teams: TeamsChannel) -> None:
+    session_id = await teams.run(teams.runtime.catalogue.models["moray-rcd"])
+    learning = teams.connector.channel_posts(LEARNING_CHANNEL)
+    assert len(learning) == 1 and learning[0].texts()[0].startswith("Learning themes")
+    assert "RCD-0417" not in learning[0].text()
+
+    invitation = teams.connector.chat(POLICE.teams_id)[-1]
+    dialog = await teams.send(
+        teams.acts.invoke(POLICE, "task/fetch", invitation.id, invitation.button("evaluate"))
+    )
+    inputs = dialog.body["task"]["value"]["card"]["content"]["body"]
+    choice = next(element for element in inputs if element["type"] == "Input.ChoiceSet")
+    await teams.submit_dialog(POLICE, invitation.id, dialog, {choice["id"]: "4"})
+    assert POLICE.aad_id in (await teams.state(session_id)).evaluated
+
+
+MARKUP = "<at>Everyone</at> @here <!channel> <@U123> **bold** [link](https://example.org) & ok"
+
+
+async def test_user_text_is_shown_literally_and_pings_nobody(teams: TeamsChannel) -> None:
+    session_id, _ = await _running(teams)
+    await _edit_record(teams, session_id, "issues_for_escalation", MARKUP)
+    await _approve(teams)
+
+    record = (await teams.post_of(session_id, "record")).text()
+    assert "&lt;at&gt;Everyone&lt;/at&gt; @here &lt;!channel&gt; &lt;@U123&gt;" in record
+    assert r"\*\*bold\*\* \[link\](https://example.org) &amp; ok" in record
+    for call in teams.connector.calls:
+        sent = json.dumps(call.body or {})
+        assert "<at>" not in sent and '"mention"' not in sent
+
+
+async def test_oversized_answers_are_refused_not_truncated(teams: TeamsChannel) -> None:
+    session_id, question_id = await _running(teams)
+    post = await teams.post_of(session_id, f"q:{question_id}")
+    await teams.send(teams.acts.reply(POLICE, post.id, "x" * 9000))
+    assert (await teams.state(session_id)).questions[question_id].answers == []
+    assert any("9,000 characters" in t for t in _private_texts(teams, POLICE))
+
+
+async def test_malformed_payloads_get_a_clear_status(teams: TeamsChannel) -> None:
+    not_json = await teams.web.post(
+        "/api/messages", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert not_json.status == 400
+    no_conversation = {"type": "message", "id": "1", "text": "hello"}
+    assert (await teams.send(no_conversation)).status == 400
+    wrong_shape = teams.acts.command(POLICE, "help")
+    wrong_shape["conversation"] = "not an object"
+    assert (await teams.send(wrong_shape)).status == 400
+    too_big = teams.acts.command(POLICE, "help")
+    too_big["text"] = "x" * (2 * 1024 * 1024)
+    assert (await teams.send(too_big)).status == 413
