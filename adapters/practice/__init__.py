@@ -1,0 +1,1 @@
+"""The practice room: a browser channel that runs whole sessions with no Slack or Teams."""

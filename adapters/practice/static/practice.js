@@ -1,0 +1,71 @@
+// Live updates: when the room changes, fetch this person's view of it and swap in only the
+// messages that changed, so an open editor, a half-written reply or the focus survive.
+"use strict";
+
+const layout = document.querySelector("[data-live]");
+
+function morph(current, fresh) {
+  const old = new Map([...current.children].filter((el) => el.id).map((el) => [el.id, el]));
+  let cursor = current.firstElementChild;
+  for (const incoming of [...fresh.children]) {
+    const kept = old.get(incoming.id);
+    const reuse = kept && kept.dataset.rev === incoming.dataset.rev;
+    const node = reuse ? kept : document.importNode(incoming, true);
+    if (kept && !reuse) {
+      if (kept === cursor) cursor = cursor.nextElementSibling;
+      kept.remove();
+    }
+    if (node === cursor) cursor = cursor.nextElementSibling;
+    else current.insertBefore(node, cursor);
+  }
+  while (cursor) {
+    const stale = cursor;
+    cursor = cursor.nextElementSibling;
+    stale.remove();
+  }
+}
+
+let fetching = null;
+let again = false;
+
+async function refresh() {
+  if (fetching) {
+    again = true;
+    return;
+  }
+  fetching = fetch(layout.dataset.parts, { credentials: "same-origin" });
+  try {
+    const response = await fetching;
+    if (response.ok) {
+      const parts = new DOMParser().parseFromString(await response.text(), "text/html");
+      for (const region of parts.querySelectorAll("[data-region]")) {
+        const current = document.getElementById(region.id);
+        if (current) morph(current, region);
+      }
+    }
+  } finally {
+    fetching = null;
+    if (again) {
+      again = false;
+      refresh();
+    }
+  }
+}
+
+if (layout) {
+  const stream = new EventSource(layout.dataset.live);
+  stream.addEventListener("change", refresh);
+}
+
+for (const button of document.querySelectorAll("[data-copy]")) {
+  button.addEventListener("click", async () => {
+    const field = document.getElementById(button.dataset.copy);
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Select and copy the link";
+    }
+  });
+}

@@ -1,0 +1,128 @@
+"""What one person sees of a room: its messages, threads and buttons, ready for the templates."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from dialogs.content import Action, Audience, Content, Form
+from dialogs.state import FINISHED, SessionState
+from storage.practice import MessageKind, PracticeRooms, Room, RoomMessage, RoomPerson
+from storage.unit_of_work import UnitOfWork
+
+QUESTION_PREFIX = "q:"
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    id: str
+    rev: str  # changes whenever what the person sees of the message changes
+    kind: str
+    key: str | None
+    time: str
+    author: RoomPerson | None  # None: the bot
+    content: Content | None  # the bot's messages
+    text: str  # people's replies
+    actions: tuple[Action, ...] = ()
+    replies: int = 0
+    mine: bool = False
+    edited: bool = False
+
+    @property
+    def is_question(self) -> bool:
+        return self.key is not None and self.key.startswith(QUESTION_PREFIX)
+
+    @property
+    def question_id(self) -> str | None:
+        return self.key.removeprefix(QUESTION_PREFIX) if self.is_question and self.key else None
+
+
+@dataclass(frozen=True)
+class RoomView:
+    room: Room
+    me: RoomPerson
+    token: str
+    people: list[RoomPerson]
+    state: SessionState | None
+    channel: list[ShownMessage]
+    thread: ShownMessage | None
+    thread_messages: list[ShownMessage]
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.me.id == self.room.facilitator_id
+
+    @property
+    def can_start(self) -> bool:
+        return self.is_facilitator and (self.state is None or self.state.phase in FINISHED)
+
+    def role_of(self, person: RoomPerson) -> str:
+        if person.id == self.room.facilitator_id:
+            return "facilitator"
+        if self.state and any(p.user_id == person.id for p in self.state.participants):
+            return "participant"
+        return ""
+
+
+def _meant_for(action: Action, me: str, facilitator: str, participants: set[str]) -> bool:
+    """Buttons are shown to the people they are meant for; the engine still checks presses."""
+    if action.audience is Audience.FACILITATOR:
+        return me == facilitator
+    if action.audience is Audience.PARTICIPANTS:
+        return me in participants
+    return True
+
+
+async def room_view(
+    uow: UnitOfWork, room: Room, me: RoomPerson, token: str, thread_id: str | None
+) -> RoomView:
+    rooms = PracticeRooms(uow.db)
+    people = await rooms.people(room.id)
+    by_id = {p.id: p for p in people}
+    stored = await uow.sessions.get(room.session_id) if room.session_id else None
+    state = stored.state if stored else None
+    facilitator = state.facilitator.user_id if state else room.facilitator_id
+    participants = {p.user_id for p in state.participants} if state else set()
+    messages = await rooms.visible_to(room.id, me.id)
+    replies = Counter(m.thread_id for m in messages if m.thread_id)
+
+    def shown(message: RoomMessage) -> ShownMessage:
+        is_reply = message.kind == MessageKind.REPLY
+        content = None if is_reply else Content.model_validate_json(message.body)
+        actions = (
+            tuple(a for a in content.actions if _meant_for(a, me.id, facilitator, participants))
+            if content
+            else ()
+        )
+        count = replies[message.message_id]
+        return ShownMessage(
+            id=message.message_id,
+            rev=f"{message.rev}.{count}",
+            kind=message.kind,
+            key=message.key,
+            time=f"{message.created_at:%H:%M}",
+            author=by_id.get(message.author_id or "") if message.author_id else None,
+            content=content,
+            text=message.body if is_reply else "",
+            actions=actions,
+            replies=count,
+            mine=message.author_id == me.id,
+            edited=message.edited,
+        )
+
+    channel = [shown(m) for m in messages if m.thread_id is None]
+    thread = next((m for m in channel if m.id == thread_id and m.is_question), None)
+    thread_messages = (
+        [shown(m) for m in messages if m.thread_id == thread.id] if thread is not None else []
+    )
+    return RoomView(room, me, token, people, state, channel, thread, thread_messages)
+
+
+@dataclass(frozen=True)
+class FormView:
+    room: Room
+    me: RoomPerson
+    token: str
+    form: Form
+    values: dict[str, str]
+    problems: list[str]
