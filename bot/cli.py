@@ -237,6 +237,32 @@ def cmd_evaluations(args: argparse.Namespace) -> None:
     asyncio.run(_with_runtime(work))
 
 
+def cmd_guard_check(args: argparse.Namespace) -> None:
+    from dialogs.guard import find_identifiers, redact
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    findings = find_identifiers(text)
+    if args.json:
+        rows = [
+            {
+                "kind": f.kind.value,
+                "label": f.label,
+                "start": f.start,
+                "end": f.end,
+                "text": text[f.start : f.end],
+            }
+            for f in findings
+        ]
+        print(json.dumps({"findings": rows, "redacted": redact(text, findings)}, indent=2))
+        return
+    if not findings:
+        print("Nothing that looks like a child or family identifier.")
+        return
+    for f in findings:
+        print(f"{f.label:<26} {text[f.start : f.end]!r}  (characters {f.start}–{f.end})")
+    print(f"\nRedacted: {redact(text, findings)}")
+
+
 def cmd_erase(args: argparse.Namespace) -> None:
     async def work(runtime: Runtime) -> None:
         if not await runtime.service.erase(args.session, actor="command line"):
@@ -313,6 +339,13 @@ def parser() -> argparse.ArgumentParser:
     evaluations = commands.add_parser("evaluations", help="what participants said of sessions")
     evaluations.add_argument("--model", default=None)
     evaluations.set_defaults(run=cmd_evaluations)
+
+    guard = commands.add_parser("guard", help="the identifier guard, for administrators")
+    guard_commands = guard.add_subparsers(dest="guard_command", required=True)
+    check = guard_commands.add_parser("check", help="what the guard finds in a text")
+    check.add_argument("text", help="the text, or - to read standard input")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(run=cmd_guard_check)
 
     erase = commands.add_parser("erase", help="delete a session's content on request")
     erase.add_argument("session")
