@@ -131,7 +131,7 @@ class _Turn:
         phase = self.state.phase
         if phase is Phase.RUNNING:
             return True
-        if phase is Phase.GROUND_RULES:
+        if phase in (Phase.SCHEDULED, Phase.GROUND_RULES):
             self.refuse(f"The discussion has not begun yet, so there is nothing to {verb}.")
         elif phase in FINISHED:
             self.refuse(f"This session has {phase.value}; there is nothing to {verb}.")
@@ -360,9 +360,13 @@ def _start(event: ev.Start, now: datetime, secret: bytes) -> Step:
     entries = [entry.strip() for entry in event.watchlist if entry.strip()]
     if entries and not secret:
         raise ValueError("a watch-list needs the server's secret to be kept")
+    hashes = set(event.watch_hashes)
+    if entries:
+        hashes |= Watchlist.from_entries(secret, entries).hashes
+    scheduled = event.scheduled_for if event.scheduled_for and event.scheduled_for > now else None
     state = SessionState(
         id=event.session_id,
-        watch_hashes=sorted(Watchlist.from_entries(secret, entries).hashes) if entries else [],
+        watch_hashes=sorted(hashes),
         model=event.model,
         facilitator=event.facilitator,
         participants=participants,
@@ -370,14 +374,27 @@ def _start(event: ev.Start, now: datetime, secret: bytes) -> Step:
         pacing=event.pacing,
         stage_hours=event.stage_hours,
         created_at=now,
+        scheduled_for=scheduled,
+        phase=Phase.SCHEDULED if scheduled else Phase.GROUND_RULES,
     )
-    return Step(
-        state,
-        [
-            Post(key=ROOT, content=messages.root(state)),
-            AuditNote(action="started", actor=event.actor),
-        ],
+    effects: list[Effect] = [AuditNote(action="started", actor=event.actor)]
+    if scheduled is None:
+        effects.append(Post(key=ROOT, content=messages.root(state)))
+        return Step(state, effects)
+    # Seed 000: the invitation goes ahead, so that people know the purpose and can prepare.
+    invitation = messages.invitation(state)
+    effects += [DirectMessage(user_id=p.user_id, content=invitation) for p in participants]
+    effects.append(
+        Ephemeral(
+            user_id=event.actor,
+            content=messages.explanation(
+                f"The session is scheduled for {messages.when(state)}. Each participant has been "
+                "sent the invitation with its purpose, ground rules and stages; you will be "
+                "reminded when it is time."
+            ),
+        )
     )
+    return Step(state, effects)
 
 
 def step(
@@ -416,6 +433,9 @@ def _agree(t: _Turn, _: ev.AgreeRules) -> None:
     if t.actor in s.agreed:
         t.refuse("You have already agreed to the ground rules. Thank you.")
         return
+    if s.phase is Phase.SCHEDULED:
+        t.refuse("The session has not opened yet; you can agree once it does.")
+        return
     if s.phase is not Phase.GROUND_RULES:
         t.refuse("The discussion has already moved on from the ground rules.")
         return
@@ -427,6 +447,9 @@ def _agree(t: _Turn, _: ev.AgreeRules) -> None:
 def _begin(t: _Turn, _: ev.Begin) -> None:
     s = t.state
     if not t.facilitator_only("begin the discussion"):
+        return
+    if s.phase is Phase.SCHEDULED:
+        t.refuse("The session has not opened yet. It opens at the time it was scheduled for.")
         return
     if s.phase is not Phase.GROUND_RULES:
         t.refuse("The discussion has already begun.")
@@ -573,7 +596,7 @@ def _resume(t: _Turn, _: ev.Resume) -> None:
 
 def _end(t: _Turn, event: ev.End) -> None:
     s = t.state
-    if s.phase is Phase.GROUND_RULES:
+    if s.phase in (Phase.SCHEDULED, Phase.GROUND_RULES):
         _cancel(t, ev.Cancel(actor=event.actor))
         return
     if not (t.facilitator_only("end the discussion") and t.running_only("end")):
@@ -821,12 +844,40 @@ def _approve(t: _Turn, event: ev.Approve) -> None:
             t.effects.append(DirectMessage(user_id=person.user_id, content=invitation))
 
 
+def _open(t: _Turn) -> None:
+    """A scheduled session's time has come: post the ground rules and remind the facilitator."""
+    s = t.state
+    s.phase = Phase.GROUND_RULES
+    t.effects.append(Post(key=ROOT, content=messages.root(s)))
+    t.effects.append(
+        DirectMessage(
+            user_id=s.facilitator.user_id,
+            content=messages.explanation(
+                "It is time for the reflective discussion you scheduled. The purpose and ground "
+                "rules are now posted in the channel; press Begin once everyone has agreed."
+            ),
+        )
+    )
+    t.audit("opened the scheduled session", actor=ev.SYSTEM)
+
+
 def _cancel(t: _Turn, _: ev.Cancel) -> None:
     s = t.state
     if not t.facilitator_only("cancel the session"):
         return
     if s.phase in FINISHED:
         t.refuse(f"This session has already {s.phase.value}.")
+        return
+    if s.phase is Phase.SCHEDULED:
+        # Nothing was posted in the channel yet: tell the people who were invited.
+        s.phase = Phase.CANCELLED
+        s.cancelled_at = t.now
+        notice = messages.explanation(
+            f"The reflective discussion planned for {messages.when(s)} has been cancelled."
+        )
+        for person in s.participants:
+            t.effects.append(DirectMessage(user_id=person.user_id, content=notice))
+        t.audit("cancelled")
         return
     s.phase = Phase.CANCELLED
     s.cancelled_at = t.now
@@ -849,6 +900,10 @@ def _cancel(t: _Turn, _: ev.Cancel) -> None:
 
 def _tick(t: _Turn, _: ev.Tick) -> None:
     s = t.state
+    if s.phase is Phase.SCHEDULED:
+        if s.scheduled_for and t.now >= s.scheduled_for:
+            _open(t)
+        return
     if s.phase is Phase.PUBLISHED and s.record:
         for index, action in enumerate(s.record.actions):
             if not (action.reminded or action.done) and t.now >= _review_time(action):
@@ -911,6 +966,8 @@ def _review_time(action: AgreedAction) -> datetime:
 def next_wake(state: SessionState) -> datetime | None:
     """When the session next needs a Tick, if ever (the scheduler's index)."""
     s = state
+    if s.phase is Phase.SCHEDULED:
+        return s.scheduled_for
     if s.phase is Phase.PUBLISHED and s.record:
         due = [_review_time(a) for a in s.record.actions if not (a.reminded or a.done)]
         return min(due) if due else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -53,6 +54,10 @@ class Start(Event):
     # Names and addresses that must never appear (the child, family members …). The engine
     # keeps only keyed hashes of them; the clear text is never stored.
     watchlist: tuple[Annotated[str, Field(max_length=200)], ...] = Field((), max_length=50)
+    # Hashes already made, e.g. carried over from the session this one repeats.
+    watch_hashes: tuple[str, ...] = Field((), max_length=500)
+    # When set (and in the future), participants are invited now and the session opens then.
+    scheduled_for: datetime | None = None
 
 
 class AgreeRules(Event):

@@ -12,6 +12,7 @@ from dialogs.models.schema import Asked, FacilitationModel, Question, Stage
 
 
 class Phase(StrEnum):
+    SCHEDULED = "scheduled"  # invitations sent; the session opens at `scheduled_for`
     GROUND_RULES = "ground_rules"
     RUNNING = "running"
     RECORD_DRAFT = "record_draft"
@@ -86,6 +87,7 @@ class SessionState(BaseModel):
     pacing: Pacing = Pacing.LIVE
     stage_hours: int = 24
     created_at: datetime
+    scheduled_for: datetime | None = None
     began_at: datetime | None = None
     agreed: list[str] = Field(default_factory=list)
     stage_index: int = -1
