@@ -77,7 +77,8 @@ async def room_view(
     uow: UnitOfWork, room: Room, me: RoomPerson, token: str, thread_id: str | None
 ) -> RoomView:
     rooms = PracticeRooms(uow.db)
-    people = await rooms.people(room.id)
+    # The facilitator first, then everyone in the order they joined.
+    people = sorted(await rooms.people(room.id), key=lambda p: p.id != room.facilitator_id)
     by_id = {p.id: p for p in people}
     stored = await uow.sessions.get(room.session_id) if room.session_id else None
     state = stored.state if stored else None

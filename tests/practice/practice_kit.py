@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestServer
 from lxml import html
+
+from bot.runtime import Runtime
+from dialogs.state import Phase, SessionState
+from storage.practice import PracticeRooms
 
 
 @dataclass
@@ -21,6 +26,7 @@ class Page:
         return html.fromstring(self.text)
 
     def token(self) -> str:
+        """The person's form token, from any form on the page."""
         return str(self.tree.xpath("//input[@name='token']/@value")[0])
 
     def texts(self, xpath: str) -> list[str]:
@@ -64,6 +70,15 @@ class Visitor:
     async def page(self, query: str = "") -> Page:
         return await self.get(self.base + query)
 
+    async def token(self) -> str:
+        """This person's form token, from the page of the room's first question (which has
+        the reply form even when there is no button for them)."""
+        page = await self.page()
+        threads = page.question_threads()
+        if threads:
+            page = await self.page(f"?thread={threads[0]}")
+        return page.token()
+
     async def act(self, path: str, fields: dict[str, str], query: str = "") -> Page:
         """Send a form from this person's page (with a thread open, where the query says)."""
         page = await self.page(query)
@@ -88,3 +103,43 @@ async def join(visitor: Visitor, room_id: str, name: str, agency: str) -> None:
     page = await visitor.post(f"/r/{room_id}/join", {"name": name, "agency": agency})
     assert page.status == 200, page.text
     visitor.base = page.url.split("?")[0]
+
+
+async def start_session(
+    runtime: Runtime, make: Callable[[], Visitor], model: str = "portsmouth-rpm"
+) -> tuple[Visitor, Visitor, Visitor, str]:
+    chair, priya, dan = make(), make(), make()
+    room_id = await create_room(chair)
+    await join(priya, room_id, "Priya", "Social work")
+    await join(dan, room_id, "Dan", "Police")
+    setup = await chair.get(chair.base + "/setup")
+    assert setup.status == 200
+    people = setup.tree.xpath("//input[@name='participants']/@value")
+    page = await chair.post(
+        chair.base + "/setup",
+        [
+            ("token", setup.token()),
+            ("model", model),
+            ("case_reference", "RCD-0417"),
+            *[("participants", p) for p in people],
+            ("lead", people[0]),
+            ("pacing", "live"),
+            ("stage_hours", "24"),
+        ],
+    )
+    assert page.status == 200, page.text
+    await runtime.dispatcher.drain()
+    return chair, priya, dan, room_id
+
+
+async def session_state(runtime: Runtime, room_id: str) -> SessionState:
+    async with runtime.store.transaction() as uow:
+        room = await PracticeRooms(uow.db).get(room_id)
+        assert room is not None and room.session_id is not None
+        stored = await uow.sessions.get(room.session_id)
+    assert stored is not None
+    return stored.state
+
+
+async def session_phase(runtime: Runtime, room_id: str) -> Phase:
+    return (await session_state(runtime, room_id)).phase

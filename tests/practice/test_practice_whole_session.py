@@ -4,47 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from practice_kit import Visitor, create_room, join
+from practice_kit import Visitor, session_phase, start_session
 
 from bot.runtime import Runtime
 from dialogs.state import Phase
-from storage.practice import PracticeRooms
-
-
-async def start_session(
-    runtime: Runtime, make: Callable[[], Visitor], model: str = "portsmouth-rpm"
-) -> tuple[Visitor, Visitor, Visitor, str]:
-    chair, priya, dan = make(), make(), make()
-    room_id = await create_room(chair)
-    await join(priya, room_id, "Priya", "Social work")
-    await join(dan, room_id, "Dan", "Police")
-    setup = await chair.get(chair.base + "/setup")
-    assert setup.status == 200
-    people = setup.tree.xpath("//input[@name='participants']/@value")
-    page = await chair.post(
-        chair.base + "/setup",
-        [
-            ("token", setup.token()),
-            ("model", model),
-            ("case_reference", "RCD-0417"),
-            *[("participants", p) for p in people],
-            ("lead", people[0]),
-            ("pacing", "live"),
-            ("stage_hours", "24"),
-        ],
-    )
-    assert page.status == 200, page.text
-    await runtime.dispatcher.drain()
-    return chair, priya, dan, room_id
-
-
-async def session_phase(runtime: Runtime, room_id: str) -> Phase:
-    async with runtime.store.transaction() as uow:
-        room = await PracticeRooms(uow.db).get(room_id)
-        assert room is not None and room.session_id is not None
-        stored = await uow.sessions.get(room.session_id)
-    assert stored is not None
-    return stored.state.phase
 
 
 async def test_a_whole_session_from_ground_rules_to_the_published_record(
