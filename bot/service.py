@@ -11,6 +11,7 @@ from bot.clock import Clock
 from dialogs import engine
 from dialogs import events as ev
 from dialogs.effects import AuditNote, Effect, EvaluationNote, OpenForm
+from dialogs.requests import RequestEvent, SubmitRequest, step_request
 from dialogs.retention import answers_expired, without_answers
 from dialogs.state import SessionState
 from storage.repositories import Conversation, StoredSession
@@ -68,7 +69,7 @@ class SessionService:
                 state=step.state,
             )
             await uow.sessions.add(stored, now, engine.next_wake(step.state))
-            immediate = await self._persist(uow, stored, step.effects)
+            immediate = await self._queue(uow, stored.id, step.effects)
         self.on_commit()
         log.info("session %s started with model %s", stored.id, stored.state.model.id)
         return Outcome(session_id=stored.id, state=stored.state, immediate=immediate)
@@ -93,10 +94,44 @@ class SessionService:
             assert step.state is not None
             stored.state = step.state
             await uow.sessions.save(stored, now, engine.next_wake(step.state))
-            immediate = await self._persist(uow, stored, step.effects)
+            immediate = await self._queue(uow, stored.id, step.effects)
         self.on_commit()
         log.debug("session %s handled %s", session_id, type(event).__name__)
         return Outcome(session_id=session_id, state=stored.state, immediate=immediate)
+
+    async def submit_request(
+        self, conversation: Conversation, event: SubmitRequest, event_id: str | None = None
+    ) -> Outcome:
+        """A practitioner asks for a discussion; the request goes to the screening channel."""
+        now = self.clock.now()
+        async with self.store.transaction() as uow:
+            if event_id and not await uow.events.claim(conversation.platform, event_id, now):
+                return Outcome(session_id=None, duplicate=True)
+            step = step_request(None, event, now)
+            if step.state is None:
+                return Outcome(session_id=None, immediate=step.effects)
+            await uow.requests.add(conversation, step.state, now)
+            await self._queue(uow, step.state.id, step.effects)
+        self.on_commit()
+        return Outcome(session_id=step.state.id)
+
+    async def handle_request(
+        self, request_id: str, event: RequestEvent, *, platform: str, event_id: str | None = None
+    ) -> Outcome:
+        """Screening (accept / decline) and the facilitator's confirmation."""
+        now = self.clock.now()
+        async with self.store.transaction() as uow:
+            state = await uow.requests.get(request_id, lock=True)
+            if state is None:
+                raise SessionNotFound(request_id)
+            if event_id and not await uow.events.claim(platform, event_id, now):
+                return Outcome(session_id=request_id, duplicate=True)
+            step = step_request(state, event, now)
+            assert step.state is not None
+            await uow.requests.save(step.state, now)
+            immediate = await self._queue(uow, request_id, step.effects)
+        self.on_commit()
+        return Outcome(session_id=request_id, immediate=immediate)
 
     async def tick_due(self) -> int:
         """Give every session whose timer is due its Tick; returns how many."""
@@ -136,20 +171,20 @@ class SessionService:
                 await uow.audit.add(session_id, "erased", actor, now)
         return erased
 
-    async def _persist(
-        self, uow: UnitOfWork, stored: StoredSession, effects: list[Effect]
-    ) -> list[Effect]:
+    async def _queue(self, uow: UnitOfWork, stream_id: str, effects: list[Effect]) -> list[Effect]:
+        """Audit notes and evaluations to their tables, forms back to the caller, the rest to
+        the outbox — all in the caller's transaction."""
         now = self.clock.now()
         immediate: list[Effect] = []
         queued: list[Effect] = []
         for effect in effects:
             if isinstance(effect, AuditNote):
-                await uow.audit.add(stored.id, effect.action, effect.actor, now)
+                await uow.audit.add(stream_id, effect.action, effect.actor, now)
             elif isinstance(effect, EvaluationNote):
                 await uow.evaluations.add(effect.model_id, effect.answers, now.date())
             elif isinstance(effect, OpenForm):
                 immediate.append(effect)
             else:
                 queued.append(effect)
-        await uow.outbox.add(stored.id, queued, now)
+        await uow.outbox.add(stream_id, queued, now)
         return immediate

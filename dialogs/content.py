@@ -68,6 +68,11 @@ class ActionId(StrEnum):
     EVALUATE = "evaluate"
     ACTION_DONE = "action_done"
     PUBLISH_ANYWAY = "publish_anyway"
+    # Requests for a discussion (dialogs/requests.py): the value is the request id.
+    SCREEN_ACCEPT = "screen_accept"
+    SCREEN_DECLINE = "screen_decline"
+    CONFIRM_NOT_INVOLVED = "confirm_not_involved"
+    CONFIRM_INVOLVED = "confirm_involved"
 
 
 class Action(Frozen):
@@ -90,7 +95,7 @@ class FieldKind(StrEnum):
     LINE = "line"
     PARAGRAPH = "paragraph"
     CHOICE = "choice"  # one of `options`
-    PERSON = "person"  # one of `options`, whose values are user ids
+    PERSON = "person"  # a user id: one of `options`, or anyone in the workspace if none
     DATE = "date"  # an ISO date, YYYY-MM-DD
 
 
@@ -115,6 +120,9 @@ class FormId(StrEnum):
     RECORD = "record"
     EVALUATION = "evaluation"
     OVERRIDE = "override"
+    REQUEST = "request"
+    ACCEPT_REQUEST = "accept_request"
+    DECLINE_REQUEST = "decline_request"
 
 
 class Form(Frozen):

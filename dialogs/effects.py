@@ -13,6 +13,7 @@ from dialogs.content import Content, Form
 class Destination(StrEnum):
     SESSION = "session"  # the session's own channel conversation
     LEARNING = "learning"  # the configured learning channel, if any
+    SCREENING = "screening"  # the configured screening channel, for requests
 
 
 class Effect(BaseModel):

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.effects import AnyEffect, Effect
+from dialogs.requests import RequestState
 from dialogs.state import FINISHED, SessionState
 from storage.tables import (
     AuditRow,
@@ -68,6 +69,9 @@ class AuditEntry:
     at: datetime
 
 
+SESSION = SessionRow.kind == "session"
+
+
 class Sessions:
     def __init__(self, db: AsyncSession) -> None:
         self.db = db
@@ -90,7 +94,7 @@ class Sessions:
         await self.db.flush()
 
     async def get(self, session_id: str, *, lock: bool = False) -> StoredSession | None:
-        query = select(SessionRow).where(SessionRow.id == session_id)
+        query = select(SessionRow).where(SessionRow.id == session_id, SESSION)
         if lock:
             # A row lock on PostgreSQL serialises a session's events across processes;
             # SQLite ignores it and relies on BEGIN IMMEDIATE (storage.database).
@@ -115,6 +119,7 @@ class Sessions:
         query = (
             select(SessionRow)
             .where(
+                SESSION,
                 SessionRow.platform == platform,
                 SessionRow.conversation == conversation,
                 SessionRow.phase.not_in(finished),
@@ -128,7 +133,7 @@ class Sessions:
     async def due(self, now: datetime, limit: int = 100) -> list[str]:
         query = (
             select(SessionRow.id)
-            .where(SessionRow.wake_at.is_not(None), SessionRow.wake_at <= now)
+            .where(SESSION, SessionRow.wake_at.is_not(None), SessionRow.wake_at <= now)
             .order_by(SessionRow.wake_at)
             .limit(limit)
         )
@@ -138,7 +143,7 @@ class Sessions:
         """Finished sessions untouched since `cutoff`: candidates for retention."""
         finished = [phase.value for phase in FINISHED]
         query = select(SessionRow.id).where(
-            SessionRow.phase.in_(finished), SessionRow.updated_at <= cutoff
+            SESSION, SessionRow.phase.in_(finished), SessionRow.updated_at <= cutoff
         )
         return list((await self.db.execute(query)).scalars())
 
@@ -159,7 +164,8 @@ class Sessions:
         return Conversation(platform=row[0], key=row[1], data=json.loads(row[2] or "{}"))
 
     async def listing(self) -> list[StoredSession]:
-        rows = (await self.db.execute(select(SessionRow).order_by(SessionRow.created_at))).scalars()
+        query = select(SessionRow).where(SESSION).order_by(SessionRow.created_at)
+        rows = (await self.db.execute(query)).scalars()
         return [_stored(row) for row in rows]
 
 
@@ -171,6 +177,45 @@ def _stored(row: SessionRow) -> StoredSession:
         conversation_data=json.loads(row.conversation_data or "{}"),
         state=SessionState.model_validate_json(row.state),
     )
+
+
+class Requests:
+    """Requests for a discussion, kept beside sessions so they share messages and the outbox."""
+
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def add(self, conversation: Conversation, state: RequestState, now: datetime) -> None:
+        self.db.add(
+            SessionRow(
+                id=state.id,
+                kind="request",
+                platform=conversation.platform,
+                conversation=conversation.key,
+                conversation_data=json.dumps(conversation.data),
+                model_id="",
+                phase=state.status.value,
+                state=state.model_dump_json(),
+                wake_at=None,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await self.db.flush()
+
+    async def get(self, request_id: str, *, lock: bool = False) -> RequestState | None:
+        query = select(SessionRow).where(SessionRow.id == request_id, SessionRow.kind == "request")
+        if lock:
+            query = query.with_for_update()
+        row = (await self.db.execute(query)).scalar_one_or_none()
+        return RequestState.model_validate_json(row.state) if row else None
+
+    async def save(self, state: RequestState, now: datetime) -> None:
+        await self.db.execute(
+            update(SessionRow)
+            .where(SessionRow.id == state.id)
+            .values(phase=state.status.value, state=state.model_dump_json(), updated_at=now)
+        )
 
 
 class Messages:

@@ -58,6 +58,9 @@ class SessionRow(Base):
     __tablename__ = "sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # "session", or "request" for a request for a discussion going through screening: both
+    # are conversations the bot runs, with messages and an outbox.
+    kind: Mapped[str] = mapped_column(String(16), default="session", server_default="session")
     platform: Mapped[str] = mapped_column(String(32))
     conversation: Mapped[str] = mapped_column(String(255))
     conversation_data: Mapped[str] = mapped_column(Text, default="{}")

@@ -15,6 +15,7 @@ from storage.repositories import (
     Messages,
     Outbox,
     ProcessedEvents,
+    Requests,
     Sessions,
 )
 
@@ -23,6 +24,7 @@ class UnitOfWork:
     def __init__(self, db: AsyncSession) -> None:
         self.db = db
         self.sessions = Sessions(db)
+        self.requests = Requests(db)
         self.messages = Messages(db)
         self.events = ProcessedEvents(db)
         self.outbox = Outbox(db)

@@ -1,0 +1,369 @@
+"""Asking for a reflective discussion (seed 001's procedure): request -> screening ->
+a facilitator with no involvement in the case. Pure, like the engine: state + event -> effects.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dialogs import messages
+from dialogs.content import (
+    Action,
+    ActionId,
+    ActionStyle,
+    Audience,
+    Block,
+    BlockStyle,
+    Content,
+    FieldKind,
+    Form,
+    FormField,
+    FormId,
+    Option,
+)
+from dialogs.effects import AuditNote, Destination, DirectMessage, Effect, Ephemeral, Post, Update
+from dialogs.events import Person
+from dialogs.guard import find_identifiers
+from dialogs.record import describe
+
+SCREENING_POST = "request"
+
+
+class Urgency(StrEnum):
+    ROUTINE = "routine"
+    SOON = "soon"
+    URGENT = "urgent"
+
+
+URGENCY_WORDS = {
+    Urgency.ROUTINE: "Routine",
+    Urgency.SOON: "Within two weeks",
+    Urgency.URGENT: "Urgent",
+}
+
+
+class RequestStatus(StrEnum):
+    SUBMITTED = "submitted"  # waiting for a screener
+    ASSIGNED = "assigned"  # a facilitator is asked to confirm they are not involved
+    CONFIRMED = "confirmed"  # the facilitator can set up the session
+    DECLINED = "declined"
+
+
+class RequestState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    requester: Person
+    case_reference: str
+    agencies: str
+    why_stuck: str
+    urgency: Urgency
+    status: RequestStatus = RequestStatus.SUBMITTED
+    created_at: datetime
+    screener: str | None = None
+    facilitator: Person | None = None
+    # Facilitators who said they are involved in the case, so are not asked again.
+    involved: list[str] = Field(default_factory=list)
+    decline_reason: str = ""
+
+
+class RequestEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: str
+
+
+class SubmitRequest(RequestEvent):
+    type: Literal["submit_request"] = "submit_request"
+    request_id: str
+    requester: Person
+    case_reference: str = Field(min_length=1, max_length=64)
+    agencies: str = Field(min_length=1, max_length=500)
+    why_stuck: str = Field(min_length=1, max_length=4000)
+    urgency: Urgency = Urgency.ROUTINE
+
+
+class AcceptRequest(RequestEvent):
+    """A screener accepts and names the facilitator."""
+
+    type: Literal["accept_request"] = "accept_request"
+    facilitator: Person
+
+
+class DeclineRequest(RequestEvent):
+    type: Literal["decline_request"] = "decline_request"
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ConfirmFacilitation(RequestEvent):
+    """The assigned facilitator answers: are they free of any involvement in the case?"""
+
+    type: Literal["confirm_facilitation"] = "confirm_facilitation"
+    no_involvement: bool
+
+
+@dataclass
+class RequestStep:
+    state: RequestState | None
+    effects: list[Effect] = field(default_factory=list)
+
+
+def _tell(user_id: str, text: str) -> Ephemeral:
+    return Ephemeral(user_id=user_id, content=messages.explanation(text))
+
+
+def step_request(state: RequestState | None, event: RequestEvent, now: datetime) -> RequestStep:
+    if isinstance(event, SubmitRequest):
+        return _submit(event, now)
+    if state is None:
+        raise ValueError("no request to apply the event to")
+    s = copy.deepcopy(state)
+    effects: list[Effect] = []
+    if isinstance(event, AcceptRequest | DeclineRequest):
+        if s.status is not RequestStatus.SUBMITTED:
+            return RequestStep(
+                state, [_tell(event.actor, "This request has already been screened.")]
+            )
+        s.screener = event.actor
+        if isinstance(event, DeclineRequest):
+            s.status = RequestStatus.DECLINED
+            s.decline_reason = event.reason.strip()
+            effects.append(
+                DirectMessage(
+                    user_id=s.requester.user_id,
+                    content=messages.explanation(
+                        f"Your request for a reflective discussion (case {s.case_reference}) was "
+                        f"not taken forward. The screener's reason: {s.decline_reason}"
+                    ),
+                )
+            )
+            effects.append(AuditNote(action="declined a request", actor=event.actor))
+        else:
+            if event.facilitator.user_id in s.involved:
+                return RequestStep(
+                    state,
+                    [_tell(event.actor, "That person said they are involved in the case.")],
+                )
+            s.status = RequestStatus.ASSIGNED
+            s.facilitator = event.facilitator
+            effects.append(
+                DirectMessage(user_id=event.facilitator.user_id, content=facilitation_ask(s))
+            )
+            effects.append(AuditNote(action="accepted a request", actor=event.actor))
+    elif isinstance(event, ConfirmFacilitation):
+        if s.status is not RequestStatus.ASSIGNED or s.facilitator is None:
+            return RequestStep(state, [_tell(event.actor, "Nothing is waiting for your answer.")])
+        if event.actor != s.facilitator.user_id:
+            return RequestStep(
+                state, [_tell(event.actor, "Only the facilitator asked can answer this.")]
+            )
+        if event.no_involvement:
+            s.status = RequestStatus.CONFIRMED
+            effects.append(
+                DirectMessage(
+                    user_id=s.requester.user_id,
+                    content=messages.explanation(
+                        f"Your request (case {s.case_reference}) was accepted. "
+                        f"{s.facilitator.name} will facilitate and will invite you."
+                    ),
+                )
+            )
+            effects.append(
+                Ephemeral(
+                    user_id=event.actor,
+                    content=messages.explanation(
+                        "Thank you. Start the session in the team's channel with /reflect "
+                        f"(Teams: @reflectbot start), using case reference {s.case_reference}."
+                    ),
+                )
+            )
+            effects.append(
+                AuditNote(action="confirmed no involvement in the case", actor=event.actor)
+            )
+        else:
+            s.involved.append(event.actor)
+            s.status = RequestStatus.SUBMITTED
+            s.facilitator = None
+            effects.append(AuditNote(action="declined to facilitate (involved)", actor=event.actor))
+    else:
+        raise TypeError(f"not a request event: {type(event).__name__}")
+    effects.append(Update(key=SCREENING_POST, content=screening_card(s)))
+    return RequestStep(s, effects)
+
+
+def _submit(event: SubmitRequest, now: datetime) -> RequestStep:
+    found = find_identifiers(f"{event.case_reference}\n{event.agencies}\n{event.why_stuck}")
+    if found:
+        # Nothing identifying may reach the screening channel: refuse, and say what kind.
+        return RequestStep(
+            None,
+            [
+                _tell(
+                    event.actor,
+                    f"Your request seems to contain {describe(found)}. Please describe the case "
+                    "without the child's or family's names, dates of birth, addresses or "
+                    "numbers, then send it again.",
+                )
+            ],
+        )
+    state = RequestState(
+        id=event.request_id,
+        requester=event.requester,
+        case_reference=event.case_reference.strip(),
+        agencies=event.agencies.strip(),
+        why_stuck=event.why_stuck.strip(),
+        urgency=event.urgency,
+        created_at=now,
+    )
+    return RequestStep(
+        state,
+        [
+            Post(
+                key=SCREENING_POST, content=screening_card(state), destination=Destination.SCREENING
+            ),
+            _tell(
+                event.actor,
+                "Your request has been sent for screening. You will be told privately whether it "
+                "is accepted.",
+            ),
+            AuditNote(action="requested a reflective discussion", actor=event.actor),
+        ],
+    )
+
+
+# -- content -------------------------------------------------------------------------------
+
+
+def screening_card(s: RequestState) -> Content:
+    status = {
+        RequestStatus.SUBMITTED: "Waiting for screening.",
+        RequestStatus.ASSIGNED: f"Accepted; {s.facilitator.name if s.facilitator else ''} is asked "
+        "to confirm they have no involvement in the case.",
+        RequestStatus.CONFIRMED: f"Accepted; {s.facilitator.name if s.facilitator else ''} will "
+        "facilitate.",
+        RequestStatus.DECLINED: f"Declined: {s.decline_reason}",
+    }[s.status]
+    actions: tuple[Action, ...] = ()
+    if s.status is RequestStatus.SUBMITTED:
+        actions = (
+            Action(
+                id=ActionId.SCREEN_ACCEPT, label="Accept…", value=s.id, style=ActionStyle.PRIMARY
+            ),
+            Action(
+                id=ActionId.SCREEN_DECLINE, label="Decline…", value=s.id, style=ActionStyle.DANGER
+            ),
+        )
+    return Content(
+        title="Request for a reflective case discussion",
+        blocks=(
+            messages.text(f"Case reference: {s.case_reference}"),
+            messages.note(f"Requested by {s.requester.name} · Urgency: {URGENCY_WORDS[s.urgency]}"),
+            messages.heading("Agencies involved"),
+            messages.text(s.agencies),
+            messages.heading("Why the case feels stuck"),
+            Block(style=BlockStyle.QUOTE, text=s.why_stuck),
+            messages.note(status),
+        ),
+        actions=actions,
+        summary=f"Request for a reflective case discussion ({URGENCY_WORDS[s.urgency]})",
+    )
+
+
+def facilitation_ask(s: RequestState) -> Content:
+    return Content(
+        title="Will you facilitate a reflective case discussion?",
+        blocks=(
+            messages.text(
+                f"A reflective discussion was requested for case {s.case_reference} "
+                f"({s.agencies}). The facilitator must have no involvement in the case."
+            ),
+            Block(style=BlockStyle.QUOTE, text=s.why_stuck),
+        ),
+        actions=(
+            Action(
+                id=ActionId.CONFIRM_NOT_INVOLVED,
+                label="I have no involvement: I will facilitate",
+                value=s.id,
+                audience=Audience.EVERYONE,
+                style=ActionStyle.PRIMARY,
+            ),
+            Action(
+                id=ActionId.CONFIRM_INVOLVED,
+                label="I am involved in this case",
+                value=s.id,
+                audience=Audience.EVERYONE,
+            ),
+        ),
+        summary="Will you facilitate a reflective case discussion?",
+    )
+
+
+def request_form() -> Form:
+    return Form(
+        id=FormId.REQUEST,
+        title="Ask for a discussion",
+        intro="A screener reads your request. Describe the case without names, dates of birth, "
+        "addresses or numbers.",
+        fields=(
+            FormField(
+                id="case_reference",
+                label="Case reference",
+                kind=FieldKind.LINE,
+                optional=False,
+                max_length=64,
+                hint="A pseudonymous code, never the child's name.",
+            ),
+            FormField(
+                id="agencies",
+                label="Agencies involved",
+                kind=FieldKind.LINE,
+                optional=False,
+                max_length=500,
+                hint="For example: social work, police, health visiting, school.",
+            ),
+            FormField(
+                id="why_stuck",
+                label="Why does the case feel stuck?",
+                optional=False,
+                max_length=4000,
+            ),
+            FormField(
+                id="urgency",
+                label="Urgency",
+                kind=FieldKind.CHOICE,
+                initial=Urgency.ROUTINE.value,
+                options=tuple(Option(value=u.value, label=URGENCY_WORDS[u]) for u in Urgency),
+            ),
+        ),
+        submit_label="Send for screening",
+    )
+
+
+def decline_form(request_id: str) -> Form:
+    return Form(
+        id=FormId.DECLINE_REQUEST,
+        title="Decline the request",
+        value=request_id,
+        intro="The requester is told privately, with your reason.",
+        fields=(FormField(id="reason", label="Reason", optional=False, max_length=1000),),
+        submit_label="Decline",
+    )
+
+
+def accept_form(request_id: str) -> Form:
+    return Form(
+        id=FormId.ACCEPT_REQUEST,
+        title="Accept the request",
+        value=request_id,
+        intro="Choose a facilitator with no involvement in the case; they are asked to confirm.",
+        fields=(
+            FormField(id="facilitator", label="Facilitator", kind=FieldKind.PERSON, optional=False),
+        ),
+        submit_label="Accept",
+    )
