@@ -20,6 +20,8 @@ FORM_CALLBACK = "reflect:form"
 INPUT_LIMIT = 3000
 MODAL_TITLE_LIMIT = 24
 MODAL_BLOCK_LIMIT = 100
+OPTION_LIMIT = 100  # options in one select menu
+OPTION_TEXT_LIMIT = 75
 VALUE_ACTION = "value"
 # A part this full gets an empty part after it, so there is room to write more.
 ROOM_TO_GROW = 500
@@ -51,7 +53,12 @@ def _parts_of(field: FormField) -> list[str]:
     return parts
 
 
-def _input(field: FormField, number: int, count: int, initial: str) -> BlockKit:
+def _label(field: FormField, number: int, count: int) -> dict[str, Any]:
+    label = field.label if count == 1 else f"{field.label} (part {number + 1} of {count})"
+    return plain(label, 2000)
+
+
+def _text_input(field: FormField, number: int, count: int, initial: str) -> BlockKit:
     element: BlockKit = {
         "type": "plain_text_input",
         "action_id": VALUE_ACTION,
@@ -60,17 +67,59 @@ def _input(field: FormField, number: int, count: int, initial: str) -> BlockKit:
     }
     if initial:
         element["initial_value"] = initial
-    label = field.label if count == 1 else f"{field.label} (part {number + 1} of {count})"
-    block: BlockKit = {
+    return {
         "type": "input",
         "block_id": f"{field.id}.{number}",
-        "label": plain(label, 2000),
+        "label": _label(field, number, count),
         "element": element,
         "optional": field.optional or number > 0,
     }
-    if field.hint and number == 0:
-        block["hint"] = plain(field.hint, 2000)
-    return block
+
+
+def _choice_input(field: FormField) -> BlockKit:
+    options = [
+        {"text": plain(o.label, OPTION_TEXT_LIMIT), "value": o.value}
+        for o in field.options[:OPTION_LIMIT]
+    ]
+    element: BlockKit = {"type": "static_select", "action_id": VALUE_ACTION, "options": options}
+    initial = next((o for o in options if o["value"] == field.initial), None)
+    if initial:
+        element["initial_option"] = initial
+    return {
+        "type": "input",
+        "block_id": f"{field.id}.0",
+        "label": plain(field.label, 2000),
+        "element": element,
+        "optional": field.optional,
+    }
+
+
+def _date_input(field: FormField) -> BlockKit:
+    element: BlockKit = {"type": "datepicker", "action_id": VALUE_ACTION}
+    if field.initial:
+        element["initial_date"] = field.initial
+    return {
+        "type": "input",
+        "block_id": f"{field.id}.0",
+        "label": plain(field.label, 2000),
+        "element": element,
+        "optional": field.optional,
+    }
+
+
+def _inputs(field: FormField) -> list[BlockKit]:
+    if field.kind in (FieldKind.CHOICE, FieldKind.PERSON):
+        blocks = [_choice_input(field)]
+    elif field.kind is FieldKind.DATE:
+        blocks = [_date_input(field)]
+    else:
+        parts = _parts_of(field)
+        blocks = [
+            _text_input(field, number, len(parts), initial) for number, initial in enumerate(parts)
+        ]
+    if field.hint:
+        blocks[0]["hint"] = plain(field.hint, 2000)
+    return blocks
 
 
 def form_view(form: Form, session_id: str) -> BlockKit:
@@ -81,11 +130,9 @@ def form_view(form: Form, session_id: str) -> BlockKit:
     ]
     counts: dict[str, int] = {}
     for field in form.fields:
-        parts = _parts_of(field)
-        counts[field.id] = len(parts)
-        blocks.extend(
-            _input(field, number, len(parts), initial) for number, initial in enumerate(parts)
-        )
+        inputs = _inputs(field)
+        counts[field.id] = len(inputs)
+        blocks.extend(inputs)
     if len(blocks) > MODAL_BLOCK_LIMIT:
         raise FormTooLarge(f"{len(blocks)} blocks")
     metadata = {"session": session_id, "form": form.id, "value": form.value, "parts": counts}
@@ -100,6 +147,13 @@ def form_view(form: Form, session_id: str) -> BlockKit:
     }
 
 
+def _submitted(block: dict[str, Any]) -> str:
+    """One input's value, whatever its element: text, a chosen option or a date."""
+    state = block.get(VALUE_ACTION) or {}
+    option = state.get("selected_option") or {}
+    return state.get("value") or option.get("value") or state.get("selected_date") or ""
+
+
 def read_submission(view: dict[str, Any]) -> Submission:
     """The fields of a submitted form, each joined from its parts. Raises ValueError (or
     KeyError) on a view that is not one of ours."""
@@ -107,10 +161,7 @@ def read_submission(view: dict[str, Any]) -> Submission:
     values = view["state"]["values"]
     fields: dict[str, str] = {}
     for field_id, count in metadata["parts"].items():
-        parts = [
-            values.get(f"{field_id}.{number}", {}).get(VALUE_ACTION, {}).get("value") or ""
-            for number in range(int(count))
-        ]
+        parts = [_submitted(values.get(f"{field_id}.{n}", {})) for n in range(int(count))]
         fields[field_id] = "\n".join(part for part in parts if part)
     return Submission(
         session_id=str(metadata["session"]),

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import ButtonPress, parse_button
 from adapters.slack.commands import Listener
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
-from adapters.slack.forms import FormTooLarge, form_view, read_submission
+from adapters.slack.forms import FormTooLarge, Submission, form_view, read_submission
 from adapters.slack.setup import SetupError, read_setup, start_event
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from bot.runtime import Runtime
@@ -59,7 +59,24 @@ def button_event(press: ButtonPress, user: str) -> ev.Event | None:
         return ev.RequestForm(actor=user, form="key_points", value=press.value)
     if press.action is ActionId.EDIT_RECORD:
         return ev.RequestForm(actor=user, form="record")
+    if press.action is ActionId.PUBLISH_ANYWAY:
+        return ev.RequestForm(actor=user, form="override")
+    if press.action is ActionId.EVALUATE:
+        return ev.RequestForm(actor=user, form="evaluation")
+    if press.action is ActionId.ACTION_DONE and press.value.isdigit():
+        return ev.CompleteAction(actor=user, index=int(press.value))
     return None
+
+
+def form_event(submitted: Submission, user: str) -> ev.Event:
+    if submitted.form is FormId.KEY_POINTS:
+        text = submitted.fields.get("text", "")
+        return ev.StageNote(actor=user, stage_id=submitted.value, text=text)
+    if submitted.form is FormId.OVERRIDE:
+        return ev.Approve(actor=user, override_reason=submitted.fields.get("reason", ""))
+    if submitted.form is FormId.EVALUATION:
+        return ev.SubmitEvaluation(actor=user, answers=submitted.fields)
+    return ev.EditRecord(actor=user, sections=submitted.fields)
 
 
 class Interactions:
@@ -130,12 +147,7 @@ class Interactions:
                 log.warning("a form submission could not be read")
                 await ack()
                 return
-            event: ev.Event
-            if submitted.form is FormId.KEY_POINTS:
-                text = submitted.fields.get("text", "")
-                event = ev.StageNote(actor=user, stage_id=submitted.value, text=text)
-            else:
-                event = ev.EditRecord(actor=user, sections=submitted.fields)
+            event = form_event(submitted, user)
             async with self.runtime.store.transaction() as uow:
                 conversation = await uow.sessions.conversation(submitted.session_id)
             await self.handle(submitted.session_id, event, conversation.key if conversation else "")

@@ -15,7 +15,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import BlockKit
-from adapters.slack.forms import MODAL_TITLE_LIMIT, VALUE_ACTION, plain
+from adapters.slack.forms import (
+    MODAL_TITLE_LIMIT,
+    OPTION_LIMIT,
+    OPTION_TEXT_LIMIT,
+    VALUE_ACTION,
+    plain,
+)
 from dialogs import events as ev
 from dialogs.models.catalogue import Catalogue
 from dialogs.models.schema import FacilitationModel
@@ -23,10 +29,10 @@ from dialogs.models.schema import FacilitationModel
 log = logging.getLogger(__name__)
 
 SETUP_CALLBACK = "reflect:setup"
-OPTION_LIMIT = 100  # options in one select menu
-OPTION_TEXT_LIMIT = 75
 CASE_REFERENCE_LIMIT = 64
 MAX_STAGE_HOURS = 24 * 14
+WATCHLIST_ENTRIES = 50
+WATCHLIST_ENTRY_CHARS = 200
 USERS_INFO_TIMEOUT = 1.5  # seconds: the whole submission must be answered within 3
 
 
@@ -42,6 +48,7 @@ class SetupRequest:
     case_reference: str
     pacing: ev.Pacing
     stage_hours: int
+    watchlist: tuple[str, ...] = ()
 
 
 class SetupError(ValueError):
@@ -134,6 +141,17 @@ def setup_view(
             },
             optional=True,
         ),
+        _input(
+            "watchlist",
+            "Names and addresses that must never appear",
+            {"type": "plain_text_input", "multiline": True, "max_length": 3000},
+            optional=True,
+            hint=plain(
+                "One per line: the child's and family members' names, their address. Answers "
+                "that mention them are flagged and kept out of the record. They are not stored.",
+                2000,
+            ),
+        ),
     ]
     return {
         "type": "modal",
@@ -165,6 +183,19 @@ def read_setup(view: dict[str, Any]) -> SetupRequest:
     hours_text = _value(values, "stage_hours").get("value") or "24"
     if not hours_text.isdigit() or not 1 <= int(hours_text) <= MAX_STAGE_HOURS:
         raise SetupError("stage_hours", f"Please give a whole number from 1 to {MAX_STAGE_HOURS}.")
+    watchlist = tuple(
+        line.strip()
+        for line in (_value(values, "watchlist").get("value") or "").splitlines()
+        if line.strip()
+    )
+    if len(watchlist) > WATCHLIST_ENTRIES or any(
+        len(entry) > WATCHLIST_ENTRY_CHARS for entry in watchlist
+    ):
+        raise SetupError(
+            "watchlist",
+            f"Please give at most {WATCHLIST_ENTRIES} lines of up to {WATCHLIST_ENTRY_CHARS} "
+            "characters each.",
+        )
     return SetupRequest(
         channel=str(metadata["channel"]),
         team=str(metadata.get("team", "")),
@@ -174,6 +205,7 @@ def read_setup(view: dict[str, Any]) -> SetupRequest:
         case_reference=case_reference,
         pacing=ev.Pacing(pacing_value or ev.Pacing.LIVE),
         stage_hours=int(hours_text),
+        watchlist=watchlist,
     )
 
 
@@ -223,6 +255,7 @@ async def start_event(
             case_reference=request.case_reference,
             pacing=request.pacing,
             stage_hours=request.stage_hours,
+            watchlist=request.watchlist,
         )
     except ValidationError as error:
         raise SetupError("case_reference", "Please check the case reference.") from error

@@ -11,8 +11,8 @@ from slack_requests import (
     PARTICIPANTS,
     PRESENTER,
     Workspace,
+    form_values,
     setup_values,
-    text_values,
 )
 
 from adapters.slack.blocks import parse_button
@@ -94,7 +94,7 @@ class SlackSession:
     async def write_key_points(self, stage_id: str, text: str = KEY_POINTS) -> None:
         await self.press(FACILITATOR, f"kp:{stage_id}", ActionId.KEY_POINTS)
         response = await self.slack.submit(
-            FACILITATOR, self.last_view(), text_values(self.last_view(), {"text.0": text})
+            FACILITATOR, self.last_view(), form_values(self.last_view(), {"text.0": text})
         )
         assert response.status == 200
         await self.drain()
@@ -113,7 +113,7 @@ class SlackSession:
                 if item.kind is QuestionKind.SCALE:
                     await self.press(person.user_id, f"q:{question.id}", ActionId.SCALE, ":3")
                 else:
-                    await self.slack.reply(person.user_id, ts, f"{person.name}: {words}")
+                    await self.slack.reply(person.user_id, ts, words)
         await self.drain()
 
     async def answer_everything(self, words: str = "We each saw a different part of it.") -> None:
@@ -123,7 +123,7 @@ class SlackSession:
     async def review_and_approve(self, edits: dict[str, str] | None = None) -> None:
         await self.press(FACILITATOR, "record_draft", ActionId.EDIT_RECORD)
         view = self.last_view()
-        response = await self.slack.submit(FACILITATOR, view, text_values(view, edits))
+        response = await self.slack.submit(FACILITATOR, view, form_values(view, edits))
         assert response.status == 200
         await self.drain()
         preview = self.fake.called("chat.postEphemeral")[-1]

@@ -222,17 +222,28 @@ class Workspace:
         return await self.interact(payload)
 
 
-def text_values(
+def form_values(
     view: dict[str, Any], edits: dict[str, str] | None = None
 ) -> dict[str, dict[str, Any]]:
-    """State values of a form modal: each input keeps its initial value unless edited (by block id)."""
+    """State values of a form modal: each input keeps its initial value unless edited (by
+    block id), in the shape Slack gives each kind of element."""
     edits = edits or {}
     values = {}
     for block in view["blocks"]:
         if block["type"] != "input":
             continue
-        value = edits.get(block["block_id"], block["element"].get("initial_value"))
-        values[block["block_id"]] = {"value": {"type": "plain_text_input", "value": value}}
+        element = block["element"]
+        kind = element["type"]
+        if kind == "static_select":
+            chosen = next(
+                (o for o in element["options"] if o["value"] == edits.get(block["block_id"])), None
+            )
+            state = {"selected_option": chosen or element.get("initial_option")}
+        elif kind == "datepicker":
+            state = {"selected_date": edits.get(block["block_id"], element.get("initial_date"))}
+        else:
+            state = {"value": edits.get(block["block_id"], element.get("initial_value"))}
+        values[block["block_id"]] = {"value": {"type": kind, **state}}
     return values
 
 

@@ -1,0 +1,238 @@
+"""The deliverer against Slack's answers: rate limits, failures, pacing, long and split messages."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from slack_driver import SlackSession
+from slack_fake_api import FakeSlack
+from slack_requests import CHANNEL, FACILITATOR, PARTICIPANTS, PRESENTER, form_values
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.deliverer import SlackDeliverer
+from adapters.slack.pacing import Pacer, sleeper_for
+from bot.clock import ManualClock
+from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
+from dialogs.content import ActionId, Block, BlockStyle, Content
+from dialogs.effects import DirectMessage, Update
+from storage.repositories import Conversation, PostedMessage
+
+
+async def root_posts(session: SlackSession) -> int:
+    async with session.runtime.store.transaction() as uow:
+        return len(await uow.messages.parts(session.session_id, "root"))
+
+
+async def outbox(session: SlackSession) -> list[tuple[str, str]]:
+    async with session.runtime.store.transaction() as uow:
+        return await uow.outbox.statuses(session.session_id)
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "headers", "wait"),
+    [
+        pytest.param(429, "ratelimited", {"Retry-After": "7"}, 7, id="429 Retry-After"),
+        pytest.param(500, "internal_error", {}, 5, id="500"),
+        pytest.param(200, "service_unavailable", {}, 5, id="temporary error"),
+    ],
+)
+async def test_rate_limits_and_server_errors_are_retried_later(
+    session: SlackSession, clock: ManualClock, status: int, error: str, headers: dict, wait: int
+) -> None:
+    session.fake.fail("chat.postMessage", status, error, headers)
+    await session.start("kolb", list(PARTICIPANTS), PRESENTER)
+    assert await root_posts(session) == 0
+    assert await outbox(session) == [("post", "pending")]
+    clock.advance(timedelta(seconds=wait - 1))
+    await session.drain()
+    assert await root_posts(session) == 0
+    clock.advance(timedelta(seconds=1))
+    await session.drain()
+    assert await root_posts(session) == 1
+    assert await outbox(session) == [("post", "delivered")]
+    assert len(session.fake.called("chat.postMessage")) == 2
+
+
+@pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
+async def test_permanent_refusals_are_not_retried(session: SlackSession, error: str) -> None:
+    session.fake.fail("chat.postMessage", 200, error)
+    await session.start("kolb", list(PARTICIPANTS), PRESENTER)
+    assert await outbox(session) == [("post", "failed")]
+    assert len(session.fake.called("chat.postMessage")) == 1
+
+
+async def test_posts_in_one_channel_are_a_second_apart(clock: ManualClock) -> None:
+    pacer = Pacer(clock, sleeper_for(clock))
+    start = clock.now()
+    await pacer.wait("post:C1", 1.0)
+    assert clock.now() == start
+    await pacer.wait("post:C2", 1.0)
+    assert clock.now() == start
+    await pacer.wait("post:C1", 1.0)
+    await pacer.wait("post:C1", 1.0)
+    assert clock.now() - start == timedelta(seconds=2)
+
+
+@pytest.fixture
+def deliverer(fake_slack: FakeSlack, clock: ManualClock) -> SlackDeliverer:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.url)
+    return SlackDeliverer(client, Pacer(clock, sleeper_for(clock)))
+
+
+def long_content(paragraphs: int) -> Content:
+    words = "The plan changed after the review and nobody told the school. " * 40
+    return Content(
+        title="A long message",
+        blocks=tuple(
+            Block(style=BlockStyle.QUOTE, text=f"{n}. {words}") for n in range(paragraphs)
+        ),
+    )
+
+
+def delivery(effect: Update | DirectMessage, *target: PostedMessage) -> Delivery:
+    return Delivery("S1", Conversation("slack", CHANNEL), effect, target)
+
+
+async def test_an_update_that_needs_more_parts_posts_them(
+    deliverer: SlackDeliverer, fake_slack: FakeSlack
+) -> None:
+    first = PostedMessage(CHANNEL, "1.000001", 0)
+    parts = await deliverer.deliver(delivery(Update(key="record", content=long_content(60)), first))
+    assert len(parts) == 2
+    assert parts[0] == first
+    assert [c.method for c in fake_slack.calls] == ["chat.update", "chat.postMessage"]
+    assert parts[1] == PostedMessage(CHANNEL, fake_slack.calls[1].answer["ts"], 1)
+
+
+async def test_an_update_that_needs_fewer_parts_deletes_the_rest(
+    deliverer: SlackDeliverer, fake_slack: FakeSlack
+) -> None:
+    old = [PostedMessage(CHANNEL, f"1.00000{n}", n) for n in range(3)]
+    fake_slack.fail("chat.delete", 200, "message_not_found")  # already deleted by hand
+    parts = await deliverer.deliver(delivery(Update(key="record", content=long_content(1)), *old))
+    assert parts == old[:1]
+    assert [(c.method, c.args["ts"]) for c in fake_slack.calls] == [
+        ("chat.update", "1.000000"),
+        ("chat.delete", "1.000001"),
+        ("chat.delete", "1.000002"),
+    ]
+
+
+async def test_a_direct_message_opens_the_conversation_first(
+    deliverer: SlackDeliverer, fake_slack: FakeSlack
+) -> None:
+    content = Content(title="", blocks=(Block(text="A reminder."),), summary="A reminder.")
+    assert await deliverer.deliver(delivery(DirectMessage(user_id="UPOL", content=content))) == []
+    opened, posted = fake_slack.calls
+    assert (opened.method, opened.args["users"]) == ("conversations.open", "UPOL")
+    assert (posted.method, posted.args["channel"]) == ("chat.postMessage", "DUPOL")
+
+
+async def test_failures_are_told_apart(deliverer: SlackDeliverer, fake_slack: FakeSlack) -> None:
+    effect = Update(key="root", content=long_content(1))
+    target = PostedMessage(CHANNEL, "1.000001", 0)
+    fake_slack.fail("chat.update", 429, "ratelimited", {"Retry-After": "30"})
+    with pytest.raises(RetryLater) as waited:
+        await deliverer.deliver(delivery(effect, target))
+    assert waited.value.after_seconds == 30
+    fake_slack.fail("chat.update", 503, "service_unavailable")
+    with pytest.raises(RetryLater):
+        await deliverer.deliver(delivery(effect, target))
+    fake_slack.fail("chat.update", 200, "message_not_found")
+    with pytest.raises(DeliveryFailed, match="message_not_found"):
+        await deliverer.deliver(delivery(effect, target))
+
+
+async def test_an_unreachable_slack_is_retried_later(clock: ManualClock) -> None:
+    client = AsyncWebClient(
+        token="xoxb-test", base_url="http://127.0.0.1:9/api/", retry_handlers=[]
+    )
+    unreachable = SlackDeliverer(client, Pacer(clock, sleeper_for(clock)))
+    with pytest.raises(RetryLater):
+        await unreachable.deliver(
+            delivery(Update(key="root", content=long_content(1)), PostedMessage(CHANNEL, "1.1", 0))
+        )
+
+
+@pytest.mark.parametrize("learning_channel", [None])
+async def test_learning_themes_without_a_learning_channel_are_dropped_without_content(
+    session: SlackSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    await session.begin("kolb")
+    await session.answer_everything(words="A theme worth sharing.")
+    with caplog.at_level(logging.INFO):
+        await session.review_and_approve()
+    channels = {c.args["channel"] for c in session.fake.called("chat.postMessage")}
+    assert channels == {CHANNEL}
+    assert any("learning post dropped" in r.getMessage() for r in caplog.records)
+    assert not any("theme worth sharing" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_facilitator_is_warned_when_a_time_box_runs_out(
+    session: SlackSession, clock: ManualClock
+) -> None:
+    await session.begin("space-to-think")
+    session.fake.clear()
+    clock.advance(timedelta(minutes=11))
+    assert await session.runtime.service.tick_due() == 1
+    await session.drain()
+    (warning,) = session.fake.called("chat.postEphemeral")
+    assert warning.args["user"] == FACILITATOR
+    assert "time box" in " ".join(warning.texts())
+
+
+async def test_a_long_record_is_split_across_blocks_and_messages_and_nothing_is_cut(
+    session: SlackSession,
+) -> None:
+    await session.begin("kolb")
+    await session.answer_everything()
+    await session.press(FACILITATOR, "record_draft", ActionId.EDIT_RECORD)
+    sections = {section.id for section in (await session.state()).model.record.sections}
+    written: dict[str, list[str]] = {}
+    for round_number in range(7):
+        view = session.last_view()
+        edits = {}
+        for block in view["blocks"]:
+            section, _, part = block.get("block_id", "").partition(".")
+            first_round = round_number == 0 and part == "0"
+            if section in sections and (first_round or not block["element"].get("initial_value")):
+                text = (
+                    f"[{section} {round_number}] " + "Nobody told the school. " * 109 + "The end."
+                )
+                written.setdefault(section, []).append(text)
+                edits[block["block_id"]] = text
+        await session.slack.submit(FACILITATOR, view, form_values(view, edits))
+        await session.drain()
+        preview = session.fake.called("chat.postEphemeral")[-1]
+        await session.slack.press(FACILITATOR, session.button(preview, ActionId.EDIT_RECORD))
+    state = await session.state()
+    for section, texts in written.items():
+        assert state.record is not None
+        assert state.record.sections[section] == "\n".join(texts)
+    view = session.last_view()
+    assert (
+        max(
+            len(b["element"].get("initial_value", ""))
+            for b in view["blocks"]
+            if b["type"] == "input"
+        )
+        <= 3000
+    )
+    await session.slack.submit(FACILITATOR, view, form_values(view))
+    await session.drain()
+    preview = session.fake.called("chat.postEphemeral")[-1]
+    await session.slack.press(FACILITATOR, session.button(preview, ActionId.APPROVE))
+    await session.drain()
+    async with session.runtime.store.transaction() as uow:
+        parts = await uow.messages.parts(session.session_id, "record")
+    assert len(parts) >= 2
+    calls = [session.posted(part.message_id) for part in parts]
+    assert all(len(call.args["blocks"]) <= 50 for call in calls)
+    texts = [text for call in calls for text in call.texts()]
+    assert max(len(text) for text in texts) <= 3000
+    shown = "\n".join(line.removeprefix("> ") for text in texts for line in text.split("\n"))
+    for section_texts in written.values():
+        for text in section_texts:
+            assert text.strip() in shown
