@@ -1,0 +1,81 @@
+"""The installed `reflectbot` command, as a separate process: `demo` for every built-in model."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dialogs.models.catalogue import Catalogue
+
+BUILTIN = Catalogue.load()
+REFLECTBOT = Path(sys.executable).parent / "reflectbot"
+
+
+def environment() -> dict[str, str]:
+    """This process's environment without the settings a demo must not pick up."""
+    ignored = {"DATABASE_URL", "REFLECTBOT_MODELS_DIR", "REFLECTBOT_LEARNING_CHANNEL"}
+    return {k: v for k, v in os.environ.items() if k not in ignored}
+
+
+@dataclass(frozen=True)
+class Demo:
+    folder: Path
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="module")
+def demos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Demo]:
+    """`reflectbot demo --model ID` for every model, each in its own folder, run side by side."""
+    running = {}
+    for model_id in BUILTIN.models:
+        folder = tmp_path_factory.mktemp(model_id)
+        running[model_id] = (
+            folder,
+            subprocess.Popen(
+                [str(REFLECTBOT), "demo", "--model", model_id],
+                cwd=folder,
+                env=environment(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+    finished = {}
+    for model_id, (folder, process) in running.items():
+        out, err = process.communicate(timeout=180)
+        finished[model_id] = Demo(folder, process.returncode, out, err)
+    return finished
+
+
+@pytest.mark.parametrize("model_id", sorted(BUILTIN.models))
+def test_the_demo_prints_every_section_of_the_models_record(demos: dict[str, Demo], model_id: str):
+    done = demos[model_id]
+    assert done.returncode == 0, done.stderr
+    published = " ".join(done.stdout.split("presses [Approve and publish]")[-1].split())
+    for section in BUILTIN.models[model_id].record.sections:
+        # The terminal shows headings in capitals.
+        assert section.title.upper() in published, section.title
+    assert "The session is published" in done.stdout
+    # With no DATABASE_URL the default SQLite file is made in the working directory.
+    assert (done.folder / "reflectbot.sqlite3").is_file()
+
+
+def test_python_m_bot_cli_is_the_same_command(tmp_path: Path):
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "models", "list"],
+        cwd=tmp_path,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == len(BUILTIN.models)

@@ -1,0 +1,142 @@
+"""`reflectbot models list | show ID [--json] | validate FILE`, run in-process."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli import main
+from dialogs.models.catalogue import Catalogue
+from dialogs.models.schema import FacilitationModel
+
+MODEL_IDS = ["kolb", "moray-rcd", "morrison-4x4x4", "portsmouth-rpm", "space-to-think"]
+BUILTIN = Catalogue.load()
+
+
+@pytest.fixture(autouse=True)
+def _no_extra_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REFLECTBOT_MODELS_DIR", raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_models_list_names_the_five_builtin_models(capsys: pytest.CaptureFixture[str]):
+    code, out, err = run(capsys, "models", "list")
+    assert code == 0 and err == ""
+    assert [line.split()[0] for line in out.splitlines()] == MODEL_IDS
+
+
+def test_models_show_morrison_gives_its_stages_and_questions(capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run(capsys, "models", "show", "morrison-4x4x4")
+    assert code == 0
+    counts = [int(n) for n in re.findall(r"^Stage \d: .* — (\d+) questions$", out, re.MULTILINE)]
+    assert counts == [8, 8, 12, 14]
+    stage_one = out.split("Stage 1: ")[1]
+    assert stage_one.startswith("Experience")
+    first = stage_one.splitlines()[1].strip()
+    assert first == (
+        "1. What was your understanding of the aim of the child going on to a CP plan?  [asks: all]"
+    )
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_models_show_json_validates_back_into_the_same_model(
+    capsys: pytest.CaptureFixture[str], model_id: str
+):
+    code, out, _ = run(capsys, "models", "show", model_id, "--json")
+    assert code == 0
+    assert FacilitationModel.model_validate_json(out) == BUILTIN.models[model_id]
+    assert json.loads(out)["id"] == model_id
+
+
+def test_an_unknown_model_is_an_error_on_stderr(capsys: pytest.CaptureFixture[str]):
+    code, out, err = run(capsys, "models", "show", "morison-4x4x4")
+    assert code != 0 and out == ""
+    assert "there is no model 'morison-4x4x4'" in err
+    assert "morrison-4x4x4" in err  # the known ids, to spot the typo
+
+
+# -- validate ------------------------------------------------------------------------------
+
+
+def model_file(tmp_path: Path, name: str, change: Callable[[dict], None] | None = None) -> Path:
+    """The Kolb model as a YAML file, optionally changed first."""
+    data = json.loads(BUILTIN.models["kolb"].model_dump_json())
+    if change:
+        change(data)
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+def test_a_good_model_file_validates(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    path = model_file(tmp_path, "good.yaml")
+    code, out, err = run(capsys, "models", "validate", str(path))
+    assert code == 0 and err == ""
+    assert f"{path} is valid: kolb" in out
+
+
+def test_a_missing_field_is_named(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    path = model_file(tmp_path, "missing.yaml", lambda d: d["stages"][2].pop("title"))
+    code, _, err = run(capsys, "models", "validate", str(path))
+    assert code != 0
+    stage_line = line_of(path, "id: abstract_conceptualisation")
+    assert f"{path}, line {stage_line} (stages.2.title): this field is required but missing" in err
+
+
+def test_a_misspelt_field_is_named_at_its_line(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    def misspell(data: dict) -> None:
+        data["stages"][1]["questions"][3]["askes"] = data["stages"][1]["questions"][3].pop("asks")
+
+    path = model_file(tmp_path, "typo.yaml", misspell)
+    code, _, err = run(capsys, "models", "validate", str(path))
+    assert code != 0
+    expected = (
+        f"{path}, line {line_of(path, 'askes:')} (stages.1.questions.3.askes): "
+        "this field is not recognised; check its spelling"
+    )
+    assert expected in err
+
+
+def test_bad_yaml_is_reported_with_its_line(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: kolb\nname: [unclosed\nsummary: fine\n", encoding="utf-8")
+    code, out, err = run(capsys, "models", "validate", str(path))
+    assert code != 0 and out == ""
+    assert f"{path}, line 3: this is not valid YAML" in err
+
+
+def test_a_record_template_naming_an_unknown_question_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    def unknown_question(data: dict) -> None:
+        data["record"]["sections"][2]["template"] = '{{ questions["no_such_question"].text }}'
+
+    path = model_file(tmp_path, "unknown.yaml", unknown_question)
+    code, _, err = run(capsys, "models", "validate", str(path))
+    assert code != 0
+    line = line_of(path, "no_such_question")
+    assert f"{path}, line {line} (record.sections.2.template)" in err
+    assert "no_such_question" in err.split("(record.sections.2.template)")[1]
+
+
+def test_a_model_file_that_does_not_exist_is_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    code, out, err = run(capsys, "models", "validate", str(tmp_path / "absent.yaml"))
+    assert code != 0 and out == ""
+    assert "absent.yaml" in err and "cannot be read" in err
