@@ -140,3 +140,11 @@ def test_a_model_file_that_does_not_exist_is_reported(
     code, out, err = run(capsys, "models", "validate", str(tmp_path / "absent.yaml"))
     assert code != 0 and out == ""
     assert "absent.yaml" in err and "cannot be read" in err
+
+
+def test_an_unknown_command_shows_the_usage_and_fails(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exited:
+        main(["modles", "list"])
+    assert exited.value.code != 0
+    err = capsys.readouterr().err
+    assert "usage: reflectbot" in err and "invalid choice: 'modles'" in err
