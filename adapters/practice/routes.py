@@ -456,7 +456,7 @@ class PracticeRoom:
                     self.runtime.clock.now(),
                 )
             raise web.HTTPSeeOther(self.person_url(room.id, me.id, "/form"))
-        raise web.HTTPSeeOther(f"{self.person_url(room.id, me.id)}#m-{message.message_id}")
+        raise web.HTTPSeeOther(self.person_url(room.id, me.id))
 
     async def choose_on_scale(self, viewer: Viewer, question: RoomMessage, value: str) -> None:
         """A scale choice is the person's answer: shown in the thread, changed by choosing again."""
@@ -613,7 +613,9 @@ def _person_problems(values: dict[str, str]) -> list[str]:
         problems.append("Please give your name as the others should see it.")
     elif len(values["name"]) > NAME_MAX:
         problems.append(f"A name can be up to {NAME_MAX} characters.")
-    if len(values["agency"]) > NAME_MAX:
+    if not values["agency"]:
+        problems.append("Please give your agency, e.g. social work, police, health or education.")
+    elif len(values["agency"]) > NAME_MAX:
         problems.append(f"An agency can be up to {NAME_MAX} characters.")
     return problems
 

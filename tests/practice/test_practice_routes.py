@@ -52,7 +52,7 @@ async def test_the_creator_gets_a_strict_http_only_cookie_for_this_room(visitors
     visitor = visitors()
     async with visitor.session.post(
         visitor.url("/rooms"),
-        data={"room": "Practice", "name": "Morgan", "agency": ""},
+        data={"room": "Practice", "name": "Morgan", "agency": "Chair"},
         allow_redirects=False,
     ) as response:
         assert response.status == 303
@@ -114,7 +114,11 @@ async def test_a_cookie_from_another_room_opens_nothing_here(visitors: Make) -> 
 async def test_joining_shows_the_person_to_everyone(runtime: Runtime, visitors: Make) -> None:
     chair, priya = visitors(), visitors()
     room_id = await create_room(chair)
-    assert (await priya.post(f"/r/{room_id}/join", {"name": "", "agency": ""})).status == 400
+    nameless = await priya.post(f"/r/{room_id}/join", {"name": "", "agency": "Health"})
+    assert nameless.status == 400 and "Please give your name" in nameless.text
+    no_agency = await priya.post(f"/r/{room_id}/join", {"name": "Priya", "agency": ""})
+    assert no_agency.status == 400 and "Please give your agency" in no_agency.text
+    assert no_agency.tree.xpath("//input[@id='name']/@value") == ["Priya"]
     await join(priya, room_id, "Priya", "Social work")
     people = (await chair.page()).texts("//ul[@id='people']/li")
     assert people == ["Morgan (you) Chair facilitator", "Priya Social work"]

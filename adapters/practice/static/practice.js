@@ -25,6 +25,10 @@ function morph(current, fresh) {
   }
 }
 
+const channel = document.getElementById("channel");
+const nearTheEnd = () => window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
+const toTheEnd = () => channel && channel.lastElementChild?.scrollIntoView({ block: "end" });
+
 let fetching = null;
 let again = false;
 
@@ -38,10 +42,13 @@ async function refresh() {
     const response = await fetching;
     if (response.ok) {
       const parts = new DOMParser().parseFromString(await response.text(), "text/html");
+      // Like a chat app: someone reading the latest messages keeps seeing the latest.
+      const following = nearTheEnd();
       for (const region of parts.querySelectorAll("[data-region]")) {
         const current = document.getElementById(region.id);
         if (current) morph(current, region);
       }
+      if (following && !document.body.classList.contains("has-thread")) toTheEnd();
     }
   } finally {
     fetching = null;
@@ -53,6 +60,10 @@ async function refresh() {
 }
 
 if (layout) {
+  if (!location.hash && !document.body.classList.contains("has-thread")) toTheEnd();
+  // On a phone the list of people starts folded away, leaving the screen to the channel.
+  const side = document.getElementById("side");
+  if (side && window.matchMedia("(max-width: 60rem)").matches) side.open = false;
   const stream = new EventSource(layout.dataset.live);
   stream.addEventListener("change", refresh);
 }
