@@ -68,7 +68,7 @@ def button_event(press: ButtonPress, user: str) -> ev.Event | None:
     return None
 
 
-def form_event(submitted: Submission, user: str) -> ev.Event:
+def form_event(submitted: Submission, user: str) -> ev.Event | None:
     if submitted.form is FormId.KEY_POINTS:
         text = submitted.fields.get("text", "")
         return ev.StageNote(actor=user, stage_id=submitted.value, text=text)
@@ -76,7 +76,9 @@ def form_event(submitted: Submission, user: str) -> ev.Event:
         return ev.Approve(actor=user, override_reason=submitted.fields.get("reason", ""))
     if submitted.form is FormId.EVALUATION:
         return ev.SubmitEvaluation(actor=user, answers=submitted.fields)
-    return ev.EditRecord(actor=user, sections=submitted.fields)
+    if submitted.form is FormId.RECORD:
+        return ev.EditRecord(actor=user, sections=submitted.fields)
+    return None
 
 
 class Interactions:
@@ -144,10 +146,12 @@ class Interactions:
             try:
                 submitted = read_submission(view)
             except (ValueError, KeyError, TypeError):
+                submitted = None
+            event = form_event(submitted, user) if submitted else None
+            if submitted is None or event is None:
                 log.warning("a form submission could not be read")
                 await ack()
                 return
-            event = form_event(submitted, user)
             async with self.runtime.store.transaction() as uow:
                 conversation = await uow.sessions.conversation(submitted.session_id)
             await self.handle(submitted.session_id, event, conversation.key if conversation else "")

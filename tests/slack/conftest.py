@@ -47,7 +47,7 @@ def runtime(
     )
     deliverers: dict = {}
     dispatcher = Dispatcher(store, clock, deliverers)
-    service = SessionService(store, clock, on_commit=dispatcher.wake)
+    service = SessionService(store, clock, on_commit=dispatcher.wake, secret=b"test-secret")
     return Runtime(settings, store, clock, Catalogue.load(), service, dispatcher, deliverers)
 
 

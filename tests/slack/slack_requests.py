@@ -158,12 +158,16 @@ class Workspace:
         )
 
     async def press(
-        self, user: str, button: dict[str, Any], message: Call | None = None
+        self,
+        user: str,
+        button: dict[str, Any],
+        message: Call | None = None,
+        channel: str | None = None,
     ) -> ClientResponse:
         """Press a button of a posted message (or of an ephemeral one, when message is None)."""
         container: dict[str, Any] = {
             "type": "message",
-            "channel_id": self.channel,
+            "channel_id": channel or self.channel,
             "is_ephemeral": message is None,
         }
         payload: dict[str, Any] = {
@@ -174,7 +178,7 @@ class Workspace:
             "container": container,
             "trigger_id": self.next_id("trigger."),
             "team": {"id": TEAM, "domain": "example"},
-            "channel": {"id": self.channel, "name": "case-discussions"},
+            "channel": {"id": channel or self.channel, "name": "case-discussions"},
             "response_url": "https://hooks.slack.com/actions/T0001/1/abc",
             "actions": [
                 {
@@ -254,8 +258,10 @@ def setup_values(
     case_reference: str = "RCD-0417",
     pacing: str = "live",
     hours: str | None = "24",
+    watchlist: str | None = None,
 ) -> dict[str, dict[str, Any]]:
     return {
+        "watchlist": {"value": {"type": "plain_text_input", "value": watchlist}},
         "model": {
             "value": {
                 "type": "static_select",

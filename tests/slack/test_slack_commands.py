@@ -78,6 +78,10 @@ async def test_setup_mistakes_are_shown_in_the_modal(session: SlackSession) -> N
         ),
         (setup_values("kolb", list(PARTICIPANTS), PRESENTER, hours="0"), "stage_hours"),
         (setup_values("gone", list(PARTICIPANTS), PRESENTER), "model"),
+        (
+            setup_values("kolb", list(PARTICIPANTS), PRESENTER, watchlist="A name\n" * 51),
+            "watchlist",
+        ),
     ):
         response = await session.slack.submit(FACILITATOR, view, values)
         body = await response.json()
