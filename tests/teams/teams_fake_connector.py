@@ -22,6 +22,7 @@ class Call:
     method: str
     path: str
     body: dict[str, Any] | None
+    headers: dict[str, str]
 
 
 @dataclass
@@ -163,7 +164,7 @@ class FakeConnector:
 
     async def _record(self, request: web.Request) -> dict[str, Any] | None:
         body = await request.json() if request.can_read_body else None
-        self.calls.append(Call(request.method, request.path, body))
+        self.calls.append(Call(request.method, request.path, body, dict(request.headers)))
         return body
 
     async def _create(self, request: web.Request) -> web.Response:
