@@ -59,7 +59,10 @@ class PracticeMessageRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     message_id: Mapped[str] = mapped_column(String(64), unique=True)
     room_id: Mapped[str] = mapped_column(ForeignKey("practice_rooms.id", ondelete="CASCADE"))
-    session_id: Mapped[str | None] = mapped_column(String(64))
+    # Erasing a session erases what the room showed of it.
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     key: Mapped[str | None] = mapped_column(String(128))
     thread_id: Mapped[str | None] = mapped_column(String(64))
@@ -82,7 +85,7 @@ class PracticeFormRow(Base):
         ForeignKey("practice_rooms.id", ondelete="CASCADE"), primary_key=True
     )
     person_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    session_id: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     form: Mapped[str] = mapped_column(Text)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -268,6 +271,25 @@ class PracticeRooms:
             )
         )
         await self.touch(room_id)
+
+    async def forget_answers(self, session_id: str) -> int:
+        """Retention: people's replies, and the private messages that may quote them (previews
+        of the draft record, warnings), go with the session's raw answers. The questions, key
+        points and published record stay. Returns how many messages went."""
+        private = (MessageKind.REPLY, MessageKind.EPHEMERAL, MessageKind.DIRECT)
+        rooms = select(PracticeMessageRow.room_id).where(
+            PracticeMessageRow.session_id == session_id
+        )
+        room_ids = set((await self.db.execute(rooms)).scalars())
+        result = await self.db.execute(
+            delete(PracticeMessageRow).where(
+                PracticeMessageRow.session_id == session_id,
+                PracticeMessageRow.kind.in_(private),
+            )
+        )
+        for room_id in room_ids:
+            await self.touch(room_id)
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def visible_to(self, room_id: str, person_id: str) -> list[RoomMessage]:
         """The room's messages as one person sees them, oldest first."""

@@ -5,14 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestServer
 from lxml import html
 
 from bot.runtime import Runtime
+from dialogs import events as ev
+from dialogs.engine import step
+from dialogs.models.catalogue import Catalogue
 from dialogs.state import Phase, SessionState
 from storage.practice import PracticeRooms
+from storage.repositories import StoredSession
+from storage.unit_of_work import Store
 
 
 @dataclass
@@ -143,3 +149,19 @@ async def session_state(runtime: Runtime, room_id: str) -> SessionState:
 
 async def session_phase(runtime: Runtime, room_id: str) -> Phase:
     return (await session_state(runtime, room_id)).phase
+
+
+async def add_session(store: Store, session_id: str, room_id: str, now: datetime) -> None:
+    """A session row for the room's messages to belong to."""
+    start = ev.Start(
+        actor="p-chair",
+        session_id=session_id,
+        model=Catalogue.load().models["kolb"],
+        facilitator=ev.Person(user_id="p-chair", name="Morgan"),
+        participants=(ev.Participant(user_id="p-priya", name="Priya"),),
+        case_reference="RCD-1",
+    )
+    state = step(None, start, now).state
+    assert state is not None
+    async with store.transaction() as uow:
+        await uow.sessions.add(StoredSession(session_id, "practice", room_id, state), now, None)

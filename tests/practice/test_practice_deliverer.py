@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from practice_kit import add_session
 
 from adapters.practice.deliverer import PracticeDeliverer
 from adapters.practice.signals import RoomSignals
@@ -22,6 +23,7 @@ HELLO = Content(title="Hello")
 
 @pytest.fixture
 async def deliverer(sqlite_store: Store, clock: ManualClock) -> PracticeDeliverer:
+    await add_session(sqlite_store, "s-1", "room-1", clock.now())
     async with sqlite_store.transaction() as uow:
         await PracticeRooms(uow.db).create(
             "room-1", "Team", RoomPerson("p-1", "Morgan", ""), clock.now()

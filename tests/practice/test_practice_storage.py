@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from practice_kit import add_session
+
 from storage.practice import MessageKind, PracticeRooms, RoomMessage, RoomPerson
 from storage.unit_of_work import Store
 
@@ -24,6 +26,7 @@ def message(message_id: str, **fields: str | None) -> RoomMessage:
 
 
 async def test_rooms_people_and_what_each_person_sees(store: Store) -> None:
+    await add_session(store, "s-1", "room-1", NOW)
     async with store.transaction() as uow:
         rooms = PracticeRooms(uow.db)
         await rooms.create("room-1", "Team", CHAIR, NOW)
@@ -55,6 +58,7 @@ async def test_rooms_people_and_what_each_person_sees(store: Store) -> None:
 
 
 async def test_every_change_raises_the_room_version(store: Store) -> None:
+    await add_session(store, "s-1", "room-1", NOW)
     async with store.transaction() as uow:
         rooms = PracticeRooms(uow.db)
         await rooms.create("room-1", "Team", CHAIR, NOW)
@@ -82,6 +86,7 @@ async def test_every_change_raises_the_room_version(store: Store) -> None:
 
 
 async def test_one_open_form_per_person(store: Store) -> None:
+    await add_session(store, "s-1", "room-1", NOW)
     async with store.transaction() as uow:
         rooms = PracticeRooms(uow.db)
         await rooms.create("room-1", "Team", CHAIR, NOW)
@@ -91,3 +96,50 @@ async def test_one_open_form_per_person(store: Store) -> None:
         assert opened is not None and opened.form == "second"
         await rooms.close_form("room-1", CHAIR.id)
         assert await rooms.opened_form("room-1", CHAIR.id) is None
+
+
+async def test_retention_keeps_the_channel_and_drops_replies_and_private_messages(
+    store: Store,
+) -> None:
+    await add_session(store, "s-1", "room-1", NOW)
+    await add_session(store, "s-2", "room-1", NOW)
+    async with store.transaction() as uow:
+        rooms = PracticeRooms(uow.db)
+        await rooms.create("room-1", "Team", CHAIR, NOW)
+        await rooms.add_message("room-1", message("m-q", key="q:one"))
+        await rooms.add_message("room-1", message("m-record", key="record"))
+        await rooms.add_message(
+            "room-1", message("r-1", kind=MessageKind.REPLY, thread_id="m-q", author_id=PRIYA.id)
+        )
+        await rooms.add_message(
+            "room-1", message("m-preview", kind=MessageKind.EPHEMERAL, visible_to=CHAIR.id)
+        )
+        await rooms.add_message(
+            "room-1", message("m-dm", kind=MessageKind.DIRECT, visible_to=PRIYA.id)
+        )
+        other = RoomMessage("r-2", "s-2", MessageKind.REPLY, "Other session", NOW, thread_id="m-q")
+        await rooms.add_message("room-1", other)
+        before = await rooms.version("room-1")
+        assert await rooms.forget_answers("s-1") == 3
+        assert await rooms.version("room-1") == (before or 0) + 1
+    async with store.transaction() as uow:
+        rooms = PracticeRooms(uow.db)
+        left = {m.message_id for m in await rooms.visible_to("room-1", CHAIR.id)}
+        left |= {m.message_id for m in await rooms.visible_to("room-1", PRIYA.id)}
+    assert left == {"m-q", "m-record", "r-2"}
+
+
+async def test_erasing_a_session_erases_what_the_room_showed_of_it(store: Store) -> None:
+    await add_session(store, "s-1", "room-1", NOW)
+    async with store.transaction() as uow:
+        rooms = PracticeRooms(uow.db)
+        await rooms.create("room-1", "Team", CHAIR, NOW)
+        await rooms.add_message("room-1", message("m-q", key="q:one"))
+        await rooms.open_form("room-1", CHAIR.id, "s-1", "{}", NOW)
+    async with store.transaction() as uow:
+        assert await uow.sessions.delete("s-1")
+    async with store.transaction() as uow:
+        rooms = PracticeRooms(uow.db)
+        assert await rooms.visible_to("room-1", CHAIR.id) == []
+        assert await rooms.opened_form("room-1", CHAIR.id) is None
+        assert await rooms.get("room-1") is not None  # the room itself stays

@@ -48,7 +48,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("message_id", sa.String(64), nullable=False, unique=True),
         _room_id(),
-        sa.Column("session_id", sa.String(64), nullable=True),
+        sa.Column(
+            "session_id",
+            sa.String(64),
+            sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+            nullable=True,
+        ),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("key", sa.String(128), nullable=True),
         sa.Column("thread_id", sa.String(64), nullable=True),
@@ -60,6 +65,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_practice_messages_room", "practice_messages", ["room_id", "id"])
+    op.create_index("ix_practice_messages_session_id", "practice_messages", ["session_id"])
     op.create_table(
         "practice_forms",
         sa.Column(
@@ -69,7 +75,12 @@ def upgrade() -> None:
             primary_key=True,
         ),
         sa.Column("person_id", sa.String(64), primary_key=True),
-        sa.Column("session_id", sa.String(64), nullable=False),
+        sa.Column(
+            "session_id",
+            sa.String(64),
+            sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("form", sa.Text(), nullable=False),
         sa.Column("opened_at", UTCDateTime(), nullable=False),
     )
