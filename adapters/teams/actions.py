@@ -52,14 +52,16 @@ def button_event(action: str, value: str, actor: str) -> ev.Event | None:
         return ev.RequestForm(actor=actor, form="record")
     if action_id is ActionId.EVALUATE:
         return ev.RequestForm(actor=actor, form="evaluation")
+    if action_id is ActionId.PUBLISH_ANYWAY:
+        return ev.RequestForm(actor=actor, form="override")
     if action_id is ActionId.ACTION_DONE and value.isdigit():
         return ev.CompleteAction(actor=actor, index=int(value))
     return None
 
 
 def form_event(data: dict[str, Any], actor: str) -> ev.Event | None:
-    """The event a submitted dialog (key points, record, evaluation) asks for; None if it is
-    malformed."""
+    """The event a submitted dialog (key points, record, evaluation, publishing despite the
+    identifier guard) asks for; None if it is malformed."""
     fields = {
         key.removeprefix(FIELD_PREFIX): value
         for key, value in data.items()
@@ -73,6 +75,8 @@ def form_event(data: dict[str, Any], actor: str) -> ev.Event | None:
             return ev.EditRecord(actor=actor, sections=fields)
         if data.get("form") == FormId.EVALUATION.value:
             return ev.SubmitEvaluation(actor=actor, answers=fields)
+        if data.get("form") == FormId.OVERRIDE.value:
+            return ev.Approve(actor=actor, override_reason=fields.get("reason", ""))
     except ValidationError:
         return None
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from aiohttp import ClientResponseError
 from microsoft_agents.activity import Activity, InvokeResponse
 from microsoft_agents.hosting.core import ActivityHandler, ConnectorClientBase, TurnContext
 
@@ -249,7 +250,14 @@ class ReflectAgent(ActivityHandler):
         assert client is not None, "the SDK gives every inbound turn a connector client"
         people: list[Person] = []
         for account_id, account in accounts.items():
-            member = await client.conversations.get_conversation_member(place.team_id, account_id)
+            try:
+                member = await client.conversations.get_conversation_member(
+                    place.team_id, account_id
+                )
+            except ClientResponseError as error:
+                if error.status != 404:
+                    raise
+                continue  # a tag or a channel, not a member of the team
             if member.aad_object_id and member.aad_object_id != actor:
                 name = (member.name or account.name or "Participant")[:MAX_NAME]
                 people.append(Person(user_id=member.aad_object_id, name=name))

@@ -29,7 +29,9 @@ MAX_CARD_BYTES = 24_000
 MAX_TEXT_CHARS = 4_000
 SCALE_BUTTONS_PER_ROW = 6
 # Buttons that open a Teams dialog (task module) rather than posting an action.
-DIALOG_ACTIONS = frozenset({ActionId.KEY_POINTS, ActionId.EDIT_RECORD, ActionId.EVALUATE})
+DIALOG_ACTIONS = frozenset(
+    {ActionId.KEY_POINTS, ActionId.EDIT_RECORD, ActionId.EVALUATE, ActionId.PUBLISH_ANYWAY}
+)
 FIELD_PREFIX = "field:"
 FORM_ACTION = "form"
 

@@ -14,6 +14,7 @@ from teams_activities import (
     PARTICIPANTS,
     POLICE,
     PRESENTER,
+    Person,
 )
 from teams_driver import TeamsChannel
 
@@ -344,3 +345,27 @@ async def test_malformed_payloads_get_a_clear_status(teams: TeamsChannel) -> Non
     too_big = teams.acts.command(POLICE, "help")
     too_big["text"] = "x" * (2 * 1024 * 1024)
     assert (await teams.send(too_big)).status == 413
+
+
+async def test_publishing_despite_the_identifier_guard_needs_a_reason(teams: TeamsChannel) -> None:
+    session_id, _ = await _running(teams)
+    await _edit_record(teams, session_id, "issues_for_escalation", "Ring mum on 07700 900123")
+    preview = teams.connector.chat(FACILITATOR.teams_id)[-1]
+    assert not [b for b in preview.buttons() if b["data"]["action"] == "approve"]
+
+    dialog = await teams.send(
+        teams.acts.invoke(FACILITATOR, "task/fetch", preview.id, preview.button("publish_anyway"))
+    )
+    assert dialog.body["task"]["value"]["title"] == "Publish anyway"
+    await teams.submit_dialog(
+        FACILITATOR, preview.id, dialog, {"field:reason": "It is the agency's switchboard."}
+    )
+    assert (await teams.state(session_id)).phase is Phase.PUBLISHED
+
+
+async def test_mentions_of_non_members_are_left_out_of_the_setup(teams: TeamsChannel) -> None:
+    ghost = Person("29:1ghost", "aad-ghost", "Not In Team")
+    command = teams.acts.command(FACILITATOR, "start kolb", (POLICE, ghost))
+    await teams.send(command)
+    setup = teams.connector.replies(CHANNEL, command["id"])[-1]
+    assert [p["id"] for p in setup.button("setup")["people"]] == [POLICE.aad_id]
