@@ -24,6 +24,17 @@ SDK_CONFIGURATION = "agent_configuration"
 APOLOGY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
 
 
+class _WithoutPayload(logging.Filter):
+    """The SDK logs a malformed activity's validation errors, which quote what people wrote;
+    the route logs the refusal without them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Validation error for Activity")
+
+
+_WITHOUT_PAYLOAD = _WithoutPayload()
+
+
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:
     """Replaces the SDK's default, which posts the exception text into the conversation."""
     activity = context.activity
@@ -41,6 +52,7 @@ async def _on_turn_error(context: TurnContext, error: Exception) -> None:
 
 def install(app: web.Application, runtime: Runtime) -> None:
     """Register the Teams deliverer and mount `/api/messages` on the web app."""
+    logging.getLogger("microsoft_agents.activity.activity").addFilter(_WITHOUT_PAYLOAD)
     connection = TeamsConnection(runtime.settings)
     connection.adapter.on_turn_error = _on_turn_error
     deliverer = TeamsDeliverer(connection, runtime.clock, runtime.settings.learning_channel)
@@ -54,7 +66,8 @@ def install(app: web.Application, runtime: Runtime) -> None:
             return web.json_response({"error": "The activity is too large."}, status=413)
         try:
             response = await connection.adapter.process(request, agent)
-        except ValidationError:
+        except ValidationError as error:
+            log.warning("refused a malformed Teams activity (%d problems)", error.error_count())
             return web.json_response({"error": "The activity is not well formed."}, status=400)
         return response or web.Response(status=202)
 

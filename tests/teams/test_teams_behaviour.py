@@ -4,7 +4,9 @@ edits and deletions, commands, malformed payloads and user text that looks like 
 from __future__ import annotations
 
 import json
+import logging
 
+import pytest
 from teams_activities import (
     CHANNEL,
     FACILITATOR,
@@ -369,3 +371,22 @@ async def test_mentions_of_non_members_are_left_out_of_the_setup(teams: TeamsCha
     await teams.send(command)
     setup = teams.connector.replies(CHANNEL, command["id"])[-1]
     assert [p["id"] for p in setup.button("setup")["people"]] == [POLICE.aad_id]
+
+
+async def test_logs_hold_ids_not_words_or_names(
+    teams: TeamsChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    session_id, question_id = await _running(teams)
+    post = await teams.post_of(session_id, f"q:{question_id}")
+    await teams.send(teams.acts.reply(POLICE, post.id, "SECRET-ANSWER about the family"))
+    malformed = teams.acts.reply(POLICE, post.id, "")
+    malformed["text"] = ["SECRET-IN-A-MALFORMED-ACTIVITY"]
+    assert (await teams.send(malformed)).status == 400
+
+    logged = "\n".join(
+        record.getMessage() + (caplog.text if record.exc_info else "") for record in caplog.records
+    )
+    assert "refused a malformed Teams activity" in logged
+    for secret in ("SECRET", POLICE.name, FACILITATOR.name, "RCD-0417"):
+        assert secret not in logged
