@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from aiohttp import ClientResponseError
-from microsoft_agents.activity import Activity, InvokeResponse
+from microsoft_agents.activity import Activity, ChannelAccount, InvokeResponse
 from microsoft_agents.hosting.core import ActivityHandler, ConnectorClientBase, TurnContext
 
 from adapters.teams import commands
@@ -96,6 +96,14 @@ class ReflectAgent(ActivityHandler):
         if found is not None:
             event = ev.DeleteAnswer(actor=actor, message_id=activity.id)
             await self._handle(found[0], event, _change_id(activity))
+
+    async def on_members_added_activity(  # type: ignore[override]
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """Say what reflectbot does when it is added to a team, a chat or a person's apps."""
+        bot = turn_context.activity.recipient
+        if bot and any(member.id == bot.id for member in members_added):
+            await turn_context.send_activity(_reply(commands.welcome_content()))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:  # type: ignore[override]
         activity = turn_context.activity

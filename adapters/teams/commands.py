@@ -50,6 +50,13 @@ def help_content(opening: str = "") -> Content:
     return Content(title="reflectbot", blocks=tuple(blocks), summary="What reflectbot can do")
 
 
+def welcome_content() -> Content:
+    return help_content(
+        "Hello. reflectbot runs multi-agency reflective case discussions: each question is "
+        "its own post, and the record is shared only once the facilitator approves it."
+    )
+
+
 def unknown_content(word: str) -> Content:
     shown = word if len(word) <= MAX_ECHOED_WORD else word[:MAX_ECHOED_WORD] + "…"
     return help_content(f"I do not know the command “{shown}”.")

@@ -145,3 +145,10 @@ class Activities:
         activity["name"] = name
         activity["value"] = {"type": name, "data": data, "context": {"theme": "default"}}
         return activity
+
+    def bot_added(self, person: Person) -> dict:
+        """The app was added to the team: Teams tells the bot in the General channel."""
+        activity = self._base("conversationUpdate", person, TEAM, channel=TEAM)
+        activity["membersAdded"] = [{"id": BOT_ID}]
+        activity["channelData"]["eventType"] = "teamMemberAdded"
+        return activity

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 
 import pytest
 from teams_activities import (
@@ -16,10 +17,12 @@ from teams_activities import (
     PARTICIPANTS,
     POLICE,
     PRESENTER,
+    TEAM,
     Person,
 )
 from teams_driver import TeamsChannel
 
+from bot.clock import ManualClock
 from dialogs.state import Phase
 
 
@@ -390,3 +393,46 @@ async def test_logs_hold_ids_not_words_or_names(
     assert "refused a malformed Teams activity" in logged
     for secret in ("SECRET", POLICE.name, FACILITATOR.name, "RCD-0417"):
         assert secret not in logged
+
+
+async def test_reflectbot_introduces_itself_when_added_to_a_team(teams: TeamsChannel) -> None:
+    await teams.send(teams.acts.bot_added(FACILITATOR))
+    (welcome,) = teams.connector.channel_posts(TEAM)
+    assert "reflective case discussions" in welcome.text() and "start MODEL" in welcome.text()
+
+
+async def test_over_time_pacing_opens_a_stage_at_once_and_reminds_privately(
+    teams: TeamsChannel,
+) -> None:
+    clock = teams.runtime.clock
+    assert isinstance(clock, ManualClock)
+    session_id = await teams.start("kolb", pacing="async")
+    await teams.begin(session_id)
+    state = await teams.state(session_id)
+    first_stage = state.model.stages[0]
+    assert {q.id for q in state.open_questions} == {q.id for q in first_stage.questions}
+    posts = [await teams.post_of(session_id, f"q:{q.id}") for q in first_stage.questions]
+    assert len({post.id for post in posts}) == len(posts)
+
+    clock.advance(timedelta(hours=13))
+    await teams.runtime.service.tick_due()
+    await teams.runtime.dispatcher.drain()
+    assert any("A reminder" in text for text in _private_texts(teams, POLICE))
+
+
+async def test_the_facilitator_pauses_resumes_and_skips(teams: TeamsChannel) -> None:
+    session_id, first = await _running(teams)
+    post = await teams.post_of(session_id, f"q:{first}")
+
+    await teams.press(FACILITATOR, post, "pause")
+    post = await teams.post_of(session_id, f"q:{first}")
+    assert "Paused by the facilitator" in post.text() and post.button("resume")
+    await teams.press(FACILITATOR, post, "resume")
+    post = await teams.post_of(session_id, f"q:{first}")
+    await teams.press(FACILITATOR, post, "skip")
+
+    state = await teams.state(session_id)
+    assert "Skipped by the facilitator" in (await teams.post_of(session_id, f"q:{first}")).text()
+    (second,) = state.open_questions
+    assert second.id != first
+    assert (await teams.post_of(session_id, f"q:{second.id}")).root != post.id
