@@ -32,7 +32,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(learning_channel=LEARNING_CHANNEL)
+    return Settings(learning_channel=LEARNING_CHANNEL, microsoft_app_id=None)
 
 
 @pytest.fixture

@@ -436,3 +436,15 @@ async def test_the_facilitator_pauses_resumes_and_skips(teams: TeamsChannel) -> 
     (second,) = state.open_questions
     assert second.id != first
     assert (await teams.post_of(session_id, f"q:{second.id}")).root != post.id
+
+
+async def test_a_failed_turn_gets_an_apology_not_a_stack_trace(teams: TeamsChannel) -> None:
+    command = teams.acts.command(FACILITATOR, "start kolb", PARTICIPANTS)
+    teams.connector.fail_next(500)  # looking up the first person mentioned
+
+    reply = await teams.send(command)
+
+    assert reply.status == 202
+    (answer,) = teams.connector.replies(CHANNEL, command["id"])
+    assert answer.activity["text"].startswith("Sorry, something went wrong")
+    assert "Error" not in answer.activity["text"] and "500" not in answer.activity["text"]
