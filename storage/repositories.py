@@ -328,6 +328,9 @@ class Outbox:
             )
             .order_by(OutboxRow.id)
             .limit(limit)
+            # On PostgreSQL, dispatchers in other processes skip rows being claimed here
+            # instead of waiting for them; SQLite serialises writers anyway.
+            .with_for_update(skip_locked=True, of=OutboxRow)
         )
         rows = list((await self.db.execute(query)).scalars())
         claimed = []
