@@ -120,6 +120,8 @@ async def test_a_whole_morrison_session_in_three_browsers(site: str, browser) ->
         await agree.click()
     await expect(chair.get_by_text("Everyone has agreed")).to_be_visible(timeout=WAIT_MS)
     await chair.get_by_role("button", name="Begin").click()
+    # Screen readers hear that something arrived.
+    await expect(priya.locator("#live-status")).to_have_text("1 new message", timeout=WAIT_MS)
 
     questions = chair.locator("#channel .thread-link a")
     key_points = chair.get_by_role("button", name="Write key points")

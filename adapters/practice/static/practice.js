@@ -4,10 +4,13 @@
 
 const layout = document.querySelector("[data-live]");
 
+// Returns how many elements are new, for the screen-reader announcement.
 function morph(current, fresh) {
   const old = new Map([...current.children].filter((el) => el.id).map((el) => [el.id, el]));
   let cursor = current.firstElementChild;
+  let added = 0;
   for (const incoming of [...fresh.children]) {
+    if (!old.has(incoming.id)) added += 1;
     const kept = old.get(incoming.id);
     const reuse = kept && kept.dataset.rev === incoming.dataset.rev;
     const node = reuse ? kept : document.importNode(incoming, true);
@@ -23,11 +26,17 @@ function morph(current, fresh) {
     cursor = cursor.nextElementSibling;
     stale.remove();
   }
+  return added;
 }
 
 const channel = document.getElementById("channel");
 const nearTheEnd = () => window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
 const toTheEnd = () => channel && channel.lastElementChild?.scrollIntoView({ block: "end" });
+
+const status = document.getElementById("live-status");
+const announce = (words) => {
+  if (status) status.textContent = words;
+};
 
 let fetching = null;
 let again = false;
@@ -44,10 +53,14 @@ async function refresh() {
       const parts = new DOMParser().parseFromString(await response.text(), "text/html");
       // Like a chat app: someone reading the latest messages keeps seeing the latest.
       const following = nearTheEnd();
+      let added = 0;
       for (const region of parts.querySelectorAll("[data-region]")) {
         const current = document.getElementById(region.id);
-        if (current) morph(current, region);
+        if (!current) continue;
+        const count = morph(current, region);
+        if (region.matches("ol")) added += count;
       }
+      if (added) announce(added === 1 ? "1 new message" : `${added} new messages`);
       if (following && !document.body.classList.contains("has-thread")) toTheEnd();
     }
   } finally {

@@ -1,0 +1,118 @@
+"""Replies in a question's thread: they are the answers, and their authors may edit or delete them."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from adapters.practice.channel import ChannelPages
+from adapters.practice.identity import new_id
+from adapters.practice.pages import Viewer
+from adapters.practice.translate import MAX_REPLY_CHARS
+from adapters.practice.views import QUESTION_PREFIX
+from dialogs import events as ev
+from storage.practice import MessageKind, PracticeRooms, Room, RoomMessage
+
+
+class ReplyPages(ChannelPages):
+    """Posting, editing and deleting replies."""
+
+    async def thread_of(self, room: Room, message_id: str) -> RoomMessage:
+        async with self.runtime.store.transaction() as uow:
+            message = await PracticeRooms(uow.db).message(room.id, message_id)
+        if (
+            message is None
+            or message.visible_to is not None
+            or not (message.key or "").startswith(QUESTION_PREFIX)
+        ):
+            self.refuse(
+                web.HTTPNotFound,
+                "No such question",
+                "That question is not in this room, so the reply could not be posted.",
+            )
+        return message
+
+    async def own_reply(self, viewer: Viewer, message_id: str) -> tuple[RoomMessage, RoomMessage]:
+        """A reply of the viewer's, and the question it was made under."""
+        async with self.runtime.store.transaction() as uow:
+            reply = await PracticeRooms(uow.db).message(viewer.room.id, message_id)
+        if reply is None or reply.kind != MessageKind.REPLY or reply.author_id != viewer.me.id:
+            self.refuse(
+                web.HTTPForbidden,
+                "Not your reply",
+                "You can edit and delete only your own replies.",
+                self.person_url(viewer.room.id, viewer.me.id),
+            )
+        assert reply.thread_id is not None
+        return reply, await self.thread_of(viewer.room, reply.thread_id)
+
+    async def reply_problem(
+        self, viewer: Viewer, thread: str, text: str, draft_for: str
+    ) -> web.Response | None:
+        """An unusable reply gets the page back with the words kept and the reason shown."""
+        if text.strip() and len(text) <= MAX_REPLY_CHARS:
+            return None
+        if text.strip():
+            problem = (
+                f"Your reply is {len(text):,} characters long; a message can be up to "
+                f"{MAX_REPLY_CHARS:,}. Nothing was sent: please split it."
+            )
+            status = 413
+        else:
+            problem = "Your reply is empty, so nothing was sent."
+            status = 400
+        context = await self.view_for(
+            viewer, thread, draft=text, draft_for=draft_for, problem=problem
+        )
+        context["join_link"] = ""
+        return self.render("room.html", status=status, **context)
+
+    async def reply(self, request: web.Request) -> web.StreamResponse:
+        viewer, data = await self.posted(request)
+        question = await self.thread_of(viewer.room, data.get("thread", ""))
+        text = data.get("text", "")
+        problem = await self.reply_problem(viewer, question.message_id, text, "new")
+        if problem:
+            return problem
+        reply = RoomMessage(
+            message_id=new_id("r"),
+            session_id=question.session_id,
+            kind=MessageKind.REPLY,
+            body=text,
+            created_at=self.runtime.clock.now(),
+            thread_id=question.message_id,
+            author_id=viewer.me.id,
+        )
+        async with self.runtime.store.transaction() as uow:
+            await PracticeRooms(uow.db).add_message(viewer.room.id, reply)
+        self.signals.notify(viewer.room.id)
+        await self.answer(question, reply.message_id, text, viewer.me.id)
+        raise web.HTTPSeeOther(self.thread_url(viewer, question.message_id, "composer"))
+
+    async def edit_reply(self, request: web.Request) -> web.StreamResponse:
+        viewer, data = await self.posted(request)
+        reply, question = await self.own_reply(viewer, data.get("message", ""))
+        text = data.get("text", "")
+        problem = await self.reply_problem(viewer, question.message_id, text, reply.message_id)
+        if problem:
+            return problem
+        async with self.runtime.store.transaction() as uow:
+            await PracticeRooms(uow.db).replace_body(
+                viewer.room.id, [reply.message_id], text, edited=True
+            )
+        self.signals.notify(viewer.room.id)
+        # The engine treats an answer with a known message id as an edit of it.
+        await self.answer(question, reply.message_id, text, viewer.me.id)
+        raise web.HTTPSeeOther(self.thread_url(viewer, question.message_id, reply.message_id))
+
+    async def delete_reply(self, request: web.Request) -> web.StreamResponse:
+        viewer, data = await self.posted(request)
+        reply, question = await self.own_reply(viewer, data.get("message", ""))
+        async with self.runtime.store.transaction() as uow:
+            await PracticeRooms(uow.db).remove_message(viewer.room.id, reply.message_id)
+        self.signals.notify(viewer.room.id)
+        if question.session_id:
+            await self.handle(
+                question.session_id,
+                ev.DeleteAnswer(actor=viewer.me.id, message_id=reply.message_id),
+            )
+        raise web.HTTPSeeOther(self.thread_url(viewer, question.message_id, "composer"))

@@ -1,0 +1,93 @@
+"""The facilitator's setup form: model, participants, lead professional, case reference, pacing."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from aiohttp import web
+
+from adapters.practice.pages import PLATFORM, Pages, Viewer
+from adapters.practice.translate import (
+    CASE_REFERENCE_MAX,
+    SetupChoices,
+    read_setup,
+    setup_problems,
+    start_event,
+)
+from dialogs.content import Content
+from dialogs.state import FINISHED
+from storage.practice import PracticeRooms, RoomPerson
+from storage.repositories import Conversation
+
+log = logging.getLogger(__name__)
+
+
+class StartPages(Pages):
+    """Starting a session in the room."""
+
+    async def setup_context(self, viewer: Viewer) -> dict[str, Any]:
+        if viewer.me.id != viewer.room.facilitator_id:
+            self.refuse(
+                web.HTTPForbidden,
+                "Only the facilitator starts a session",
+                "The person who created this room is its facilitator and starts its sessions.",
+                self.person_url(viewer.room.id, viewer.me.id),
+            )
+        async with self.runtime.store.transaction() as uow:
+            people = await PracticeRooms(uow.db).people(viewer.room.id)
+            stored = (
+                await uow.sessions.get(viewer.room.session_id) if viewer.room.session_id else None
+            )
+        if stored is not None and stored.state.phase not in FINISHED:
+            raise web.HTTPSeeOther(self.person_url(viewer.room.id, viewer.me.id))
+        return {
+            "room": viewer.room,
+            "me": viewer.me,
+            "token": self.signer.form_token(viewer.room.id, viewer.me.id),
+            "base": self.person_url(viewer.room.id, viewer.me.id),
+            "people": [p for p in people if p.id != viewer.me.id],
+            "models": list(self.runtime.catalogue),
+            "case_max": CASE_REFERENCE_MAX,
+        }
+
+    async def setup_page(self, request: web.Request) -> web.Response:
+        viewer = await self.viewer(request)
+        context = await self.setup_context(viewer)
+        everyone = [p.id for p in context["people"]]
+        choices = SetupChoices(participant_ids=everyone)
+        return self.render("setup.html", choices=choices, problems=[], **context)
+
+    async def start(self, request: web.Request) -> web.StreamResponse:
+        viewer, data = await self.posted(request)
+        context = await self.setup_context(viewer)
+        people: list[RoomPerson] = [viewer.me, *context["people"]]
+        choices = read_setup(data, data.getall("participants", []))
+        problems = setup_problems(choices, self.runtime.catalogue, people, viewer.me.id)
+        if not problems:
+            event = start_event(
+                choices, self.runtime.catalogue, people, viewer.me, uuid.uuid4().hex
+            )
+            conversation = Conversation(
+                PLATFORM, viewer.room.id, {"names": {p.id: p.name for p in people}}
+            )
+            outcome = await self.runtime.service.start(conversation, event)
+            if outcome.state is not None and outcome.session_id:
+                async with self.runtime.store.transaction() as uow:
+                    await PracticeRooms(uow.db).set_session(viewer.room.id, outcome.session_id)
+                self.signals.notify(viewer.room.id)
+                log.info(
+                    "practice room %s: session %s started with %d participants",
+                    viewer.room.id,
+                    outcome.session_id,
+                    len(event.participants),
+                )
+                raise web.HTTPSeeOther(self.person_url(viewer.room.id, viewer.me.id))
+            # The engine refused (e.g. the model needs a lead professional): say why.
+            problems = [
+                block.text
+                for effect in outcome.immediate
+                for block in getattr(effect, "content", Content(title="")).blocks
+            ]
+        return self.render("setup.html", status=400, choices=choices, problems=problems, **context)
