@@ -26,13 +26,15 @@ log = logging.getLogger(__name__)
 
 # Multi-tenant bot registrations take their tokens from the Bot Framework's own tenant.
 BOT_FRAMEWORK_TENANT = "botframework.com"
-MANAGED_IDENTITY = "UserAssignedMSI"
+MANAGED_IDENTITY = "userassignedmsi"
+SINGLE_TENANT = "singletenant"
 
 
 def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
     app_id = settings.microsoft_app_id
-    managed = settings.microsoft_app_type == MANAGED_IDENTITY
-    single_tenant = managed or settings.microsoft_app_type == "SingleTenant"
+    kind = settings.microsoft_app_type.lower()  # as Azure spells it: SingleTenant, UserAssignedMSI
+    managed = kind == MANAGED_IDENTITY
+    single_tenant = managed or kind == SINGLE_TENANT
     return AgentAuthConfiguration(
         auth_type=AuthTypes.user_managed_identity if managed else AuthTypes.client_secret,
         client_id=app_id,

@@ -11,10 +11,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from microsoft_agents.authentication.msal import MsalAuth
+from microsoft_agents.hosting.core.authorization.auth_types import AuthTypes
 from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
 from teams_activities import CHANNEL, POLICE
 from teams_driver import TeamsChannel
 
+from adapters.teams.sdk import BOT_FRAMEWORK_TENANT, auth_configuration
 from bot.config import Settings
 
 APP_ID = "0b07b07b-0000-4000-8000-000000000001"
@@ -105,3 +107,29 @@ async def test_a_valid_token_is_accepted_and_the_bot_calls_back_as_itself(
 async def test_health_needs_no_token(teams: TeamsChannel) -> None:
     response = await teams.web.get("/healthz")
     assert response.status == 200
+
+
+@pytest.mark.parametrize(
+    ("app_type", "tenant", "auth_type"),
+    [
+        ("SingleTenant", TENANT_ID, AuthTypes.client_secret),
+        ("UserAssignedMSI", TENANT_ID, AuthTypes.user_managed_identity),
+        ("MultiTenant", BOT_FRAMEWORK_TENANT, AuthTypes.client_secret),
+    ],
+)
+def test_the_app_type_chooses_how_the_bot_signs_in(
+    app_type: str, tenant: str, auth_type: AuthTypes
+) -> None:
+    settings = Settings(
+        microsoft_app_id=APP_ID,
+        microsoft_app_password="secret",
+        microsoft_app_type=app_type,
+        microsoft_app_tenant_id=TENANT_ID,
+    )
+    configuration = auth_configuration(settings)
+    assert configuration.CLIENT_ID == APP_ID and tenant == configuration.TENANT_ID
+    assert auth_type == configuration.AUTH_TYPE and not configuration.ANONYMOUS_ALLOWED
+
+
+def test_without_an_app_id_requests_are_anonymous() -> None:
+    assert auth_configuration(Settings(microsoft_app_id=None)).ANONYMOUS_ALLOWED
