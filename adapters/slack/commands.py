@@ -16,6 +16,7 @@ from adapters.slack.setup import setup_view
 from adapters.slack.text import escape
 from bot.runtime import Runtime
 from dialogs import events as ev
+from dialogs.messages import when
 from dialogs.state import Phase, SessionState
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ Participants answer each question by replying in its thread."""
 NO_SESSION = "There is no reflective discussion running in this channel. Start one with /reflect."
 
 PHASE_WORDS = {
+    Phase.SCHEDULED: "scheduled",
     Phase.GROUND_RULES: "waiting for everyone to agree to the ground rules",
     Phase.RUNNING: "under way",
     Phase.RECORD_DRAFT: "over; the facilitator is reviewing the draft record",
@@ -50,7 +52,11 @@ def models_text(runtime: Runtime) -> str:
 
 
 def status_text(state: SessionState) -> str:
-    words = f"A {escape(state.model.name)} discussion is {PHASE_WORDS[state.phase]}"
+    words = (
+        f"A {escape(state.model.name)} discussion is {PHASE_WORDS.get(state.phase, state.phase)}"
+    )
+    if state.phase is Phase.SCHEDULED:
+        words += f" for {when(state)}"
     stage = state.stage
     if state.phase is Phase.RUNNING and stage is not None:
         number = state.stage_index + 1

@@ -7,6 +7,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -49,6 +50,7 @@ class SetupRequest:
     pacing: ev.Pacing
     stage_hours: int
     watchlist: tuple[str, ...] = ()
+    scheduled_for: datetime | None = None
 
 
 class SetupError(ValueError):
@@ -142,6 +144,15 @@ def setup_view(
             optional=True,
         ),
         _input(
+            "scheduled_for",
+            "Start later (optional)",
+            {"type": "datetimepicker"},
+            optional=True,
+            hint=plain(
+                "Participants are invited now, and the discussion opens at this time.", 2000
+            ),
+        ),
+        _input(
             "watchlist",
             "Names and addresses that must never appear",
             {"type": "plain_text_input", "multiline": True, "max_length": 3000},
@@ -196,6 +207,7 @@ def read_setup(view: dict[str, Any]) -> SetupRequest:
             f"Please give at most {WATCHLIST_ENTRIES} lines of up to {WATCHLIST_ENTRY_CHARS} "
             "characters each.",
         )
+    chosen_time = _value(values, "scheduled_for").get("selected_date_time")
     return SetupRequest(
         channel=str(metadata["channel"]),
         team=str(metadata.get("team", "")),
@@ -206,6 +218,7 @@ def read_setup(view: dict[str, Any]) -> SetupRequest:
         pacing=ev.Pacing(pacing_value or ev.Pacing.LIVE),
         stage_hours=int(hours_text),
         watchlist=watchlist,
+        scheduled_for=datetime.fromtimestamp(int(chosen_time), UTC) if chosen_time else None,
     )
 
 
@@ -256,6 +269,7 @@ async def start_event(
             pacing=request.pacing,
             stage_hours=request.stage_hours,
             watchlist=request.watchlist,
+            scheduled_for=request.scheduled_for,
         )
     except ValidationError as error:
         raise SetupError("case_reference", "Please check the case reference.") from error

@@ -21,8 +21,8 @@ from storage.unit_of_work import Store
 
 
 @pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
+async def fake_slack(clock: ManualClock) -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack(clock)
     for user_id, (name, agency) in PEOPLE.items():
         fake.add_user(user_id, name, agency)
     await fake.start()

@@ -6,10 +6,13 @@ import itertools
 import json
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+
+from bot.clock import Clock
 
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
@@ -20,6 +23,7 @@ TEAM = "T0001"
 class Call:
     method: str
     args: dict[str, Any]
+    at: datetime
     answer: dict[str, Any] = field(default_factory=dict)
 
     def texts(self) -> list[str]:
@@ -58,7 +62,8 @@ class Failure:
 class FakeSlack:
     """Start with `await fake.start()`; its `url` goes into SLACK_API_URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock  # the bot's clock, to see how calls are paced
         self.calls: list[Call] = []  # since the last clear()
         self.history: list[Call] = []  # every call
         self.users: dict[str, dict[str, Any]] = {}
@@ -119,7 +124,7 @@ class FakeSlack:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        call = Call(method, await self._arguments(request))
+        call = Call(method, await self._arguments(request), self.clock.now())
         self.calls.append(call)
         self.history.append(call)
         pending = self.failures.get(method)

@@ -259,8 +259,10 @@ def setup_values(
     pacing: str = "live",
     hours: str | None = "24",
     watchlist: str | None = None,
+    scheduled_for: int | None = None,
 ) -> dict[str, dict[str, Any]]:
     return {
+        "scheduled_for": {"value": {"type": "datetimepicker", "selected_date_time": scheduled_for}},
         "watchlist": {"value": {"type": "plain_text_input", "value": watchlist}},
         "model": {
             "value": {

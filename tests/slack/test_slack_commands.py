@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiohttp import ClientResponse
 from slack_driver import SlackSession
 from slack_requests import FACILITATOR, OUTSIDER, PARTICIPANTS, PRESENTER, setup_values
 
+from bot.clock import ManualClock
 from dialogs.events import Pacing, Role
 from dialogs.state import Phase
 
@@ -154,3 +157,20 @@ async def test_a_form_slack_cannot_open_is_explained(session: SlackSession) -> N
     session.fake.fail("views.open", 200, "expired_trigger_id")
     text = await answer(await session.slack.command(FACILITATOR))
     assert "could not open the form" in text
+
+
+async def test_a_session_can_be_scheduled_for_later(
+    session: SlackSession, clock: ManualClock
+) -> None:
+    later = clock.now() + timedelta(days=2)
+    await session.start("kolb", list(PARTICIPANTS), PRESENTER, scheduled_for=int(later.timestamp()))
+    assert (await session.state()).phase is Phase.SCHEDULED
+    invited = {c.args["users"] for c in session.fake.called("conversations.open")}
+    assert invited == set(PARTICIPANTS)
+    status = await answer(await session.slack.command(OUTSIDER, "status"))
+    assert "scheduled for 25 November 2026 at 09:30 UTC" in status
+    clock.advance(timedelta(days=2))
+    await session.runtime.service.tick_due()
+    await session.drain()
+    assert (await session.state()).phase is Phase.GROUND_RULES
+    assert await session.ts_of("root")

@@ -16,7 +16,7 @@ from adapters.slack.pacing import Pacer, sleeper_for
 from bot.clock import ManualClock
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from dialogs.content import ActionId, Block, BlockStyle, Content
-from dialogs.effects import DirectMessage, Update
+from dialogs.effects import DirectMessage, Post, Update
 from storage.repositories import Conversation, PostedMessage
 
 
@@ -236,3 +236,20 @@ async def test_a_long_record_is_split_across_blocks_and_messages_and_nothing_is_
     for section_texts in written.values():
         for text in section_texts:
             assert text.strip() in shown
+
+
+async def test_the_deliverer_keeps_posts_in_a_channel_a_second_apart(
+    deliverer: SlackDeliverer, fake_slack: FakeSlack
+) -> None:
+    content = Content(title="Q", blocks=(Block(text="A question?"),))
+    for channel in (CHANNEL, CHANNEL, "COTHER", CHANNEL):
+        posted = Delivery("S1", Conversation("slack", channel), Post(key="q:x", content=content))
+        await deliverer.deliver(posted)
+    times = [(c.args["channel"], c.at) for c in fake_slack.calls]
+    start = times[0][1]
+    assert [(channel, at - start) for channel, at in times] == [
+        (CHANNEL, timedelta(0)),
+        (CHANNEL, timedelta(seconds=1)),
+        ("COTHER", timedelta(seconds=1)),
+        (CHANNEL, timedelta(seconds=2)),
+    ]
