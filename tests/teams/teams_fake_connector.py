@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -33,7 +33,6 @@ class Message:
     conversation: str  # the channel id, or a 1:1 chat id
     root: str  # the reply chain it belongs to (its own id for a channel post)
     activity: dict[str, Any]
-    history: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
 
     @property
@@ -144,11 +143,6 @@ class FakeConnector:
     def chat(self, teams_id: str) -> list[Message]:
         return [m for m in self.messages.values() if m.conversation == f"a:{teams_id}"]
 
-    def find_post(self, channel: str, title: str) -> Message:
-        posts = [m for m in self.channel_posts(channel) if m.texts() and m.texts()[0] == title]
-        assert posts, f"no post titled {title!r}"
-        return posts[-1]
-
     # -- the connector -----------------------------------------------------------------
 
     def _next_id(self) -> str:
@@ -197,7 +191,6 @@ class FakeConnector:
         message = self.messages.get(request.match_info["aid"])
         if message is None:
             return web.json_response({"error": {"code": "NotFound"}}, status=404)
-        message.history.append(message.activity)
         message.activity = body
         return web.json_response({"id": message.id})
 
