@@ -92,6 +92,18 @@ def next_event(state: SessionState) -> ev.Event | None:
 Failure = Callable[[Delivery], None]
 
 
+def fail_on(kind: type, error: Exception, times: int = 1_000) -> Failure:
+    """Raise `error` for the first `times` deliveries of one kind of effect."""
+    left = [times]
+
+    def fail(delivery: Delivery) -> None:
+        if isinstance(delivery.effect, kind) and left[0] > 0:
+            left[0] -= 1
+            raise error
+
+    return fail
+
+
 @dataclass
 class FakePlatform:
     """Implements Deliverer: records every delivery; `failures` may raise for chosen ones."""

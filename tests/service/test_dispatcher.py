@@ -8,15 +8,15 @@ from service_kit import (
     FACILITATOR,
     PEOPLE,
     PLATFORM,
-    Failure,
     FakePlatform,
     conversation,
+    fail_on,
     start_event,
 )
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.dispatcher import Delivery, DeliveryFailed, Dispatcher, RetryLater
+from bot.dispatcher import DeliveryFailed, Dispatcher, RetryLater
 from bot.service import SessionService
 from dialogs import events as ev
 from dialogs.effects import Ephemeral, Post, Update
@@ -41,18 +41,6 @@ def answer(
     return ev.Answer(
         actor=person_id, question_id=question_id, message_id=f"m-{person_id}", text=text
     )
-
-
-def on(kind: type, error: Exception, times: int = 1_000) -> Failure:
-    """Raise `error` for the first `times` deliveries of one kind of effect."""
-    left = [times]
-
-    def fail(delivery: Delivery) -> None:
-        if isinstance(delivery.effect, kind) and left[0] > 0:
-            left[0] -= 1
-            raise error
-
-    return fail
 
 
 async def rows(store: Store, session_id: str) -> list[OutboxRow]:
@@ -108,7 +96,7 @@ async def test_retry_later_waits_the_given_seconds_and_holds_the_session_back(
     clock: ManualClock,
     store: Store,
 ):
-    platform.failures.append(on(Post, RetryLater(30, "429 rate limited"), times=1))
+    platform.failures.append(fail_on(Post, RetryLater(30, "429 rate limited"), times=1))
     session_id = await begun(service)
     await dispatcher.drain()
     assert platform.deliveries == []
@@ -130,7 +118,7 @@ async def test_the_dispatcher_gives_up_after_its_maximum_attempts(
     clock: ManualClock,
     store: Store,
 ):
-    platform.failures.append(on(Post, RetryLater(5, "503 unavailable"), times=4))
+    platform.failures.append(fail_on(Post, RetryLater(5, "503 unavailable"), times=4))
     session_id = await begun(service)
     for _ in range(6):
         await dispatcher.drain()
@@ -146,7 +134,7 @@ async def test_the_dispatcher_gives_up_after_its_maximum_attempts(
 async def test_a_delivery_that_cannot_succeed_is_failed_at_once(
     service: SessionService, dispatcher: Dispatcher, platform: FakePlatform, store: Store
 ):
-    platform.failures.append(on(Ephemeral, DeliveryFailed("channel_not_found"), times=1))
+    platform.failures.append(fail_on(Ephemeral, DeliveryFailed("channel_not_found"), times=1))
     session_id = await begun(service)
     await service.handle(session_id, ev.AgreeRules(actor="U-OUTSIDER"))
     await service.handle(session_id, answer("U-POL"))
@@ -161,7 +149,7 @@ async def test_a_delivery_that_cannot_succeed_is_failed_at_once(
 async def test_an_update_whose_post_never_landed_fails_clearly(
     service: SessionService, dispatcher: Dispatcher, platform: FakePlatform, store: Store
 ):
-    platform.failures.append(on(Post, DeliveryFailed("msg_too_long"), times=1))
+    platform.failures.append(fail_on(Post, DeliveryFailed("msg_too_long"), times=1))
     session_id = await begun(service)
     await dispatcher.drain()
     root_rows = [r for r in await rows(store, session_id) if r.message_key == "root"]
@@ -204,7 +192,7 @@ async def test_an_unexpected_error_is_retried_with_backoff(
     clock: ManualClock,
     store: Store,
 ):
-    platform.failures.append(on(Post, ValueError("unexpected answer"), times=1))
+    platform.failures.append(fail_on(Post, ValueError("unexpected answer"), times=1))
     session_id = await begun(service)
     await dispatcher.drain()
     assert platform.deliveries == []
@@ -224,3 +212,21 @@ async def test_a_platform_without_a_deliverer_fails_its_effects(
     found = await rows(store, session_id)
     assert {r.status for r in found} == {"failed", "superseded"}
     assert {r.last_error for r in found if r.kind == "post"} == {f"no adapter for {PLATFORM}"}
+
+
+async def test_an_effect_claimed_by_a_dispatcher_that_died_is_delivered_after_its_lease(
+    service: SessionService,
+    dispatcher: Dispatcher,
+    platform: FakePlatform,
+    clock: ManualClock,
+    store: Store,
+):
+    await begun(service)
+    async with store.transaction() as uow:
+        (orphan,) = await uow.outbox.claim(clock.now(), dispatcher.lease)  # then the process died
+    await dispatcher.drain()
+    assert platform.deliveries == []
+    clock.advance(dispatcher.lease + timedelta(seconds=1))
+    await dispatcher.drain()
+    assert platform.deliveries[0].effect == orphan.effect
+    assert platform.posted_keys() == ["root", "q:brought_to_reflect"]

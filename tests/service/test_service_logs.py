@@ -11,6 +11,7 @@ from service_kit import (
     FakePlatform,
     answer_text,
     conversation,
+    fail_on,
     run_to_publication,
     start_event,
 )
@@ -22,17 +23,6 @@ from dialogs.effects import Ephemeral, Post
 from storage.unit_of_work import Store
 
 
-def refuse_once(kind: type, error: Exception):  # noqa: ANN201
-    raised: list[bool] = []
-
-    def fail(delivery) -> None:  # noqa: ANN001
-        if isinstance(delivery.effect, kind) and not raised:
-            raised.append(True)
-            raise error
-
-    return fail
-
-
 async def test_a_whole_session_logs_no_answer_text_and_no_names(
     store: Store,
     clock: ManualClock,
@@ -41,8 +31,8 @@ async def test_a_whole_session_logs_no_answer_text_and_no_names(
     caplog: pytest.LogCaptureFixture,
 ):
     # Failures make the dispatcher log about effects whose content holds answers and names.
-    platform.failures.append(refuse_once(Post, RetryLater(0, "429 rate limited")))
-    platform.failures.append(refuse_once(Ephemeral, DeliveryFailed("user_not_in_channel")))
+    platform.failures.append(fail_on(Post, RetryLater(0, "429 rate limited"), times=1))
+    platform.failures.append(fail_on(Ephemeral, DeliveryFailed("user_not_in_channel"), times=1))
     service = SessionService(store, clock)
     caplog.set_level(logging.DEBUG)
     outcome = await service.start(conversation(), start_event("portsmouth-rpm"))
@@ -55,6 +45,6 @@ async def test_a_whole_session_logs_no_answer_text_and_no_names(
     assert final.model.record.title
     assert any(r.name.startswith("bot.") for r in caplog.records), "nothing was logged at all"
     secrets = [answer_text(person, q.id) for q in final.questions.values() for person in PEOPLE]
-    secrets += NAMES + ["Key points, agreed.", "Reviewed by the facilitator."]
+    secrets += [*NAMES, "Key points, agreed.", "Reviewed by the facilitator."]
     leaked = [secret for secret in secrets if secret in logged]
     assert leaked == []
