@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import aiohttp
@@ -89,10 +90,18 @@ class SlackDeliverer:
                 return []
             channel = self.learning_channel
         thread = _thread_ts(delivery) if effect.thread else None
-        return [
-            await self._post_part(channel, part, number, thread)
-            for number, part in enumerate(parts)
-        ]
+        posted: list[PostedMessage] = []
+        try:
+            for number, part in enumerate(parts):
+                posted.append(await self._post_part(channel, part, number, thread))
+        except (SlackApiError, aiohttp.ClientError, TimeoutError):
+            # The whole post is tried again later: take back the parts that got through, so
+            # that the retry does not show them twice.
+            for part_posted in posted:
+                with contextlib.suppress(SlackApiError, aiohttp.ClientError, TimeoutError):
+                    await self.client.chat_delete(channel=channel, ts=part_posted.message_id)
+            raise
+        return posted
 
     async def _post_part(
         self, channel: str, part: MessagePart, number: int, thread: str | None = None

@@ -57,6 +57,7 @@ class Failure:
     status: int
     body: dict[str, Any]
     headers: dict[str, str]
+    after: int  # calls of the method still to let through first
 
 
 class FakeSlack:
@@ -96,11 +97,17 @@ class FakeSlack:
         }
 
     def fail(
-        self, method: str, status: int, error: str, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        status: int,
+        error: str,
+        headers: dict[str, str] | None = None,
+        after: int = 0,
     ) -> None:
-        """Answer the next call of `method` with this failure."""
-        body = {"ok": False, "error": error}
-        self.failures.setdefault(method, deque()).append(Failure(status, body, headers or {}))
+        """Answer a later call of `method` with this failure: the next one, or the one after
+        `after` successful calls."""
+        failure = Failure(status, {"ok": False, "error": error}, headers or {}, after)
+        self.failures.setdefault(method, deque()).append(failure)
 
     def called(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -128,7 +135,9 @@ class FakeSlack:
         self.calls.append(call)
         self.history.append(call)
         pending = self.failures.get(method)
-        if pending:
+        if pending and pending[0].after:
+            pending[0].after -= 1
+        elif pending:
             failure = pending.popleft()
             call.answer = failure.body
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)

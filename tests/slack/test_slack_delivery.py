@@ -253,3 +253,19 @@ async def test_the_deliverer_keeps_posts_in_a_channel_a_second_apart(
         ("COTHER", timedelta(seconds=1)),
         (CHANNEL, timedelta(seconds=2)),
     ]
+
+
+async def test_a_post_interrupted_between_parts_takes_back_what_got_through(
+    deliverer: SlackDeliverer, fake_slack: FakeSlack
+) -> None:
+    effect = Post(key="record", content=long_content(60))
+    fake_slack.fail("chat.postMessage", 429, "ratelimited", {"Retry-After": "3"}, after=1)
+    with pytest.raises(RetryLater):
+        await deliverer.deliver(Delivery("S1", Conversation("slack", CHANNEL), effect))
+    first, refused, deleted = fake_slack.calls
+    assert (first.method, refused.method, deleted.method) == (
+        "chat.postMessage",
+        "chat.postMessage",
+        "chat.delete",
+    )
+    assert deleted.args["ts"] == first.answer["ts"]
