@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from dialogs.events import Participant, Person, Role
@@ -239,7 +239,34 @@ def check_templates(model: FacilitationModel) -> list[RecordTemplateError]:
     problems = []
     for section in model.record.sections:
         try:
+            unknown = _unknown_ids(section.template, model)
+            if unknown:
+                problems.append(RecordTemplateError(section.id, unknown))
+                continue
             _templates.from_string(section.template).render(context)
         except TemplateError as error:
             problems.append(RecordTemplateError(section.id, str(error)))
     return problems
+
+
+def _unknown_ids(template: str, model: FacilitationModel) -> str:
+    """Name, in plain words, the questions and stages a template uses that the model lacks
+    (jinja2 itself would only say "'dict object' has no attribute …")."""
+    known = {
+        "questions": {q.id for stage in model.stages for q in stage.questions},
+        "stages": {stage.id for stage in model.stages},
+    }
+    unknown = []
+    for node in _templates.parse(template).find_all((nodes.Getitem, nodes.Getattr)):
+        if not (isinstance(node.node, nodes.Name) and node.node.name in known):
+            continue
+        if isinstance(node, nodes.Getattr):
+            name = node.attr
+        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            name = node.arg.value
+        else:
+            continue
+        if name not in known[node.node.name]:
+            kind = "question" if node.node.name == "questions" else "stage"
+            unknown.append(f"it uses the {kind} '{name}', which this model does not have")
+    return "; ".join(unknown)
