@@ -120,18 +120,31 @@ def test_bad_yaml_is_reported_with_its_line(capsys: pytest.CaptureFixture[str], 
     assert f"{path}, line 3: this is not valid YAML" in err
 
 
-def test_a_record_template_naming_an_unknown_question_is_refused(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.mark.parametrize(
+    ("template", "plain_words"),
+    [
+        (
+            '{{ questions["no_such_question"].text }}',
+            "it uses the question 'no_such_question', which this model does not have",
+        ),
+        (
+            "{{ stages.no_such_stage.key_points }}",
+            "it uses the stage 'no_such_stage', which this model does not have",
+        ),
+    ],
+)
+def test_a_record_template_naming_an_unknown_question_or_stage_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, template: str, plain_words: str
 ):
-    def unknown_question(data: dict) -> None:
-        data["record"]["sections"][2]["template"] = '{{ questions["no_such_question"].text }}'
+    def unknown_id(data: dict) -> None:
+        data["record"]["sections"][2]["template"] = template
 
-    path = model_file(tmp_path, "unknown.yaml", unknown_question)
+    path = model_file(tmp_path, "unknown.yaml", unknown_id)
     code, _, err = run(capsys, "models", "validate", str(path))
     assert code != 0
-    line = line_of(path, "no_such_question")
+    line = line_of(path, "no_such_")
     assert f"{path}, line {line} (record.sections.2.template)" in err
-    assert "no_such_question" in err.split("(record.sections.2.template)")[1]
+    assert plain_words in err
 
 
 def test_a_model_file_that_does_not_exist_is_reported(
