@@ -261,6 +261,8 @@ def _unknown_ids(template: str, model: FacilitationModel) -> str:
         if not (isinstance(node.node, nodes.Name) and node.node.name in known):
             continue
         if isinstance(node, nodes.Getattr):
+            if hasattr(dict, node.attr):
+                continue  # questions.items(), stages.values() …
             name = node.attr
         elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
             name = node.arg.value
