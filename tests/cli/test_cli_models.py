@@ -161,3 +161,18 @@ def test_an_unknown_command_shows_the_usage_and_fails(capsys: pytest.CaptureFixt
     assert exited.value.code != 0
     err = capsys.readouterr().err
     assert "usage: reflectbot" in err and "invalid choice: 'modles'" in err
+
+
+def test_a_template_looping_over_every_question_is_accepted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    def loop(data: dict) -> None:
+        data["record"]["sections"][2]["template"] = (
+            "{% for id, q in questions.items() %}{{ q.text }}{% endfor %}"
+            "{{ stages.values() | list | length }}"
+        )
+
+    path = model_file(tmp_path, "loop.yaml", loop)
+    code, out, err = run(capsys, "models", "validate", str(path))
+    assert (code, err) == (0, "")
+    assert "is valid" in out
