@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from service_kit import (
@@ -230,3 +231,18 @@ async def test_an_effect_claimed_by_a_dispatcher_that_died_is_delivered_after_it
     await dispatcher.drain()
     assert platform.deliveries[0].effect == orphan.effect
     assert platform.posted_keys() == ["root", "q:brought_to_reflect"]
+
+
+async def test_two_dispatchers_deliver_each_effect_once_and_in_order(
+    service: SessionService, platform: FakePlatform, clock: ManualClock, store: Store
+):
+    for number in range(3):
+        await begun(service, f"s-{number}", f"C-{number}")
+    first, second = (Dispatcher(store, clock, {PLATFORM: platform}) for _ in range(2))
+    await asyncio.gather(first.drain(), second.drain())
+    for number in range(3):
+        queued = await rows(store, f"s-{number}")
+        delivered = [r for r in queued if r.status == "delivered"]
+        assert {r.status for r in queued} <= {"delivered", "superseded"}
+        mine = [d.effect for d in platform.deliveries if d.session_id == f"s-{number}"]
+        assert [e.type for e in mine] == [r.kind for r in delivered]
