@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -12,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.deliverer import PLATFORM
+from adapters.slack.listeners import Listener
 from adapters.slack.setup import setup_view
 from adapters.slack.text import escape
 from bot.runtime import Runtime
@@ -66,11 +66,7 @@ def status_text(state: SessionState) -> str:
     return words + "."
 
 
-Listener = Callable[..., Awaitable[None]]
-
-
 def slash_command(runtime: Runtime) -> Listener:
-    # Bolt passes arguments by parameter name, so listeners are plain functions, not methods.
     async def on_reflect(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         verb, _, rest = (command.get("text") or "").strip().partition(" ")
         verb = verb.lower()

@@ -23,7 +23,7 @@ MODAL_BLOCK_LIMIT = 100
 OPTION_LIMIT = 100  # options in one select menu
 OPTION_TEXT_LIMIT = 75
 VALUE_ACTION = "value"
-# A part this full gets an empty part after it, so there is room to write more.
+# A last part with less room than this left gets an empty part after it, to write more in.
 ROOM_TO_GROW = 500
 
 

@@ -10,16 +10,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import ButtonPress, parse_button
-from adapters.slack.commands import Listener
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
 from adapters.slack.forms import FormTooLarge, Submission, form_view, read_submission
+from adapters.slack.listeners import Listener
 from adapters.slack.setup import SetupError, read_setup, start_event
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from bot.runtime import Runtime
 from bot.service import Outcome, SessionNotFound
 from dialogs import events as ev
 from dialogs.content import ActionId, FormId
-from dialogs.effects import Effect, Ephemeral, OpenForm
+from dialogs.effects import Ephemeral, OpenForm
 from dialogs.messages import explanation
 from storage.repositories import Conversation
 
@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 
 STALE_BUTTON = "This button no longer belongs to a discussion, so nothing has changed."
 GONE = "That discussion no longer exists, so nothing has changed."
+TOO_LARGE = (
+    "This form has more fields than Slack can show at once, so it could not be opened. Nothing "
+    "has changed; please tell your reflectbot administrator."
+)
 
 _SIMPLE_EVENTS: dict[ActionId, type[ev.Event]] = {
     ActionId.AGREE: ev.AgreeRules,
@@ -104,17 +108,21 @@ class Interactions:
             return None
 
     async def open_forms(
-        self, client: AsyncWebClient, trigger_id: str, session_id: str, effects: list[Effect]
+        self, client: AsyncWebClient, trigger_id: str, channel: str, outcome: Outcome
     ) -> None:
-        for effect in effects:
+        session_id = outcome.session_id or ""
+        for effect in outcome.immediate:
             if not isinstance(effect, OpenForm):
                 continue
             try:
-                await client.views_open(
-                    trigger_id=trigger_id, view=form_view(effect.form, session_id)
-                )
+                view = form_view(effect.form, session_id)
             except FormTooLarge:
                 log.error("session %s: form %s too large for a modal", session_id, effect.form.id)
+                refusal = explanation(TOO_LARGE)
+                await self.tell(channel, Ephemeral(user_id=effect.user_id, content=refusal))
+                continue
+            try:
+                await client.views_open(trigger_id=trigger_id, view=view)
             except SlackApiError as error:
                 log.warning("views.open failed: %s", error.response.get("error"))
 
@@ -134,9 +142,7 @@ class Interactions:
                 return
             outcome = await self.handle(press.session_id, event, channel)
             if outcome is not None:
-                await self.open_forms(
-                    client, body["trigger_id"], press.session_id, outcome.immediate
-                )
+                await self.open_forms(client, body["trigger_id"], channel, outcome)
 
         return on_button
 

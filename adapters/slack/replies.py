@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.slack.commands import Listener
 from adapters.slack.deliverer import PLATFORM
+from adapters.slack.listeners import Listener
 from bot.runtime import Runtime
 from dialogs import events as ev
 from dialogs.engine import question_key
