@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
 
+import aiohttp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -35,6 +37,12 @@ HELP = """\
 */reflect help* shows this help.
 Participants answer each question by replying in its thread."""
 
+NOT_A_MEMBER = (
+    "I am not in this channel yet, so I could not run a discussion here. Invite me with "
+    "/invite @reflectbot, then try /reflect again."
+)
+NOT_A_CHANNEL = "A discussion runs in the team's channel. Please use /reflect there."
+CHECK_TIMEOUT = 1.0  # seconds; Slack's form trigger expires 3 seconds after the command
 NO_SESSION = "There is no reflective discussion running in this channel. Start one with /reflect."
 
 PHASE_WORDS = {
@@ -95,6 +103,10 @@ async def _open_setup(
         if model is None:
             await ack(f"I do not know the model “{escape(words[0])}”.\n{models_text(runtime)}")
             return
+    problem = await _channel_problem(client, command["channel_id"])
+    if problem:
+        await ack(problem)
+        return
     view = setup_view(
         runtime.catalogue,
         channel=command["channel_id"],
@@ -109,6 +121,27 @@ async def _open_setup(
         await ack("Slack could not open the form just now. Please try /reflect again.")
         return
     await ack()
+
+
+async def _channel_problem(client: AsyncWebClient, channel: str) -> str | None:
+    """Why a discussion cannot run in this conversation, if Slack says so. A failed check does
+    not stop anyone: the session's own posts will show whether the channel works."""
+    if channel.startswith("D"):
+        return NOT_A_CHANNEL
+    try:
+        info = await asyncio.wait_for(client.conversations_info(channel=channel), CHECK_TIMEOUT)
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code == "channel_not_found":  # how a private channel looks from outside
+            return NOT_A_MEMBER
+        log.warning("conversations.info failed: %s", code)
+        return None
+    except (aiohttp.ClientError, TimeoutError):
+        return None
+    details = info.get("channel") or {}
+    if details.get("is_im") or details.get("is_mpim"):
+        return NOT_A_CHANNEL
+    return None if details.get("is_member") else NOT_A_MEMBER
 
 
 async def _about_session(

@@ -68,6 +68,7 @@ class FakeSlack:
         self.calls: list[Call] = []  # since the last clear()
         self.history: list[Call] = []  # every call
         self.users: dict[str, dict[str, Any]] = {}
+        self.channels_without_bot: set[str] = set()
         self.failures: dict[str, deque[Failure]] = {}
         self._ts = itertools.count(1)
         app = web.Application()
@@ -160,6 +161,11 @@ class FakeSlack:
             return ok | {"channel": args["channel"], "ts": args["ts"]}
         if method == "chat.postEphemeral":
             return ok | {"message_ts": f"1700000001.{next(self._ts):06d}"}
+        if method == "conversations.info":
+            member = args["channel"] not in self.channels_without_bot
+            return ok | {
+                "channel": {"id": args["channel"], "is_channel": True, "is_member": member}
+            }
         if method == "conversations.open":
             return ok | {"channel": {"id": f"D{args['users']}"}}
         if method == "users.info":

@@ -174,3 +174,16 @@ async def test_a_session_can_be_scheduled_for_later(
     await session.drain()
     assert (await session.state()).phase is Phase.GROUND_RULES
     assert await session.ts_of("root")
+
+
+async def test_reflect_where_the_bot_cannot_run_a_discussion_says_why(
+    session: SlackSession,
+) -> None:
+    session.fake.channels_without_bot.add("C0CHANNEL")
+    text = await answer(await session.slack.command(FACILITATOR))
+    assert "/invite @reflectbot" in text
+    session.fake.fail("conversations.info", 200, "channel_not_found")
+    assert "/invite @reflectbot" in await answer(await session.slack.command(FACILITATOR))
+    session.slack.channel = "D0DIRECT"
+    assert "Please use /reflect there" in await answer(await session.slack.command(FACILITATOR))
+    assert session.fake.called("views.open") == []

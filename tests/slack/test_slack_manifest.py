@@ -39,6 +39,8 @@ def test_the_manifest_subscribes_to_channel_messages_with_the_least_scopes() -> 
         "chat:write",
         "channels:history",
         "groups:history",
+        "channels:read",
+        "groups:read",
         "users:read",
         "im:write",
     }
