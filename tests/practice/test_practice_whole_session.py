@@ -70,3 +70,65 @@ async def test_a_whole_session_from_ground_rules_to_the_published_record(
     )
     assert len(published) == 1
     assert "Reviewed." in published[0] and "Approved by Morgan" in published[0]
+
+
+async def finish_discussion(runtime: Runtime, chair: Visitor, priya: Visitor, dan: Visitor) -> None:
+    for person in (priya, dan):
+        await person.press("I agree")
+    await runtime.dispatcher.drain()
+    await chair.press("Begin")
+    await runtime.dispatcher.drain()
+    await chair.press("End discussion")
+    await runtime.dispatcher.drain()
+
+
+async def test_a_record_the_guard_flags_is_published_only_with_a_reason(
+    runtime: Runtime, visitors: Callable[[], Visitor]
+) -> None:
+    chair, priya, dan, room_id = await start_session(runtime, visitors)
+    await finish_discussion(runtime, chair, priya, dan)
+    review = await chair.press("Review the draft record")
+    first = review.tree.xpath("//main//textarea/@name")[0]
+    await chair.post(
+        chair.base + "/form",
+        {"token": review.token(), "form": "record", first: "Write to j.smith@example.org"},
+    )
+    await runtime.dispatcher.drain()
+    assert "Approve and publish" not in (await chair.page()).buttons()
+    override = await chair.press("Publish anyway…")
+    assert override.url.endswith("/form")
+    empty = await chair.post(chair.base + "/form", {"token": override.token(), "form": "override"})
+    assert empty.status == 400 and "cannot be empty" in empty.text
+    await chair.post(
+        chair.base + "/form",
+        {"token": override.token(), "form": "override", "reason": "A made-up address."},
+    )
+    await runtime.dispatcher.drain()
+    assert await session_phase(runtime, room_id) is Phase.PUBLISHED
+
+
+async def test_participants_are_invited_privately_to_evaluate_and_their_answers_are_kept(
+    runtime: Runtime, visitors: Callable[[], Visitor]
+) -> None:
+    chair, priya, dan, _ = await start_session(runtime, visitors, model="moray-rcd")
+    await finish_discussion(runtime, chair, priya, dan)
+    review = await chair.press("Review the draft record")
+    await chair.post(chair.base + "/form", {"token": review.token(), "form": "record"})
+    await runtime.dispatcher.drain()
+    await chair.press("Approve and publish")
+    await runtime.dispatcher.drain()
+    assert (await priya.page()).buttons() == ["Answer the evaluation"]
+    assert "Answer the evaluation" not in (await chair.page()).buttons()
+
+    form = await priya.press("Answer the evaluation")
+    choices = form.tree.xpath("//main//select")
+    texts = form.tree.xpath("//main//textarea/@name")
+    answers = {choice.get("name"): choice.xpath("./option/@value")[-1] for choice in choices}
+    answers |= {name: "Helpful" for name in texts}
+    sent = await priya.post(
+        priya.base + "/form", {"token": form.token(), "form": "evaluation", **answers}
+    )
+    assert sent.status == 200
+    async with runtime.store.transaction() as uow:
+        kept = await uow.evaluations.answers()
+    assert len(kept) == 1 and set(kept[0][1].values()) >= {"Helpful"}
