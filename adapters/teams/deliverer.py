@@ -6,6 +6,7 @@ DirectMessage effects go to the person's 1:1 chat with the bot."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 600.0
+# Well inside the dispatcher's 60-second lease, so that a hung call is retried by this
+# dispatcher instead of being delivered twice by another.
+DELIVERY_TIMEOUT_SECONDS = 30.0
 
 
 def card_activity(card: Card, summary: str = "") -> Activity:
@@ -58,22 +62,31 @@ def retry_after(error: ClientResponseError, clock: Clock) -> float:
 
 class TeamsDeliverer:
     def __init__(
-        self, connection: TeamsConnection, clock: Clock, learning_channel: str | None = None
+        self,
+        connection: TeamsConnection,
+        clock: Clock,
+        learning_channel: str | None = None,
+        timeout_seconds: float = DELIVERY_TIMEOUT_SECONDS,
     ) -> None:
         self.connection = connection
         self.clock = clock
         self.learning_channel = learning_channel
+        self.timeout_seconds = timeout_seconds
 
     async def deliver(self, delivery: Delivery) -> list[PostedMessage]:
-        effect = delivery.effect
         place = ChannelPlace.from_conversation(delivery.conversation)
         with self._connector_errors():
-            if isinstance(effect, Post):
-                return await self._post(delivery, place, effect)
-            if isinstance(effect, Update):
-                return await self._update(delivery, place, effect)
-            if isinstance(effect, Ephemeral | DirectMessage):
-                await self.tell(place, effect.user_id, effect.content, delivery.session_id)
+            async with asyncio.timeout(self.timeout_seconds):
+                return await self._carry_out(delivery, place)
+
+    async def _carry_out(self, delivery: Delivery, place: ChannelPlace) -> list[PostedMessage]:
+        effect = delivery.effect
+        if isinstance(effect, Post):
+            return await self._post(delivery, place, effect)
+        if isinstance(effect, Update):
+            return await self._update(delivery, place, effect)
+        if isinstance(effect, Ephemeral | DirectMessage):
+            await self.tell(place, effect.user_id, effect.content, delivery.session_id)
         return []
 
     async def tell(

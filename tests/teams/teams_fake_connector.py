@@ -6,6 +6,7 @@ Entra object id, and 429s or 5xxs on demand."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import deque
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ class FakeConnector:
         self.messages: dict[str, Message] = {}
         self.members: list[Member] = []
         self.failures: deque[tuple[int, dict[str, str]]] = deque()
+        self.held: deque[asyncio.Event] = deque()
         self._ids = itertools.count(1_700_000_000_001)
         app = web.Application()
         app.router.add_post("/v3/conversations", self._create)
@@ -119,6 +121,12 @@ class FakeConnector:
 
     def add_member(self, teams_id: str, aad_id: str, name: str) -> None:
         self.members.append(Member(teams_id, aad_id, name))
+
+    def hold_next(self) -> asyncio.Event:
+        """The next call gets no answer until the returned event is set: a hung connector."""
+        release = asyncio.Event()
+        self.held.append(release)
+        return release
 
     def fail_next(self, status: int, retry_after: str | None = None, times: int = 1) -> None:
         headers = {"Retry-After": retry_after} if retry_after else {}
@@ -159,6 +167,8 @@ class FakeConnector:
     async def _record(self, request: web.Request) -> dict[str, Any] | None:
         body = await request.json() if request.can_read_body else None
         self.calls.append(Call(request.method, request.path, body, dict(request.headers)))
+        if self.held:
+            await self.held.popleft().wait()
         return body
 
     async def _create(self, request: web.Request) -> web.Response:

@@ -9,6 +9,7 @@ from teams_activities import CHANNEL, FACILITATOR, PARTICIPANTS
 from teams_driver import TeamsChannel
 
 from adapters.teams.cards import MAX_CARD_BYTES
+from adapters.teams.deliverer import TeamsDeliverer
 from bot.clock import ManualClock
 
 TEAMS_MESSAGE_LIMIT = 28 * 1024
@@ -57,6 +58,24 @@ async def test_a_server_error_is_retried(teams: TeamsChannel) -> None:
         await teams.runtime.dispatcher.drain()
     state = await teams.state(session_id)
     assert await teams.post_of(session_id, f"q:{state.open_questions[0].id}")
+    assert all(status == "delivered" for _, status in await _outbox(teams, session_id))
+
+
+async def test_a_hung_call_is_abandoned_and_retried(teams: TeamsChannel) -> None:
+    clock = teams.runtime.clock
+    assert isinstance(clock, ManualClock)
+    session_id = await _agreed(teams)
+    deliverer = teams.runtime.deliverers["teams"]
+    assert isinstance(deliverer, TeamsDeliverer)
+    deliverer.timeout_seconds = 0.01
+    release = teams.connector.hold_next()
+
+    await teams.press(FACILITATOR, await teams.post_of(session_id, "root"), "begin")
+    release.set()
+    assert ("update", "pending") in await _outbox(teams, session_id)
+
+    clock.advance(timedelta(seconds=10))
+    await teams.runtime.dispatcher.drain()
     assert all(status == "delivered" for _, status in await _outbox(teams, session_id))
 
 
