@@ -125,6 +125,20 @@ class Activities:
         activity["value"] = data
         return activity
 
+    def chat_message(self, person: Person, text: str, kind: str = "personal") -> dict:
+        """A message in the person's 1:1 chat with the bot, or in a group chat."""
+        chat_id = f"a:{person.teams_id}" if kind == "personal" else "19:group-chat@thread.v2"
+        activity = self._base("message", person, chat_id)
+        activity["conversation"] = {"conversationType": kind, "tenantId": TENANT, "id": chat_id}
+        activity["channelData"] = {"tenant": {"id": TENANT}}
+        if kind == "personal":
+            activity["text"] = text
+        else:
+            activity["text"] = f"<at>{BOT_NAME}</at> {text}"
+            activity["entities"] += [mention(BOT_ID, BOT_NAME)]
+        activity["textFormat"] = "plain"
+        return activity
+
     def edit(self, person: Person, root_id: str, message_id: str, text: str) -> dict:
         activity = self._base("messageUpdate", person, thread(root_id))
         activity["id"] = message_id

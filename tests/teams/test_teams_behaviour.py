@@ -448,3 +448,17 @@ async def test_a_failed_turn_gets_an_apology_not_a_stack_trace(teams: TeamsChann
     (answer,) = teams.connector.replies(CHANNEL, command["id"])
     assert answer.activity["text"].startswith("Sorry, something went wrong")
     assert "Error" not in answer.activity["text"] and "500" not in answer.activity["text"]
+
+
+@pytest.mark.parametrize("kind", ["personal", "groupChat"])
+async def test_sessions_are_started_in_a_team_channel_only(teams: TeamsChannel, kind: str) -> None:
+    message = teams.acts.chat_message(POLICE, "start kolb", kind)
+    await teams.send(message)
+    (answer,) = [m for m in teams.connector.messages.values() if m.conversation != CHANNEL]
+    assert answer.conversation == message["conversation"]["id"]
+    assert "Sessions run in a team channel" in answer.text()
+
+
+async def test_help_in_the_personal_chat_needs_no_mention(teams: TeamsChannel) -> None:
+    await teams.send(teams.acts.chat_message(POLICE, "models"))
+    assert "kolb" in teams.connector.chat(POLICE.teams_id)[-1].text()
