@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from dialogs.content import Action, Audience, Content, Form
 from dialogs.state import FINISHED, SessionState
@@ -19,7 +20,7 @@ class ShownMessage:
     rev: str  # changes whenever what the person sees of the message changes
     kind: str
     key: str | None
-    time: str
+    at: datetime
     author: RoomPerson | None  # None: the bot
     content: Content | None  # the bot's messages
     text: str  # people's replies
@@ -101,7 +102,7 @@ async def room_view(
             rev=f"{message.rev}.{count}",
             kind=message.kind,
             key=message.key,
-            time=f"{message.created_at:%H:%M}",
+            at=message.created_at,
             author=by_id.get(message.author_id or "") if message.author_id else None,
             content=content,
             text=message.body if is_reply else "",
