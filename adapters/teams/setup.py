@@ -17,10 +17,15 @@ SETUP_ACTION = "setup"
 NO_LEAD = ""
 MAX_CASE_REFERENCE = 64
 MAX_STAGE_HOURS = 24 * 14
+MAX_AGENCY = 200
 
 
 class SetupRefused(ValueError):
     """The submission cannot start a session; the message says why, for the facilitator."""
+
+
+def agency_input(user_id: str) -> str:
+    return f"agency:{user_id}"
 
 
 def _person(data: Any) -> Person:
@@ -98,6 +103,17 @@ def setup_card(
             "max": MAX_STAGE_HOURS,
         },
     ]
+    # Teams does not say which agency someone works for; records name answers by agency.
+    body.extend(
+        {
+            "type": "Input.Text",
+            "id": agency_input(person.user_id),
+            "label": f"{person.name}: agency",
+            "placeholder": "For example: Police, Health visiting, Education",
+            "maxLength": MAX_AGENCY,
+        }
+        for person in people
+    )
     submit = {
         "type": "Action.Submit",
         "title": "Start the session",
@@ -141,6 +157,7 @@ def start_event(data: dict[str, Any], actor: str, catalogue: Catalogue) -> ev.St
         Participant(
             user_id=p.user_id,
             name=p.name,
+            agency=str(data.get(agency_input(p.user_id)) or "").strip()[:MAX_AGENCY],
             role=Role.PRESENTER if p.user_id == lead else Role.CONSULTANT,
         )
         for p in people

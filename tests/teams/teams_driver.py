@@ -9,8 +9,10 @@ from aiohttp.test_utils import TestClient
 from teams_activities import (
     CHANNEL,
     FACILITATOR,
+    HEALTH,
     PARTICIPANTS,
     PEOPLE,
+    POLICE,
     PRESENTER,
     Activities,
     Person,
@@ -22,6 +24,7 @@ from dialogs.models.schema import Asked, FacilitationModel, QuestionKind
 from dialogs.state import Phase, SessionState
 
 BY_AAD = {person.aad_id: person for person in PEOPLE}
+AGENCIES = {PRESENTER: "Social work", POLICE: "Police", HEALTH: "Health visiting"}
 KEY_POINTS = "The group agreed the plan & the risks: <b>no</b> surprises."
 RECORD_NOTE = "Checked by the facilitator."
 
@@ -74,13 +77,17 @@ class TeamsChannel:
         command = self.acts.command(FACILITATOR, f"start {model_id}", people)
         await self.send(command)
         setup = self.connector.replies(CHANNEL, command["id"])[-1]
-        data = setup.button("setup") | {
-            "model": model_id,
-            "lead": lead.aad_id if lead else "",
-            "case_reference": "RCD-0417",
-            "pacing": pacing,
-            "stage_hours": "24",
-        }
+        data = (
+            setup.button("setup")
+            | {
+                "model": model_id,
+                "lead": lead.aad_id if lead else "",
+                "case_reference": "RCD-0417",
+                "pacing": pacing,
+                "stage_hours": "24",
+            }
+            | {f"agency:{p.aad_id}": AGENCIES[p] for p in people if p in AGENCIES}
+        )
         reply = await self.send(self.acts.submit(FACILITATOR, command["id"], setup.id, data))
         assert reply.status == 202
         posts = self.connector.channel_posts(CHANNEL)

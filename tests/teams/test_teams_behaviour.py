@@ -51,6 +51,7 @@ async def test_setup_card_offers_the_mentioned_people_and_the_models(teams: Team
     leads = {choice["value"] for choice in inputs["lead"]["choices"]} - {""}
     assert leads == {p.aad_id for p in PARTICIPANTS}
     assert "never" in inputs["case_reference"]["placeholder"]
+    assert {f"agency:{p.aad_id}" for p in PARTICIPANTS} <= set(inputs)
     assert setup.button("setup")["facilitator"]["id"] == FACILITATOR.aad_id
 
 
@@ -120,7 +121,7 @@ async def test_the_root_card_shows_who_has_agreed(teams: TeamsChannel) -> None:
     assert "Pat Presenter" in root.text() and "not yet agreed" in root.text()
     await teams.press(PRESENTER, root, "agree")
     root = await teams.post_of(session_id, "root")
-    assert "Pat Presenter, Social work" not in root.text()
+    assert "Pat Presenter, Social work" in root.text()
     assert any("Pat Presenter" in line and "(agreed)" in line for line in root.texts())
 
 

@@ -23,6 +23,8 @@ async def test_a_whole_session_of_each_builtin_model(teams: TeamsChannel, model_
     record = await teams.post_of(session_id, "record")
     assert record.conversation == CHANNEL and record.texts()[0] == escape(model.record.title)
     assert RECORD_NOTE in record.text()
+    if any(".agency" in section.template for section in model.record.sections):
+        assert "Police:" in record.text(), "answers are credited to the agencies given at setup"
     for question_id in state.questions:
         post = await teams.post_of(session_id, f"q:{question_id}")
         assert post.root == post.id, "each question is its own channel post"
