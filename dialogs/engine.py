@@ -231,7 +231,7 @@ class _Turn:
         self.update_root()
         self.audit("record drafted")
 
-    def redraft(self) -> None:
+    def redraft(self, what: str = "A reply changed") -> None:
         """Answers or key points changed after drafting: refresh what the facilitator has not
         edited, and say which edited sections may now be out of date."""
         s = self.state
@@ -248,7 +248,7 @@ class _Turn:
                 stale.append(section.title)
         s.record.generated = fresh
         s.phase = Phase.RECORD_DRAFT
-        message = "A reply changed after the record was drafted, so the draft has been refreshed."
+        message = f"{what} after the record was drafted, so the draft has been refreshed."
         if stale:
             message += " Please check the sections you edited: " + ", ".join(stale) + "."
         message += " Review the draft again before approving it."
@@ -493,9 +493,17 @@ def _answer(t: _Turn, event: ev.Answer) -> None:
     text = t.valid_text(event.question_id, event.text)
     if text is None:
         return
-    s.questions[event.question_id].answers.append(
+    question = s.questions[event.question_id]
+    question.answers.append(
         AnswerEntry(message_id=event.message_id, author=t.actor, text=text, at=t.now)
     )
+    if question.status is not QuestionStatus.OPEN:
+        # A late reply still belongs to the discussion; say so, so nobody wonders.
+        t.tell(
+            t.actor,
+            "The group has moved on from this question, but your reply has been added.",
+            question_key(event.question_id),
+        )
     t.warn_identifiers(text, question_key(event.question_id), "Your reply")
     t.after_answers_changed(event.question_id)
 
@@ -710,7 +718,7 @@ def _stage_note(t: _Turn, event: ev.StageNote) -> None:
             Update(key=key_points_key(stage.id), content=messages.key_points(s, stage))
         )
     if s.phase in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL):
-        t.redraft()
+        t.redraft("The key points changed")
     elif s.awaiting_key_points == stage.id:
         t.after_stage()
 

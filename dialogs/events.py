@@ -47,7 +47,7 @@ class Start(Event):
     model: FacilitationModel
     facilitator: Person
     participants: tuple[Participant, ...]
-    case_reference: str = Field(min_length=1, max_length=64)
+    case_reference: str = Field(min_length=1, max_length=64, pattern=r"\S")
     pacing: Pacing = Pacing.LIVE
     # Async pacing: how long each stage stays open.
     stage_hours: int = Field(24, ge=1, le=24 * 14)

@@ -37,12 +37,13 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
     url = normalise_url(url)
     if not is_sqlite(url):
         options.setdefault("pool_pre_ping", True)
-        return create_async_engine(url, **options)
+        return create_async_engine(url, hide_parameters=True, **options)
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     # Writers wait for each other (busy timeout) instead of failing at once.
-    engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
+    # hide_parameters: a database error must not carry answers into the logs.
+    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True, **options)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _configure(dbapi_connection: Any, _: Any) -> None:

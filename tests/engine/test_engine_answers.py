@@ -127,6 +127,15 @@ def test_a_reply_to_a_question_not_yet_open_is_refused(live: Session):
     assert "q3" not in live.state.questions
 
 
+def test_a_late_reply_to_a_closed_question_is_added_and_its_author_told(live: Session):
+    live.answer_open()  # q1 closes and q2 opens
+    live.answer(POLICE.user_id, "q1", "Something I forgot to say.", message_id="late")
+    assert ("U-POL", "Something I forgot to say.") in [
+        (a.author, a.text) for a in live.state.questions["q1"].answers
+    ]
+    assert "moved on from this question" in live.told(POLICE.user_id)[0]
+
+
 @pytest.mark.parametrize("number", ["1", "3", " 2 ", "2."])
 def test_a_scale_answer_in_range_is_accepted(in_second_stage: Session, number: str):
     in_second_stage.answer(POLICE.user_id, "q4", number)
