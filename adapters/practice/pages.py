@@ -54,8 +54,13 @@ class Pages:
     def __init__(self, runtime: Runtime, signals: RoomSignals) -> None:
         self.runtime = runtime
         self.signals = signals
-        self.signer = Signer(runtime.secret)
         self.pages = _templates()
+
+    @property
+    def signer(self) -> Signer:
+        # Read the secret each time: on start the runtime replaces a made-up one with the one
+        # kept in the database, so that sign-ins outlive a restart.
+        return Signer(self.runtime.secret)
 
     # -- rendering -------------------------------------------------------------------------
 
