@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.actions import scale_value
 from dialogs.content import (
     Action,
     ActionId,
@@ -194,7 +195,7 @@ def question(state: SessionState, question_id: str) -> Content:
                 Action(
                     id=ActionId.SCALE,
                     label=str(v),
-                    value=f"{question_id}:{v}",
+                    value=scale_value(question_id, v),
                     audience=Audience.PARTICIPANTS,
                 )
                 for v in range(scale.low, scale.high + 1)
