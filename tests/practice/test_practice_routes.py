@@ -124,6 +124,14 @@ async def test_joining_shows_the_person_to_everyone(runtime: Runtime, visitors: 
     assert people == ["Morgan (you) Chair facilitator", "Priya Social work"]
 
 
+async def test_the_style_sheet_and_script_are_served(visitors: Make) -> None:
+    visitor = visitors()
+    page = await visitor.get("/")
+    for link in page.tree.xpath("//link[@rel='stylesheet']/@href"):
+        assert (await visitor.get(link)).status == 200
+    assert "EventSource" in (await visitor.get("/practice-static/practice.js")).text
+
+
 async def test_pages_forbid_framing_and_leak_no_referrer(visitors: Make) -> None:
     visitor = visitors()
     async with visitor.session.get(visitor.url("/")) as response:
