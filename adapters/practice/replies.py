@@ -1,4 +1,4 @@
-"""Replies in a question's thread: they are the answers, and their authors may edit or delete them."""
+"""Replies in a question's thread: they are the answers; their authors may edit or delete them."""
 
 from __future__ import annotations
 

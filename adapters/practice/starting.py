@@ -16,7 +16,7 @@ from adapters.practice.translate import (
     setup_problems,
     start_event,
 )
-from dialogs.content import Content
+from dialogs.effects import Ephemeral
 from dialogs.state import FINISHED
 from storage.practice import PracticeRooms, RoomPerson
 from storage.repositories import Conversation
@@ -69,10 +69,9 @@ class StartPages(Pages):
             event = start_event(
                 choices, self.runtime.catalogue, people, viewer.me, uuid.uuid4().hex
             )
-            conversation = Conversation(
-                PLATFORM, viewer.room.id, {"names": {p.id: p.name for p in people}}
+            outcome = await self.runtime.service.start(
+                Conversation(PLATFORM, viewer.room.id), event
             )
-            outcome = await self.runtime.service.start(conversation, event)
             if outcome.state is not None and outcome.session_id:
                 async with self.runtime.store.transaction() as uow:
                     await PracticeRooms(uow.db).set_session(viewer.room.id, outcome.session_id)
@@ -88,6 +87,7 @@ class StartPages(Pages):
             problems = [
                 block.text
                 for effect in outcome.immediate
-                for block in getattr(effect, "content", Content(title="")).blocks
+                if isinstance(effect, Ephemeral)
+                for block in effect.content.blocks
             ]
         return self.render("setup.html", status=400, choices=choices, problems=problems, **context)
