@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ from adapters.slack.blocks import (
     parse_button,
     render,
 )
-from adapters.slack.forms import INPUT_LIMIT, form_view, read_submission
+from adapters.slack.forms import INPUT_LIMIT, FormTooLarge, form_view, read_submission
 from adapters.slack.text import escape, split_text
 from dialogs.content import (
     Action,
@@ -183,3 +184,12 @@ def test_a_nearly_full_field_gets_an_empty_part_to_grow_into() -> None:
     assert "initial_value" not in themes[1]["element"]
     assert themes[1]["optional"] is True
     assert json.loads(view["private_metadata"])["parts"]["themes"] == 2
+
+
+def test_a_form_slack_cannot_hold_is_refused_rather_than_cut() -> None:
+    fields = tuple(
+        FormField(id=f"s{n}", label=f"Section {n}", initial="x " * 2000) for n in range(60)
+    )
+    form = Form(id=FormId.RECORD, title="Edit the record", fields=fields)
+    with pytest.raises(FormTooLarge):
+        form_view(form, "S1")
