@@ -263,6 +263,16 @@ def cmd_guard_check(args: argparse.Namespace) -> None:
     print(f"\nRedacted: {redact(text, findings)}")
 
 
+def cmd_teams_package(args: argparse.Namespace) -> None:
+    from adapters.teams.package import PackageError, build_package
+
+    try:
+        written = build_package(Settings().microsoft_app_id, Path(args.output))
+    except PackageError as error:
+        raise CommandError(str(error)) from error
+    print(f"Wrote {written}: upload it in Teams (Apps → Manage your apps → Upload an app).")
+
+
 def cmd_erase(args: argparse.Namespace) -> None:
     async def work(runtime: Runtime) -> None:
         if not await runtime.service.erase(args.session, actor="command line"):
@@ -350,6 +360,10 @@ def parser() -> argparse.ArgumentParser:
     erase = commands.add_parser("erase", help="delete a session's content on request")
     erase.add_argument("session")
     erase.set_defaults(run=cmd_erase)
+
+    teams = commands.add_parser("teams-package", help="build the Teams app package (zip)")
+    teams.add_argument("--output", default="reflectbot-teams.zip", help="the zip to write")
+    teams.set_defaults(run=cmd_teams_package)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
