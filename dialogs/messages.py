@@ -611,3 +611,47 @@ def invitation(state: SessionState) -> Content:
         blocks=tuple(blocks),
         summary=f"Invitation to a reflective case discussion on {when(state)}",
     )
+
+
+# -- status --------------------------------------------------------------------------------
+
+_PHASE_WORDS = {
+    Phase.SCHEDULED: "scheduled",
+    Phase.GROUND_RULES: "waiting for everyone to agree to the ground rules",
+    Phase.RUNNING: "under way",
+    Phase.RECORD_DRAFT: "over; the facilitator is reviewing the draft record",
+    Phase.AWAITING_APPROVAL: "over; the record is waiting for the facilitator's approval",
+    Phase.PUBLISHED: "finished; its record has been published",
+    Phase.CANCELLED: "cancelled",
+}
+
+
+def status(state: SessionState | None) -> Content:
+    """Where the session of a channel is: for `status` commands on every platform."""
+    if state is None:
+        return explanation("No session is running in this channel.")
+    phase = _PHASE_WORDS[state.phase]
+    if state.phase is Phase.SCHEDULED:
+        phase = f"scheduled for {when(state)}"
+    blocks = [
+        text(f"Case reference: {state.case_reference}"),
+        note(f"Facilitator: {state.facilitator.name}"),
+        text(f"The discussion is {phase}."),
+    ]
+    stage = state.stage
+    if state.phase is Phase.RUNNING and stage is not None:
+        blocks.append(
+            text(f"Stage {state.stage_index + 1} of {len(state.model.stages)}: {stage.title}.")
+        )
+        for question in state.open_questions:
+            waiting = tuple(ref(p) for p in state.waiting_for(question.id))
+            if waiting:
+                asked = state.model.question(question.id).text
+                blocks.append(note(f"“{asked}” is waiting for:", waiting))
+        if state.awaiting_key_points:
+            blocks.append(note("The facilitator is writing the stage's key points."))
+        if state.paused_at:
+            blocks.append(note("Paused by the facilitator."))
+    return Content(
+        title=f"Status: {state.model.name}", blocks=tuple(blocks), summary="Session status"
+    )

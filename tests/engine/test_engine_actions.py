@@ -89,3 +89,17 @@ def test_unknown_forms_give_no_event(form: str):
 
 def test_an_over_long_override_reason_gives_no_event():
     assert form_event(FormId.OVERRIDE.value, "", {"reason": "x" * 5000}, "U1") is None
+
+
+def test_status_says_where_the_session_is_and_who_is_awaited():
+    from engine_kit import POLICE, Session, small_model
+
+    from dialogs.messages import status
+
+    assert "No session" in status(None).blocks[0].text
+    session = Session(small_model())
+    session.begin()
+    content = status(session.state)
+    words = " ".join(b.text for b in content.blocks)
+    assert "under way" in words and "Stage 1 of 2" in words
+    assert POLICE.user_id in [p.user_id for b in content.blocks for p in b.people]
