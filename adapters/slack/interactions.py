@@ -9,16 +9,16 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import ButtonPress, parse_button
+from adapters.slack.blocks import parse_button
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
-from adapters.slack.forms import FormTooLarge, Submission, form_view, read_submission
+from adapters.slack.forms import FormTooLarge, form_view, read_submission
 from adapters.slack.listeners import Listener
 from adapters.slack.setup import SetupError, read_setup, start_event
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from bot.runtime import Runtime
 from bot.service import Outcome, SessionNotFound
 from dialogs import events as ev
-from dialogs.content import ActionId, FormId
+from dialogs.actions import button_event, form_event
 from dialogs.effects import Ephemeral, OpenForm
 from dialogs.messages import explanation
 from storage.repositories import Conversation
@@ -31,58 +31,6 @@ TOO_LARGE = (
     "This form has more fields than Slack can show at once, so it could not be opened. Nothing "
     "has changed; please tell your reflectbot administrator."
 )
-
-_SIMPLE_EVENTS: dict[ActionId, type[ev.Event]] = {
-    ActionId.AGREE: ev.AgreeRules,
-    ActionId.BEGIN: ev.Begin,
-    ActionId.NEXT: ev.Next,
-    ActionId.SKIP: ev.Skip,
-    ActionId.PAUSE: ev.Pause,
-    ActionId.RESUME: ev.Resume,
-    ActionId.END: ev.End,
-    ActionId.APPROVE: ev.Approve,
-}
-
-
-def button_event(press: ButtonPress, user: str) -> ev.Event | None:
-    simple = _SIMPLE_EVENTS.get(press.action)
-    if simple is not None:
-        return simple(actor=user)
-    if press.action is ActionId.SCALE:
-        question_id, _, number = press.value.rpartition(":")
-        if not question_id:
-            return None
-        # One scale answer per person and question: pressing again changes it.
-        return ev.Answer(
-            actor=user,
-            question_id=question_id,
-            message_id=f"scale:{user}:{question_id}",
-            text=number,
-        )
-    if press.action is ActionId.KEY_POINTS:
-        return ev.RequestForm(actor=user, form="key_points", value=press.value)
-    if press.action is ActionId.EDIT_RECORD:
-        return ev.RequestForm(actor=user, form="record")
-    if press.action is ActionId.PUBLISH_ANYWAY:
-        return ev.RequestForm(actor=user, form="override")
-    if press.action is ActionId.EVALUATE:
-        return ev.RequestForm(actor=user, form="evaluation")
-    if press.action is ActionId.ACTION_DONE and press.value.isdigit():
-        return ev.CompleteAction(actor=user, index=int(press.value))
-    return None
-
-
-def form_event(submitted: Submission, user: str) -> ev.Event | None:
-    if submitted.form is FormId.KEY_POINTS:
-        text = submitted.fields.get("text", "")
-        return ev.StageNote(actor=user, stage_id=submitted.value, text=text)
-    if submitted.form is FormId.OVERRIDE:
-        return ev.Approve(actor=user, override_reason=submitted.fields.get("reason", ""))
-    if submitted.form is FormId.EVALUATION:
-        return ev.SubmitEvaluation(actor=user, answers=submitted.fields)
-    if submitted.form is FormId.RECORD:
-        return ev.EditRecord(actor=user, sections=submitted.fields)
-    return None
 
 
 class Interactions:
@@ -136,7 +84,7 @@ class Interactions:
                 "channel_id", ""
             )
             press = parse_button(action.get("action_id", ""), action.get("value", ""))
-            event = button_event(press, user) if press else None
+            event = button_event(press.action, press.value, user) if press else None
             if press is None or event is None:
                 await self.tell(channel, Ephemeral(user_id=user, content=explanation(STALE_BUTTON)))
                 return
@@ -153,7 +101,11 @@ class Interactions:
                 submitted = read_submission(view)
             except (ValueError, KeyError, TypeError):
                 submitted = None
-            event = form_event(submitted, user) if submitted else None
+            event = (
+                form_event(submitted.form, submitted.value, submitted.fields, user)
+                if submitted
+                else None
+            )
             if submitted is None or event is None:
                 log.warning("a form submission could not be read")
                 await ack()
