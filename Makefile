@@ -1,16 +1,19 @@
-# Two commands: `make demo` runs a whole session in the console, `make test` runs every test.
+# Two commands: `make run` opens the practice room in the browser, `make test` runs every test.
 # Each creates .venv on first use, so a fresh clone needs only Python 3.11.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo console serve test lint bench
+.PHONY: run demo console serve test lint bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/reflectbot serve
 
 demo: $(BIN)/.installed
 	$(BIN)/reflectbot demo

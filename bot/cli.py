@@ -132,7 +132,7 @@ def cmd_console(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     from bot.server import serve
 
-    serve(Settings(), host=args.host, port=args.port)
+    serve(Settings(), host=args.host, port=args.port, practice=args.command == "practice")
 
 
 def cmd_sessions_list(args: argparse.Namespace) -> None:
@@ -309,6 +309,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (default $PORT or 3978)")
     serve.set_defaults(run=cmd_serve)
 
+    practice = commands.add_parser(
+        "practice", help="serve the browser practice room (with any configured platforms)"
+    )
+    practice.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    practice.add_argument("--port", type=int, default=None, help="port (default $PORT or 3978)")
+    practice.set_defaults(run=cmd_serve)
+
     demo = commands.add_parser("demo", help="print a whole scripted session in the terminal")
     demo.add_argument("--model", default="morrison-4x4x4", help="model id (see: models list)")
     demo.set_defaults(run=cmd_demo)
@@ -376,7 +383,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO if args.command == "serve" else logging.WARNING,
+        level=logging.INFO if args.command in ("serve", "practice") else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:

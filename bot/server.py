@@ -13,7 +13,14 @@ from bot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 
-def build_web_app(runtime: Runtime, *, background: bool = True) -> web.Application:
+def practice_room_wanted(settings: Settings, practice: bool = False) -> bool:
+    """The practice room is served when asked for, and whenever no platform is configured."""
+    return practice or not (settings.slack_enabled or settings.teams_enabled)
+
+
+def build_web_app(
+    runtime: Runtime, *, background: bool = True, practice: bool = False
+) -> web.Application:
     app = build_app(runtime, background=background)
     if runtime.settings.slack_enabled:
         from adapters.slack.install import install as install_slack
@@ -22,19 +29,27 @@ def build_web_app(runtime: Runtime, *, background: bool = True) -> web.Applicati
     from adapters.teams.routes import install as install_teams
 
     install_teams(app, runtime)
-    if not (runtime.settings.slack_enabled or runtime.settings.teams_enabled):
+    if practice_room_wanted(runtime.settings, practice):
         from adapters.practice.routes import install as install_practice_room
 
         install_practice_room(app, runtime)
     return app
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+def serve(
+    settings: Settings, host: str | None = None, port: int | None = None, practice: bool = False
+) -> None:
     runtime = Runtime.build(settings)
+    host, port = host or settings.host, port or settings.port
     if not settings.secret:
         log.warning(
             "REFLECTBOT_SECRET is not set: the secret that keys watch-lists and practice-room "
             "sign-ins is kept in the database. Set REFLECTBOT_SECRET in production."
         )
-    app = build_web_app(runtime)
-    web.run_app(app, host=host or settings.host, port=port or settings.port, print=log.info)
+    app = build_web_app(runtime, practice=practice)
+    if practice_room_wanted(settings, practice):
+        from adapters.practice.startup import start_up_lines
+
+        for line in start_up_lines(host, port):
+            print(line, flush=True)
+    web.run_app(app, host=host, port=port, print=log.info)

@@ -14,6 +14,7 @@ from dialogs.effects import AuditNote, Effect, EvaluationNote, OpenForm
 from dialogs.requests import RequestEvent, SubmitRequest, step_request
 from dialogs.retention import answers_expired, without_answers
 from dialogs.state import SessionState
+from storage.practice import PracticeRooms
 from storage.repositories import Conversation, StoredSession
 from storage.unit_of_work import Store, UnitOfWork
 
@@ -156,6 +157,7 @@ class SessionService:
                 stored.state = without_answers(stored.state, now)
                 await uow.sessions.save(stored, now, None)
                 await uow.outbox.forget_delivered(session_id)
+                await PracticeRooms(uow.db).forget_answers(session_id)
                 await uow.audit.add(session_id, "raw answers deleted (retention)", "system", now)
                 purged += 1
         if purged:
