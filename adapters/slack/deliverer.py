@@ -37,11 +37,19 @@ def _failure(error: SlackApiError) -> Exception:
 
 class SlackDeliverer:
     def __init__(
-        self, client: AsyncWebClient, pacer: Pacer, learning_channel: str | None = None
+        self,
+        client: AsyncWebClient,
+        pacer: Pacer,
+        learning_channel: str | None = None,
+        screening_channel: str | None = None,
     ) -> None:
         self.client = client
         self.pacer = pacer
-        self.learning_channel = learning_channel
+        # Channels configured for posts that do not belong in the session's own channel.
+        self.configured = {
+            Destination.LEARNING: learning_channel,
+            Destination.SCREENING: screening_channel,
+        }
 
     async def deliver(self, delivery: Delivery) -> list[PostedMessage]:
         try:
@@ -81,14 +89,16 @@ class SlackDeliverer:
         self, delivery: Delivery, effect: Post, parts: list[MessagePart]
     ) -> list[PostedMessage]:
         channel = delivery.conversation.key
-        if effect.destination is Destination.LEARNING:
-            if not self.learning_channel:
+        if effect.destination is not Destination.SESSION:
+            configured = self.configured.get(effect.destination)
+            if not configured:
                 log.info(
-                    "session %s: learning post dropped, no learning channel is configured",
+                    "session %s: %s post dropped, its channel is not configured",
                     delivery.session_id,
+                    effect.destination.value,
                 )
                 return []
-            channel = self.learning_channel
+            channel = configured
         thread = _thread_ts(delivery) if effect.thread else None
         posted: list[PostedMessage] = []
         try:

@@ -39,7 +39,10 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
         request_verification_enabled=bool(settings.slack_signing_secret),
     )
     deliverer = SlackDeliverer(
-        client, Pacer(runtime.clock, sleeper_for(runtime.clock)), settings.learning_channel
+        client,
+        Pacer(runtime.clock, sleeper_for(runtime.clock)),
+        learning_channel=settings.learning_channel,
+        screening_channel=settings.screening_channel,
     )
     runtime.deliverers[PLATFORM] = deliverer
     interactions = Interactions(runtime, deliverer)

@@ -16,7 +16,7 @@ from adapters.slack.pacing import Pacer, sleeper_for
 from bot.clock import ManualClock
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from dialogs.content import ActionId, Block, BlockStyle, Content
-from dialogs.effects import DirectMessage, Post, Update
+from dialogs.effects import Destination, DirectMessage, Post, Update
 from storage.repositories import Conversation, PostedMessage
 
 
@@ -91,7 +91,7 @@ def long_content(paragraphs: int) -> Content:
     )
 
 
-def delivery(effect: Update | DirectMessage, *target: PostedMessage) -> Delivery:
+def delivery(effect: Post | Update | DirectMessage, *target: PostedMessage) -> Delivery:
     return Delivery("S1", Conversation("slack", CHANNEL), effect, target)
 
 
@@ -269,3 +269,18 @@ async def test_a_post_interrupted_between_parts_takes_back_what_got_through(
         "chat.delete",
     )
     assert deleted.args["ts"] == first.answer["ts"]
+
+
+async def test_a_screening_post_goes_to_the_screening_channel(
+    fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.url)
+    pacer = Pacer(clock, sleeper_for(clock))
+    content = Content(title="A request for a discussion", blocks=(Block(text="Please screen."),))
+    effect = Post(key="request", content=content, destination=Destination.SCREENING)
+    routed = SlackDeliverer(client, pacer, screening_channel="CSCREEN")
+    (posted,) = await routed.deliver(delivery(effect))
+    assert posted.channel == "CSCREEN"
+    unrouted = SlackDeliverer(client, pacer)
+    assert await unrouted.deliver(delivery(effect)) == []
+    assert [c.args["channel"] for c in fake_slack.calls] == ["CSCREEN"]
