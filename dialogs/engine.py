@@ -381,7 +381,7 @@ def _start(event: ev.Start, now: datetime, secret: bytes) -> Step:
     if scheduled is None:
         effects.append(Post(key=ROOT, content=messages.root(state)))
         return Step(state, effects)
-    # Seed 000: the invitation goes ahead, so that people know the purpose and can prepare.
+    # The Morrison 4x4x4 procedure: the invitation goes ahead, so that people know the purpose and can prepare.
     invitation = messages.invitation(state)
     effects += [DirectMessage(user_id=p.user_id, content=invitation) for p in participants]
     effects.append(

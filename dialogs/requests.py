@@ -1,4 +1,4 @@
-"""Asking for a reflective discussion (seed 001's procedure): request -> screening ->
+"""Asking for a reflective discussion (the Moray procedure's procedure): request -> screening ->
 a facilitator with no involvement in the case. Pure, like the engine: state + event -> effects.
 """
 

@@ -1,4 +1,4 @@
-"""Running a finished session again with roles reassigned (seed 002), keeping the people."""
+"""Running a finished session again with roles reassigned (the Tees procedure), keeping the people."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The five built-in facilitation models: they validate, and they say what their seeds say."""
+"""The five built-in facilitation models: they validate, and they say what their procedures say."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_model_validates_and_its_id_matches_the_file_name(model_id):
     assert load(model_id).id == model_id
 
 
-# --- Morrison 4x4x4 (seed 000) -----------------------------------------------------------------
+# --- Morrison 4x4x4 (the Morrison 4x4x4 procedure) -----------------------------------------------------------------
 
 
 def test_morrison_has_four_stages_of_8_8_12_14_questions():
@@ -86,7 +86,7 @@ def test_morrison_record_sections():
     assert ids == ["meeting_held", "change_of_hypothesis", "actions_agreed"]
 
 
-# --- Moray RCD (seed 001) ----------------------------------------------------------------------
+# --- Moray RCD (the Moray procedure) ----------------------------------------------------------------------
 
 
 def test_moray_runs_the_morrison_stages_unchanged():
@@ -104,7 +104,7 @@ def test_moray_purposes_routing_and_evaluation():
     assert model.evaluation
 
 
-# --- Kolb (seed 003) ---------------------------------------------------------------------------
+# --- Kolb (the Argyll & Bute guidance) ---------------------------------------------------------------------------
 
 
 def test_kolb_has_four_stages_and_the_seed_questions():
@@ -130,7 +130,7 @@ def test_kolb_record_has_the_seven_summary_headings():
     assert record.learning_section == "learning_themes"
 
 
-# --- Space to Think (seed 002) -----------------------------------------------------------------
+# --- Space to Think (the Tees procedure) -----------------------------------------------------------------
 
 
 def test_space_to_think_has_six_timed_steps():
@@ -158,7 +158,7 @@ def test_space_to_think_roles_duration_and_prompts():
     assert model.prompts[-1] == "Has this changed the way you will do things in the future? How?"
 
 
-# --- Portsmouth RPM (seed 004) -----------------------------------------------------------------
+# --- Portsmouth RPM (the Portsmouth procedure) -----------------------------------------------------------------
 
 
 def test_portsmouth_ground_rules_and_questions():
