@@ -41,6 +41,11 @@ class Delivery:
     # For an Update: the parts of the message to change. For a reply in a thread: the parts of
     # the message replied to. Otherwise empty.
     target: tuple[PostedMessage, ...] = ()
+    # The outbox row: a platform that can label a post with it (Slack's message metadata) can
+    # look for an earlier attempt's post before posting again.
+    outbox_id: int = 0
+    # An earlier attempt may have reached the platform (it failed, or its dispatcher died).
+    uncertain: bool = False
 
 
 class Deliverer(Protocol):
@@ -121,7 +126,14 @@ class Dispatcher:
             if deliverer is None:
                 await self._finish(item, "failed", f"no adapter for {conversation.platform}")
                 return
-            delivery = Delivery(item.session_id, conversation, item.effect, tuple(target))
+            delivery = Delivery(
+                item.session_id,
+                conversation,
+                item.effect,
+                tuple(target),
+                outbox_id=item.id,
+                uncertain=item.attempts > 0 or item.reclaimed,
+            )
             try:
                 posted = await deliverer.deliver(delivery)
             except RetryLater as wait:

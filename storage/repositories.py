@@ -59,6 +59,9 @@ class OutboxItem:
     session_id: str
     effect: AnyEffect
     attempts: int
+    # Claimed before by a dispatcher that never finished it (a crash, a lost lease): the
+    # platform may already have carried it out.
+    reclaimed: bool = False
 
 
 @dataclass(frozen=True)
@@ -351,6 +354,7 @@ class Outbox:
                         session_id=row.session_id,
                         effect=_effect_adapter.validate_json(row.payload),
                         attempts=row.attempts,
+                        reclaimed=row.claimed_until is not None,
                     )
                 )
         return claimed
