@@ -367,3 +367,55 @@ def accept_form(request_id: str) -> Form:
         ),
         submit_label="Accept",
     )
+
+
+# -- what a press or a submission means (shared by every adapter) ---------------------------
+
+
+def request_button(action: str, value: str, actor: str) -> RequestEvent | Form | None:
+    """A request's button: a form to open (accept, decline) or an event (the facilitator's
+    answer). The button's value is the request id; None for anything else."""
+    if not value:
+        return None
+    if action == ActionId.SCREEN_ACCEPT:
+        return accept_form(value)
+    if action == ActionId.SCREEN_DECLINE:
+        return decline_form(value)
+    if action in (ActionId.CONFIRM_NOT_INVOLVED, ActionId.CONFIRM_INVOLVED):
+        return ConfirmFacilitation(
+            actor=actor, no_involvement=action == ActionId.CONFIRM_NOT_INVOLVED
+        )
+    return None
+
+
+def submitted_request(
+    fields: dict[str, str], *, actor: str, request_id: str, requester: Person
+) -> SubmitRequest | None:
+    """The request form's fields as a SubmitRequest; None if they are malformed."""
+    try:
+        return SubmitRequest(
+            actor=actor,
+            request_id=request_id,
+            requester=requester,
+            case_reference=fields.get("case_reference", "").strip(),
+            agencies=fields.get("agencies", "").strip(),
+            why_stuck=fields.get("why_stuck", "").strip(),
+            urgency=Urgency(fields.get("urgency") or Urgency.ROUTINE),
+        )
+    except ValueError:  # pydantic's ValidationError is one
+        return None
+
+
+def screening_decision(
+    form: str, fields: dict[str, str], actor: str, facilitator: Person | None = None
+) -> RequestEvent | None:
+    """The accept form (with the chosen facilitator, looked up by the adapter) or the decline
+    form as an event; None if malformed."""
+    try:
+        if form == FormId.ACCEPT_REQUEST and facilitator is not None:
+            return AcceptRequest(actor=actor, facilitator=facilitator)
+        if form == FormId.DECLINE_REQUEST:
+            return DeclineRequest(actor=actor, reason=fields.get("reason", "").strip())
+    except ValueError:
+        return None
+    return None
