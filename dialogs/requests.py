@@ -5,13 +5,12 @@ a facilitator with no involvement in the case. Pure, like the engine: state + ev
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from dialogs import messages
 from dialogs.content import (
@@ -418,79 +417,5 @@ def screening_decision(
         if form == FormId.DECLINE_REQUEST:
             return DeclineRequest(actor=actor, reason=fields.get("reason", "").strip())
     except ValueError:
-        return None
-    return None
-
-
-# -- buttons and forms -> request events ---------------------------------------------------
-# Every adapter translates a request's buttons and forms through here, as the session's go
-# through dialogs.actions.
-
-_SCREENING_FORMS = {
-    ActionId.SCREEN_ACCEPT: accept_form,
-    ActionId.SCREEN_DECLINE: decline_form,
-}
-_CONFIRMATIONS = {
-    ActionId.CONFIRM_NOT_INVOLVED: True,
-    ActionId.CONFIRM_INVOLVED: False,
-}
-REQUEST_FORMS = frozenset({FormId.REQUEST, FormId.ACCEPT_REQUEST, FormId.DECLINE_REQUEST})
-
-
-def request_button_form(action: str, request_id: str) -> Form | None:
-    """The form a screening button opens (accept: choose a facilitator; decline: a reason);
-    None for any other button or a missing request id."""
-    try:
-        opens = _SCREENING_FORMS.get(ActionId(action))
-    except ValueError:
-        return None
-    return opens(request_id) if opens and request_id else None
-
-
-def request_button_event(action: str, request_id: str, actor: str) -> ConfirmFacilitation | None:
-    """The facilitator's answer a confirmation button gives; None for any other button."""
-    try:
-        no_involvement = _CONFIRMATIONS.get(ActionId(action))
-        if no_involvement is None or not request_id:
-            return None
-        return ConfirmFacilitation(actor=actor, no_involvement=no_involvement)
-    except (ValueError, ValidationError):
-        return None
-
-
-def request_form_event(
-    form: str,
-    fields: Mapping[str, str],
-    actor: Person,
-    *,
-    request_id: str,
-    people: Mapping[str, Person] | None = None,
-) -> RequestEvent | None:
-    """The request event a submitted request form asks for; None if it is malformed or not a
-    request's form. `request_id` is a new id for the request form and the form's value for the
-    others; `people` resolves the user id a person field holds (the accept form's facilitator)."""
-    values = {key: str(text).strip() for key, text in fields.items()}
-    try:
-        form_id = FormId(form)
-        if not request_id:
-            return None
-        if form_id is FormId.REQUEST:
-            return SubmitRequest(
-                actor=actor.user_id,
-                request_id=request_id,
-                requester=actor,
-                case_reference=values.get("case_reference", ""),
-                agencies=values.get("agencies", ""),
-                why_stuck=values.get("why_stuck", ""),
-                urgency=Urgency(values.get("urgency") or Urgency.ROUTINE.value),
-            )
-        if form_id is FormId.ACCEPT_REQUEST:
-            facilitator = (people or {}).get(values.get("facilitator", ""))
-            if facilitator is None:
-                return None
-            return AcceptRequest(actor=actor.user_id, facilitator=facilitator)
-        if form_id is FormId.DECLINE_REQUEST:
-            return DeclineRequest(actor=actor.user_id, reason=values.get("reason", ""))
-    except (ValueError, ValidationError):
         return None
     return None
