@@ -655,3 +655,26 @@ def status(state: SessionState | None) -> Content:
     return Content(
         title=f"Status: {state.model.name}", blocks=tuple(blocks), summary="Session status"
     )
+
+
+# -- agreed actions ------------------------------------------------------------------------
+
+
+def open_actions(states: list[SessionState]) -> Content:
+    """For a facilitator: the agreed actions not yet done, session by session."""
+    blocks: list[Block] = []
+    for state in states:
+        if state.record is None:
+            continue
+        lines = [
+            line
+            for action, line in zip(state.record.actions, action_lines(state), strict=True)
+            if not action.done
+        ]
+        if lines:
+            blocks.append(heading(f"Case {state.case_reference}: {state.model.name}"))
+            blocks.append(note(f"Held {format_date(state)}"))
+            blocks.append(Block(style=BlockStyle.BULLETS, items=tuple(lines)))
+    if not blocks:
+        blocks.append(text("Every agreed action of your sessions here is done."))
+    return Content(title="Open agreed actions", blocks=tuple(blocks), summary="Open agreed actions")

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from dialogs import events as ev
 from dialogs.effects import AuditNote, DirectMessage, Ephemeral, EvaluationNote, OpenForm, Post
 from dialogs.engine import next_wake, step
-from dialogs.messages import action_field
+from dialogs.messages import action_field, open_actions
 from dialogs.requests import (
     AcceptRequest,
     ConfirmFacilitation,
@@ -233,6 +233,24 @@ def test_agreed_actions_are_reminded_to_their_owner_on_the_review_date_and_marke
     assert "owner" in run.told(HEALTH.user_id)
     run.do(ev.CompleteAction(actor=POLICE.user_id, index=0))
     assert run.state.record and run.state.record.actions[0].done
+
+
+def test_open_actions_list_only_those_not_done_for_the_facilitator():
+    run = Run()
+    run.to_record()
+    run.publish(
+        **_actions(
+            ("Share call-outs weekly.", POLICE.user_id, "2026-12-21"),
+            ("Book a core group.", HEALTH.user_id, "2027-01-04"),
+        )
+    )
+    run.do(ev.CompleteAction(actor=POLICE.user_id, index=0))
+    content = open_actions([run.state])
+    items = [item for block in content.blocks for item in block.items]
+    assert len(items) == 1 and "Book a core group." in items[0] and "Jo Visitor" in items[0]
+    assert any("RCD-0042" in block.text for block in content.blocks)
+    run.do(ev.CompleteAction(actor=HEALTH.user_id, index=1))
+    assert "done" in open_actions([run.state]).blocks[0].text
 
 
 @pytest.mark.parametrize(
