@@ -133,6 +133,20 @@ class Sessions:
         row = (await self.db.execute(query)).scalar_one_or_none()
         return _stored(row) if row else None
 
+    async def in_conversation(
+        self, platform: str, conversation: str, limit: int | None = None
+    ) -> list[StoredSession]:
+        """The sessions of a conversation, finished or not, newest first."""
+        query = (
+            select(SessionRow)
+            .where(
+                SESSION, SessionRow.platform == platform, SessionRow.conversation == conversation
+            )
+            .order_by(SessionRow.created_at.desc())
+            .limit(limit)
+        )
+        return [_stored(row) for row in (await self.db.execute(query)).scalars()]
+
     async def due(self, now: datetime, limit: int = 100) -> list[str]:
         query = (
             select(SessionRow.id)

@@ -130,6 +130,21 @@ async def test_active_in_finds_the_unfinished_session_of_a_conversation(
         assert await uow.sessions.active_in("slack", "C1") is None
 
 
+async def test_in_conversation_lists_a_conversations_sessions_newest_first(
+    store: Store, clock: ManualClock
+):
+    for session_id, conversation in (("old", "C1"), ("elsewhere", "C2"), ("new", "C1")):
+        await add_session(store, stored(session_id, clock.now(), conversation), clock.now())
+        clock.advance(timedelta(minutes=1))
+    async with store.transaction() as uow:
+        every = await uow.sessions.in_conversation("slack", "C1")
+        latest = await uow.sessions.in_conversation("slack", "C1", limit=1)
+        assert await uow.sessions.in_conversation("teams", "C1") == []
+    assert [s.id for s in every] == ["new", "old"]
+    assert [s.id for s in latest] == ["new"]
+    assert every[1].state == stored("old", every[1].state.created_at).state
+
+
 async def test_due_lists_sessions_whose_wake_time_has_come_earliest_first(
     store: Store, clock: ManualClock
 ):
