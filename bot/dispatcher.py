@@ -64,12 +64,15 @@ class Dispatcher:
         lease: timedelta = timedelta(seconds=60),
         max_attempts: int = 8,
         concurrency: int = 16,
+        coalesce: bool = True,
     ) -> None:
         self.store = store
         self.clock = clock
         self.deliverers = deliverers
         self.lease = lease
         self.max_attempts = max_attempts
+        # Off only to measure what coalescing saves (bench/api_calls.py).
+        self.coalesce = coalesce
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
 
@@ -111,7 +114,7 @@ class Dispatcher:
     async def _deliver(self, item: OutboxItem) -> None:
         async with self._slots:
             async with self.store.transaction() as uow:
-                if await uow.outbox.superseded(item):
+                if self.coalesce and await uow.outbox.superseded(item):
                     await uow.outbox.finish(item.id, "superseded", self.clock.now())
                     return
                 conversation = await uow.sessions.conversation(item.session_id)
