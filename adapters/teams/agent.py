@@ -9,22 +9,31 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiohttp import ClientResponseError
 from microsoft_agents.activity import Activity, ChannelAccount, InvokeResponse
-from microsoft_agents.hosting.core import ActivityHandler, ConnectorClientBase, TurnContext
+from microsoft_agents.hosting.core import ActivityHandler, TurnContext
 
 from adapters.teams import commands
-from adapters.teams.actions import button_event, form_event
-from adapters.teams.cards import FORM_ACTION, attachment, form_card, render
+from adapters.teams.cards import FORM_ACTION, submitted_fields
 from adapters.teams.deliverer import TeamsDeliverer, card_activity
+from adapters.teams.exports import Exports
+from adapters.teams.followups import Followups
+from adapters.teams.members import MAX_NAME, mentioned, turn_client
 from adapters.teams.place import PLATFORM, ChannelPlace, channel_data, split_thread
+from adapters.teams.replies import (
+    STALE_BUTTON,
+    close_dialog,
+    dialog_message,
+    form_dialog,
+    reply,
+)
+from adapters.teams.screening import Screening
 from adapters.teams.setup import SETUP_ACTION, SetupRefused, setup_card, start_event
 from adapters.teams.text import command_text, spoken_text
 from bot.runtime import Runtime
 from bot.service import Outcome, SessionNotFound
 from dialogs import engine, messages
 from dialogs import events as ev
-from dialogs.content import Content
+from dialogs.actions import button_event, form_event
 from dialogs.effects import Ephemeral, OpenForm
 from dialogs.events import Person
 
@@ -33,8 +42,6 @@ log = logging.getLogger(__name__)
 QUESTION_PREFIX = engine.question_key("")
 EDITED = frozenset({"editMessage", "undeleteMessage"})
 DELETED = "softDeleteMessage"
-MAX_NAME = 200
-STALE_BUTTON = "This button no longer works. Nothing has changed."
 
 
 def _actor(activity: Activity) -> str | None:
@@ -43,18 +50,12 @@ def _actor(activity: Activity) -> str | None:
     return account.aad_object_id if account and account.aad_object_id else None
 
 
-def _reply(content: Content) -> Activity:
-    return card_activity(render(content, session_id="")[0], content.summary)
-
-
-def _dialog(value: dict[str, Any]) -> InvokeResponse:
-    return InvokeResponse(status=200, body={"task": value})
-
-
 class ReflectAgent(ActivityHandler):
-    def __init__(self, runtime: Runtime, deliverer: TeamsDeliverer) -> None:
+    def __init__(self, runtime: Runtime, deliverer: TeamsDeliverer, exports: Exports) -> None:
         self.runtime = runtime
         self.deliverer = deliverer
+        self.screening = Screening(runtime, deliverer)
+        self.followups = Followups(runtime, deliverer, exports)
 
     # -- activities --------------------------------------------------------------------
 
@@ -103,7 +104,7 @@ class ReflectAgent(ActivityHandler):
         """Say what reflectbot does when it is added to a team, a chat or a person's apps."""
         bot = turn_context.activity.recipient
         if bot and any(member.id == bot.id for member in members_added):
-            await turn_context.send_activity(_reply(commands.welcome_content()))
+            await turn_context.send_activity(reply(commands.welcome_content()))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:  # type: ignore[override]
         activity = turn_context.activity
@@ -111,9 +112,11 @@ class ReflectAgent(ActivityHandler):
         data = value.get("data") if isinstance(value.get("data"), dict) else {}
         actor = _actor(activity)
         if activity.name == "task/fetch" and actor:
-            return await self._open_dialog(actor, data, activity.id)
+            opened = await self.screening.open_dialog(turn_context, actor, data)
+            return opened or await self._open_dialog(actor, data, activity.id)
         if activity.name == "task/submit" and actor:
-            return await self._submit_dialog(actor, data, activity.id)
+            submitted = await self.screening.submit(turn_context, actor, data)
+            return submitted or await self._submit_dialog(actor, data, activity.id)
         return await super().on_invoke_activity(turn_context)
 
     # -- answers -----------------------------------------------------------------------
@@ -155,13 +158,15 @@ class ReflectAgent(ActivityHandler):
         if action == SETUP_ACTION:
             await self._setup_submitted(turn_context, actor, data)
             return
+        if await self.screening.press(turn_context, actor, data):
+            return
         event = button_event(action, str(data.get("value", "")), actor)
         session_id = str(data.get("session", ""))
         outcome = None
         if event is not None and session_id:
             outcome = await self._handle(session_id, event, turn_context.activity.id)
         if outcome is None:
-            await turn_context.send_activity(_reply(messages.explanation(STALE_BUTTON)))
+            await turn_context.send_activity(reply(messages.explanation(STALE_BUTTON)))
 
     async def _open_dialog(self, actor: str, data: dict[str, Any], event_id: str) -> InvokeResponse:
         event = button_event(str(data.get("action", "")), str(data.get("value", "")), actor)
@@ -171,38 +176,27 @@ class ReflectAgent(ActivityHandler):
             outcome = await self._handle(session_id, event, event_id)
         forms = [e.form for e in outcome.immediate if isinstance(e, OpenForm)] if outcome else []
         if not forms:
-            return _dialog(
-                {
-                    "type": "message",
-                    "value": "This form cannot be opened now. If there is a reason, "
-                    "reflectbot has sent it to you in a private chat.",
-                }
+            return dialog_message(
+                "This form cannot be opened now. If there is a reason, reflectbot has sent it "
+                "to you in a private chat."
             )
-        form = forms[0]
-        return _dialog(
-            {
-                "type": "continue",
-                "value": {
-                    "title": form.title,
-                    "width": "large",
-                    "height": "large",
-                    "card": attachment(form_card(form, session_id)),
-                },
-            }
-        )
+        return form_dialog(forms[0], session_id)
 
     async def _submit_dialog(
         self, actor: str, data: dict[str, Any], event_id: str
     ) -> InvokeResponse:
-        event = form_event(data, actor) if data.get("action") == FORM_ACTION else None
+        event = None
+        if data.get("action") == FORM_ACTION:
+            form, value = str(data.get("form", "")), str(data.get("value", ""))
+            event = form_event(form, value, submitted_fields(data), actor)
         session_id = str(data.get("session", ""))
         if (
             event is None
             or not session_id
             or await self._handle(session_id, event, event_id) is None
         ):
-            return _dialog({"type": "message", "value": STALE_BUTTON})
-        return InvokeResponse(status=200)  # an empty answer closes the dialog
+            return dialog_message(STALE_BUTTON)
+        return close_dialog()
 
     # -- commands ----------------------------------------------------------------------
 
@@ -210,28 +204,38 @@ class ReflectAgent(ActivityHandler):
         activity = turn_context.activity
         command = commands.parse(command_text(activity))
         if command.name == commands.HELP:
-            await turn_context.send_activity(_reply(commands.help_content()))
+            await turn_context.send_activity(reply(commands.help_content()))
             return
         if command.name == commands.MODELS:
-            await turn_context.send_activity(
-                _reply(commands.models_content(self.runtime.catalogue))
-            )
+            await turn_context.send_activity(reply(commands.models_content(self.runtime.catalogue)))
             return
         if command.name not in commands.COMMANDS:
-            await turn_context.send_activity(_reply(commands.unknown_content(command.name)))
+            await turn_context.send_activity(reply(commands.unknown_content(command.name)))
             return
         place = ChannelPlace.from_activity(activity)
         if place is None:
-            await turn_context.send_activity(_reply(commands.channel_only_content()))
+            await turn_context.send_activity(reply(commands.channel_only_content()))
             return
         if command.name == commands.START:
             await self._offer_setup(turn_context, actor, place, command)
+            return
+        if command.name == commands.REQUEST:
+            await self.screening.offer(turn_context, actor, place)
+            return
+        if command.name == commands.AGAIN:
+            await self.followups.again(turn_context, actor, place)
+            return
+        if command.name == commands.ACTIONS:
+            await self.followups.actions(actor, place)
+            return
+        if command.name == commands.EXPORT:
+            await self.followups.export(actor, place)
             return
         async with self.runtime.store.transaction() as uow:
             active = await uow.sessions.active_in(PLATFORM, place.channel_id)
         if command.name == commands.STATUS or active is None:
             await turn_context.send_activity(
-                _reply(commands.status_content(active.state if active else None))
+                reply(messages.status(active.state if active else None))
             )
             return
         event = ev.End(actor=actor) if command.name == commands.END else ev.Cancel(actor=actor)
@@ -245,30 +249,11 @@ class ReflectAgent(ActivityHandler):
         command: commands.Command,
     ) -> None:
         activity = turn_context.activity
-        bot_id = activity.recipient.id if activity.recipient else None
-        accounts = {
-            m.mentioned.id: m.mentioned
-            for m in activity.get_mentions()
-            if m.mentioned and m.mentioned.id and m.mentioned.id != bot_id
-        }
-        if not accounts:
-            await turn_context.send_activity(_reply(commands.start_usage_content()))
+        found = await mentioned(turn_client(turn_context), place.team_id, activity)
+        people = [person for person in found if person.user_id != actor]
+        if not people:
+            await turn_context.send_activity(reply(commands.start_usage_content()))
             return
-        client = turn_context.services.get(ConnectorClientBase)
-        assert client is not None, "the SDK gives every inbound turn a connector client"
-        people: list[Person] = []
-        for account_id, account in accounts.items():
-            try:
-                member = await client.conversations.get_conversation_member(
-                    place.team_id, account_id
-                )
-            except ClientResponseError as error:
-                if error.status != 404:
-                    raise
-                continue  # a tag or a channel, not a member of the team
-            if member.aad_object_id and member.aad_object_id != actor:
-                name = (member.name or account.name or "Participant")[:MAX_NAME]
-                people.append(Person(user_id=member.aad_object_id, name=name))
         facilitator_name = (activity.from_property.name or "Facilitator")[:MAX_NAME]
         facilitator = Person(user_id=actor, name=facilitator_name)
         model_id = command.words[0] if command.words else None
@@ -281,10 +266,10 @@ class ReflectAgent(ActivityHandler):
         activity = turn_context.activity
         place = ChannelPlace.from_activity(activity)
         if place is None:
-            await turn_context.send_activity(_reply(commands.channel_only_content()))
+            await turn_context.send_activity(reply(commands.channel_only_content()))
             return
         try:
-            start = start_event(data, actor, self.runtime.catalogue)
+            start = start_event(data, actor, self.runtime.catalogue, self.runtime.clock.now())
         except SetupRefused as refusal:
             await self.deliverer.tell(place, actor, messages.explanation(str(refusal)), "")
             return
@@ -295,7 +280,7 @@ class ReflectAgent(ActivityHandler):
             if isinstance(effect, Ephemeral):
                 await self.deliverer.tell(place, effect.user_id, effect.content, "")
         if outcome.state is not None and activity.reply_to_id:
-            done = _reply(commands.set_up_content(outcome.state))
+            done = reply(commands.set_up_content(outcome.state))
             done.id = activity.reply_to_id
             await turn_context.update_activity(done)
 

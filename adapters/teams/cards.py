@@ -17,6 +17,7 @@ from dialogs.content import (
     Form,
     FormField,
 )
+from dialogs.events import Person
 
 Card = dict[str, Any]
 Element = dict[str, Any]
@@ -30,7 +31,14 @@ MAX_TEXT_CHARS = 4_000
 SCALE_BUTTONS_PER_ROW = 6
 # Buttons that open a Teams dialog (task module) rather than posting an action.
 DIALOG_ACTIONS = frozenset(
-    {ActionId.KEY_POINTS, ActionId.EDIT_RECORD, ActionId.EVALUATE, ActionId.PUBLISH_ANYWAY}
+    {
+        ActionId.KEY_POINTS,
+        ActionId.EDIT_RECORD,
+        ActionId.EVALUATE,
+        ActionId.PUBLISH_ANYWAY,
+        ActionId.SCREEN_ACCEPT,
+        ActionId.SCREEN_DECLINE,
+    }
 )
 FIELD_PREFIX = "field:"
 FORM_ACTION = "form"
@@ -167,15 +175,19 @@ def render(content: Content, session_id: str) -> list[Card]:
     ]
 
 
-def _input(field: FormField) -> Element:
-    """One form field as a card input. Initial values are input values, never markup."""
+def _input(field: FormField, people: tuple[Person, ...]) -> Element:
+    """One form field as a card input. Initial values are input values, never markup. A person
+    field without options offers `people`, with type-ahead."""
     element: Element = {
         "id": f"{FIELD_PREFIX}{field.id}",
         "label": field.label,
         "value": field.initial,
         "isRequired": not field.optional,
     }
-    if field.kind in (FieldKind.CHOICE, FieldKind.PERSON):
+    if field.kind is FieldKind.PERSON and not field.options:
+        choices = [{"title": person.name, "value": person.user_id} for person in people]
+        element |= {"type": "Input.ChoiceSet", "choices": choices, "style": "filtered"}
+    elif field.kind in (FieldKind.CHOICE, FieldKind.PERSON):
         choices = [{"title": option.label, "value": option.value} for option in field.options]
         element |= {"type": "Input.ChoiceSet", "choices": choices}
     elif field.kind is FieldKind.DATE:
@@ -193,14 +205,23 @@ def _input(field: FormField) -> Element:
     return element
 
 
-def form_card(form: Form, session_id: str) -> Card:
+def form_card(form: Form, session_id: str, people: tuple[Person, ...] = ()) -> Card:
     """A form in a Teams dialog (task module)."""
     body: list[Element] = _text_blocks(form.intro) if form.intro else []
-    body.extend(_input(field) for field in form.fields)
+    body.extend(_input(field, people) for field in form.fields)
     data = action_data(FORM_ACTION, session_id, form.value) | {"form": form.id.value}
     return adaptive_card(
         body, [{"type": "Action.Submit", "title": form.submit_label, "data": data}]
     )
+
+
+def submitted_fields(data: dict[str, Any]) -> dict[str, str]:
+    """A submitted dialog's inputs by form field id."""
+    return {
+        key.removeprefix(FIELD_PREFIX): str(value)
+        for key, value in data.items()
+        if key.startswith(FIELD_PREFIX)
+    }
 
 
 def attachment(card: Card) -> dict[str, Any]:

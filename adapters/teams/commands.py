@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from dialogs import messages
 from dialogs.content import Block, BlockStyle, Content
 from dialogs.models.catalogue import Catalogue
-from dialogs.state import Phase, SessionState
+from dialogs.state import SessionState
 
 START, MODELS, STATUS, END, CANCEL, HELP = "start", "models", "status", "end", "cancel", "help"
-COMMANDS = (START, MODELS, STATUS, END, CANCEL, HELP)
+REQUEST, AGAIN, ACTIONS, EXPORT = "request", "again", "actions", "export"
+COMMANDS = (START, MODELS, STATUS, END, CANCEL, HELP, REQUEST, AGAIN, ACTIONS, EXPORT)
 MAX_ECHOED_WORD = 40
 
 
@@ -34,6 +35,11 @@ _USAGE = (
     "status — where the session in this channel has got to.",
     "end — finish the discussion now and draft the record (facilitator only).",
     "cancel — cancel the session in this channel (facilitator only).",
+    "request — ask for a reflective discussion of a case; a screener reads your request.",
+    "again [@new facilitator] [@new presenter] — run the channel's last session again with the "
+    "same people, the roles given anew.",
+    "actions — the agreed actions not yet done, for the facilitators of this channel's sessions.",
+    "export — the published record as Word or PDF, by private links (facilitator only).",
     "help — this list.",
 )
 
@@ -71,42 +77,6 @@ def models_content(catalogue: Catalogue) -> Content:
             messages.note("Start one with: @reflectbot start MODEL @person @person …"),
         ),
         summary="The facilitation models",
-    )
-
-
-_PHASES = {
-    Phase.GROUND_RULES: "waiting for everyone to agree to the ground rules",
-    Phase.RUNNING: "under way",
-    Phase.RECORD_DRAFT: "over; the facilitator is reviewing the draft record",
-    Phase.AWAITING_APPROVAL: "over; the record is waiting for the facilitator's approval",
-}
-
-
-def status_content(state: SessionState | None) -> Content:
-    if state is None:
-        return Content(
-            title="",
-            blocks=(messages.text("No session is running in this channel."),),
-            summary="No session is running here",
-        )
-    blocks = [
-        messages.text(f"Case reference: {state.case_reference}"),
-        messages.note(f"Facilitator: {state.facilitator.name}"),
-        messages.text(f"The discussion is {_PHASES.get(state.phase, state.phase.value)}."),
-    ]
-    stage = state.stage
-    if state.phase is Phase.RUNNING and stage is not None:
-        number = state.stage_index + 1
-        blocks.append(messages.text(f"Stage {number} of {len(state.model.stages)}: {stage.title}."))
-        for question in state.open_questions:
-            waiting = tuple(messages.ref(p) for p in state.waiting_for(question.id))
-            if waiting:
-                text = state.model.question(question.id).text
-                blocks.append(messages.note(f"“{text}” is waiting for:", waiting))
-        if state.paused_at:
-            blocks.append(messages.note("Paused by the facilitator."))
-    return Content(
-        title=f"Status: {state.model.name}", blocks=tuple(blocks), summary="Session status"
     )
 
 

@@ -66,11 +66,15 @@ class TeamsDeliverer:
         connection: TeamsConnection,
         clock: Clock,
         learning_channel: str | None = None,
+        screening_channel: str | None = None,
         timeout_seconds: float = DELIVERY_TIMEOUT_SECONDS,
     ) -> None:
         self.connection = connection
         self.clock = clock
-        self.learning_channel = learning_channel
+        self.channels = {
+            Destination.LEARNING: learning_channel,
+            Destination.SCREENING: screening_channel,
+        }
         self.timeout_seconds = timeout_seconds
 
     async def deliver(self, delivery: Delivery) -> list[PostedMessage]:
@@ -93,6 +97,12 @@ class TeamsDeliverer:
         self, place: ChannelPlace, user_id: str, content: Content, session_id: str
     ) -> None:
         """Something for one person only, in their 1:1 chat with the bot."""
+        await self.tell_cards(place, user_id, render(content, session_id), content.summary)
+
+    async def tell_cards(
+        self, place: ChannelPlace, user_id: str, cards: list[Card], summary: str
+    ) -> None:
+        """Cards for one person only, in their 1:1 chat with the bot."""
         async with self.connection.connector(place.service_url) as client:
             member = await client.conversations.get_conversation_member(place.team_id, user_id)
             chat = await client.conversations.create_conversation(
@@ -104,9 +114,9 @@ class TeamsDeliverer:
                     channel_data={"tenant": {"id": place.tenant_id}},
                 )
             )
-            for card in render(content, session_id):
+            for card in cards:
                 await client.conversations.send_to_conversation(
-                    chat.id, card_activity(card, content.summary)
+                    chat.id, card_activity(card, summary)
                 )
 
     @contextmanager
@@ -124,14 +134,17 @@ class TeamsDeliverer:
         self, delivery: Delivery, place: ChannelPlace, effect: Post
     ) -> list[PostedMessage]:
         channel = place.channel_id
-        if effect.destination is Destination.LEARNING:
-            if not self.learning_channel:
+        if effect.destination in self.channels:
+            configured = self.channels[effect.destination]
+            if not configured:
                 log.info(
-                    "session %s: no learning channel configured; learning themes not posted",
+                    "%s: no %s channel configured; %s not posted",
                     delivery.session_id,
+                    effect.destination.value,
+                    effect.key,
                 )
                 return []
-            channel = self.learning_channel
+            channel = configured
         cards = render(effect.content, delivery.session_id)
         async with self.connection.connector(place.service_url) as client:
             posted: list[PostedMessage] = []

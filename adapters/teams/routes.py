@@ -1,4 +1,5 @@
-"""`POST /api/messages`: the Teams endpoint, with Bot Framework token checks on it alone."""
+"""`POST /api/messages`: the Teams endpoint, with Bot Framework token checks on it alone; and
+`GET /exports/{token}`, where the links it hands out lead."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from adapters.teams.agent import ReflectAgent
 from adapters.teams.deliverer import TeamsDeliverer
+from adapters.teams.exports import EXPORT_PATH, Exports, origin_of, request_origin
 from adapters.teams.place import PLATFORM
 from adapters.teams.sdk import TeamsConnection
 from bot.app import MAX_BODY
@@ -55,15 +57,22 @@ def install(app: web.Application, runtime: Runtime) -> None:
     logging.getLogger("microsoft_agents.activity.activity").addFilter(_WITHOUT_PAYLOAD)
     connection = TeamsConnection(runtime.settings)
     connection.adapter.on_turn_error = _on_turn_error
-    deliverer = TeamsDeliverer(connection, runtime.clock, runtime.settings.learning_channel)
+    deliverer = TeamsDeliverer(
+        connection,
+        runtime.clock,
+        learning_channel=runtime.settings.learning_channel,
+        screening_channel=runtime.settings.screening_channel,
+    )
     runtime.deliverers[PLATFORM] = deliverer
-    agent = ReflectAgent(runtime, deliverer)
+    exports = Exports(runtime)
+    agent = ReflectAgent(runtime, deliverer, exports)
 
     @jwt_authorization_decorator
     async def messages(request: web.Request) -> web.StreamResponse:
         # The SDK would report an oversized body as invalid JSON; say what is wrong.
         if (request.content_length or 0) > MAX_BODY:
             return web.json_response({"error": "The activity is too large."}, status=413)
+        request_origin.set(origin_of(request))
         try:
             response = await connection.adapter.process(request, agent)
         except ValidationError as error:
@@ -77,6 +86,7 @@ def install(app: web.Application, runtime: Runtime) -> None:
         teams[SDK_CONFIGURATION] = connection.auth
     teams.router.add_post("/messages", messages)
     app.add_subapp("/api", teams)
+    app.router.add_get(EXPORT_PATH, exports.download)
     if connection.anonymous:
         log.warning(
             "MICROSOFT_APP_ID is not set: /api/messages accepts UNAUTHENTICATED requests. "

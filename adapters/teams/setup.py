@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,6 +19,8 @@ NO_LEAD = ""
 MAX_CASE_REFERENCE = 64
 MAX_STAGE_HOURS = 24 * 14
 MAX_AGENCY = 200
+MAX_WATCHLIST_ENTRIES = 50
+MAX_WATCHLIST_ENTRY = 200
 
 
 class SetupRefused(ValueError):
@@ -103,6 +106,36 @@ def setup_card(
             "max": MAX_STAGE_HOURS,
         },
     ]
+    body.extend(
+        [
+            {
+                "type": "Input.Date",
+                "id": "start_date",
+                "label": "Start later (optional): date, UTC",
+            },
+            {
+                "type": "Input.Time",
+                "id": "start_time",
+                "label": "Start later (optional): time, UTC",
+            },
+            {
+                "type": "TextBlock",
+                "text": "Leave both empty to start now. With a later start, participants are "
+                "invited privately now and the session opens at that time.",
+                "isSubtle": True,
+                "size": "Small",
+                "wrap": True,
+            },
+            {
+                "type": "Input.Text",
+                "id": "watchlist",
+                "label": "Names and addresses that must never appear (optional, one per line)",
+                "placeholder": "The child's and family members' names, their address…",
+                "isMultiline": True,
+                "maxLength": MAX_WATCHLIST_ENTRIES * (MAX_WATCHLIST_ENTRY + 1),
+            },
+        ]
+    )
     # Teams does not say which agency someone works for; records name answers by agency.
     body.extend(
         {
@@ -123,7 +156,41 @@ def setup_card(
     return adaptive_card(body, [submit])
 
 
-def start_event(data: dict[str, Any], actor: str, catalogue: Catalogue) -> ev.Start:
+def _scheduled_for(data: dict[str, Any], now: datetime) -> datetime | None:
+    """The later start the card asks for, in UTC; None to start now."""
+    day, clock = str(data.get("start_date") or ""), str(data.get("start_time") or "")
+    if not day and not clock:
+        return None
+    try:
+        moment = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock), UTC)
+    except ValueError as error:
+        raise SetupRefused(
+            "To start later, please give both a date and a time (UTC); leave both empty to "
+            "start now."
+        ) from error
+    if moment <= now:
+        raise SetupRefused(
+            "That start time has already passed. Please choose a later one, or leave the date "
+            "and time empty to start now."
+        )
+    return moment
+
+
+def _watchlist(data: dict[str, Any]) -> tuple[str, ...]:
+    entries = tuple(
+        line.strip() for line in str(data.get("watchlist") or "").splitlines() if line.strip()
+    )
+    if len(entries) > MAX_WATCHLIST_ENTRIES or any(
+        len(entry) > MAX_WATCHLIST_ENTRY for entry in entries
+    ):
+        raise SetupRefused(
+            f"The watch-list holds up to {MAX_WATCHLIST_ENTRIES} names or addresses, one per "
+            f"line, each up to {MAX_WATCHLIST_ENTRY} characters."
+        )
+    return entries
+
+
+def start_event(data: dict[str, Any], actor: str, catalogue: Catalogue, now: datetime) -> ev.Start:
     """The Start a submitted setup card asks for. Raises SetupRefused with the reason."""
     try:
         facilitator = _person(data["facilitator"])
@@ -171,4 +238,6 @@ def start_event(data: dict[str, Any], actor: str, catalogue: Catalogue) -> ev.St
         case_reference=reference,
         pacing=pacing,
         stage_hours=hours,
+        watchlist=_watchlist(data),
+        scheduled_for=_scheduled_for(data, now),
     )

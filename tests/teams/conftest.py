@@ -19,6 +19,8 @@ from bot.service import SessionService
 from dialogs.models.catalogue import Catalogue
 from storage.unit_of_work import Store
 
+SECRET = b"teams-tests-secret-of-32-bytes!!"
+
 
 @pytest.fixture
 async def connector() -> AsyncIterator[FakeConnector]:
@@ -39,7 +41,7 @@ def settings() -> Settings:
 def runtime(store: Store, clock: ManualClock, settings: Settings) -> Runtime:
     deliverers: dict = {}
     dispatcher = Dispatcher(store, clock, deliverers)
-    service = SessionService(store, clock, on_commit=dispatcher.wake)
+    service = SessionService(store, clock, on_commit=dispatcher.wake, secret=SECRET)
     return Runtime(settings, store, clock, Catalogue.load(), service, dispatcher, deliverers)
 
 

@@ -11,6 +11,7 @@ TENANT = "72f988bf-0000-4000-8000-00000000tenant"
 TEAM = "19:team-general@thread.tacv2"
 CHANNEL = "19:reflective-practice@thread.tacv2"
 LEARNING_CHANNEL = "19:learning-themes@thread.tacv2"
+SCREENING_CHANNEL = "19:screening@thread.tacv2"
 BOT_ID = "28:00000000-0000-4000-8000-000000000b07"
 BOT_NAME = "reflectbot"
 THREAD_MARKER = ";messageid="
@@ -153,9 +154,11 @@ class Activities:
         activity["channelData"]["eventType"] = "softDeleteMessage"
         return activity
 
-    def invoke(self, person: Person, name: str, root_id: str, data: dict[str, Any]) -> dict:
+    def invoke(
+        self, person: Person, name: str, root_id: str, data: dict[str, Any], channel: str = CHANNEL
+    ) -> dict:
         """A Teams dialog (task module) being opened (task/fetch) or submitted (task/submit)."""
-        activity = self._base("invoke", person, thread(root_id))
+        activity = self._base("invoke", person, thread(root_id, channel), channel)
         activity["name"] = name
         activity["value"] = {"type": name, "data": data, "context": {"theme": "default"}}
         return activity

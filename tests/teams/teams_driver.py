@@ -29,6 +29,11 @@ KEY_POINTS = "The group agreed the plan & the risks: <b>no</b> surprises."
 RECORD_NOTE = "Checked by the facilitator."
 
 
+def _channel(message: Message) -> str:
+    """The channel a message is in; 1:1 chats' cards are treated as the session channel's."""
+    return message.conversation if message.conversation.startswith("19:") else CHANNEL
+
+
 @dataclass
 class Reply:
     status: int
@@ -71,9 +76,10 @@ class TeamsChannel:
         people: tuple[Person, ...] = PARTICIPANTS,
         lead: Person | None = PRESENTER,
         pacing: str = "live",
+        **inputs: str,
     ) -> str:
-        """Type the start command, fill in the setup card; returns the session id, or "" when
-        no session started."""
+        """Type the start command, fill in the setup card (`inputs` fills in more of it);
+        returns the session id, or "" when no session started."""
         command = self.acts.command(FACILITATOR, f"start {model_id}", people)
         await self.send(command)
         setup = self.connector.replies(CHANNEL, command["id"])[-1]
@@ -87,11 +93,13 @@ class TeamsChannel:
                 "stage_hours": "24",
             }
             | {f"agency:{p.aad_id}": AGENCIES[p] for p in people if p in AGENCIES}
+            | inputs
         )
         reply = await self.send(self.acts.submit(FACILITATOR, command["id"], setup.id, data))
         assert reply.status == 202
-        posts = self.connector.channel_posts(CHANNEL)
-        return posts[-1].button("agree")["session"] if posts else ""
+        async with self.runtime.store.transaction() as uow:
+            active = await uow.sessions.active_in("teams", CHANNEL)
+        return active.id if active else ""
 
     async def press(
         self, person: Person, message: Message, action: str, value: str | None = None
@@ -102,18 +110,25 @@ class TeamsChannel:
 
     async def open_dialog(self, person: Person, message: Message, action: str) -> Reply:
         return await self.send(
-            self.acts.invoke(person, "task/fetch", message.root, message.button(action))
+            self.acts.invoke(
+                person, "task/fetch", message.root, message.button(action), _channel(message)
+            )
         )
 
     async def submit_dialog(
-        self, person: Person, root: str, dialog: Reply, fields: dict[str, str]
+        self,
+        person: Person,
+        root: str,
+        dialog: Reply,
+        fields: dict[str, str],
+        channel: str = CHANNEL,
     ) -> Reply:
         card = dialog.body["task"]["value"]["card"]["content"]
         data = dict(card["actions"][0]["data"])
         for element in card["body"]:
             if element.get("type", "").startswith("Input."):
                 data[element["id"]] = fields.get(element["id"], element.get("value", ""))
-        return await self.send(self.acts.invoke(person, "task/submit", root, data))
+        return await self.send(self.acts.invoke(person, "task/submit", root, data, channel))
 
     async def begin(self, session_id: str) -> None:
         root = await self.post_of(session_id, "root")
@@ -166,7 +181,9 @@ class TeamsChannel:
             else:
                 await self.send(self.acts.reply(person, post.id, f"{person.name} on {question_id}"))
 
-    async def approve_record(self, session_id: str) -> None:
+    async def approve_record(self, session_id: str, **more: str) -> Reply:
+        """Add a note to every section of the record, and `more` fields; preview and approve.
+        Returns the record dialog as it opened."""
         ready = await self.post_of(session_id, "record_draft")
         dialog = await self.open_dialog(FACILITATOR, ready, "edit_record")
         card = dialog.body["task"]["value"]["card"]["content"]
@@ -175,8 +192,9 @@ class TeamsChannel:
             for element in card["body"]
             if element.get("isMultiline")
         }
-        await self.submit_dialog(FACILITATOR, ready.root, dialog, fields)
+        await self.submit_dialog(FACILITATOR, ready.root, dialog, fields | more)
         preview = self.connector.chat(FACILITATOR.teams_id)[-1]
         await self.send(
             self.acts.personal_submit(FACILITATOR, preview.id, preview.button("approve"))
         )
+        return dialog

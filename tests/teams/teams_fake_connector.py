@@ -107,6 +107,7 @@ class FakeConnector:
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_delete("/v3/conversations/{cid}/activities/{aid}", self._delete)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
+        app.router.add_get("/v3/conversations/{cid}/pagedmembers", self._paged_members)
         self.server = TestServer(app, host="127.0.0.1")
 
     async def start(self) -> None:
@@ -220,13 +221,22 @@ class FakeConnector:
         wanted = request.match_info["uid"]
         for member in self.members:
             if wanted in (member.teams_id, member.aad_id):
-                return web.json_response(
-                    {
-                        "id": member.teams_id,
-                        "name": member.name,
-                        "aadObjectId": member.aad_id,
-                        "userRole": "user",
-                        "tenantId": "tenant-1",
-                    }
-                )
+                return web.json_response(_account(member))
         return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+
+    async def _paged_members(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        if failed := self._failure():
+            return failed
+        size = int(request.query.get("pageSize", "200"))
+        return web.json_response({"members": [_account(m) for m in self.members[:size]]})
+
+
+def _account(member: Member) -> dict[str, Any]:
+    return {
+        "id": member.teams_id,
+        "name": member.name,
+        "aadObjectId": member.aad_id,
+        "userRole": "user",
+        "tenantId": "tenant-1",
+    }

@@ -1,11 +1,12 @@
-"""Without REFLECTBOT_LEARNING_CHANNEL, learning themes are not posted anywhere."""
+"""Without REFLECTBOT_LEARNING_CHANNEL, learning themes are not posted anywhere; without
+REFLECTBOT_SCREENING_CHANNEL, requests are not taken."""
 
 from __future__ import annotations
 
 import logging
 
 import pytest
-from teams_activities import CHANNEL
+from teams_activities import CHANNEL, POLICE
 from teams_driver import TeamsChannel
 
 from bot.config import Settings
@@ -13,7 +14,7 @@ from bot.config import Settings
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(learning_channel=None, microsoft_app_id=None)
+    return Settings(learning_channel=None, screening_channel=None, microsoft_app_id=None)
 
 
 async def test_learning_themes_are_dropped_with_a_log_line(
@@ -23,6 +24,37 @@ async def test_learning_themes_are_dropped_with_a_log_line(
     session_id = await teams.run(teams.runtime.catalogue.models["kolb"])
     channels = {message.conversation for message in teams.connector.messages.values()}
     assert {c for c in channels if c.startswith("19:")} == {CHANNEL}
-    assert f"session {session_id}: no learning channel configured" in caplog.text
+    assert f"{session_id}: no learning channel configured" in caplog.text
     async with teams.runtime.store.transaction() as uow:
         assert await uow.messages.parts(session_id, "learning") == []
+
+
+async def test_a_request_is_refused_before_it_is_written(
+    teams: TeamsChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="adapters.teams")
+    command = teams.acts.command(POLICE, "request")
+    await teams.send(command)
+    assert teams.connector.replies(CHANNEL, command["id"]) == [], "no request dialog offered"
+    (told,) = teams.connector.chat(POLICE.teams_id)
+    assert "no screening channel" in told.text()
+    assert "no screening channel is configured" in caplog.text
+
+
+async def test_a_request_sent_all_the_same_is_dropped_with_a_log_line(
+    teams: TeamsChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="adapters.teams.deliverer")
+    data = {
+        "action": "form",
+        "form": "request",
+        "value": "",
+        "session": "",
+        "field:case_reference": "CR-7",
+        "field:agencies": "School",
+        "field:why_stuck": "Stuck.",
+    }
+    await teams.send(teams.acts.invoke(POLICE, "task/submit", "1", data))
+    channels = {message.conversation for message in teams.connector.messages.values()}
+    assert {c for c in channels if c.startswith("19:")} == set()
+    assert "no screening channel configured; request not posted" in caplog.text
