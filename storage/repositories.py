@@ -352,6 +352,8 @@ class Outbox:
         rows = list((await self.db.execute(query)).scalars())
         claimed = []
         for row in rows:
+            # Read before the update below, which refreshes the loaded row.
+            reclaimed = row.claimed_until is not None
             taken = await self.db.execute(
                 update(OutboxRow)
                 .where(
@@ -368,7 +370,7 @@ class Outbox:
                         session_id=row.session_id,
                         effect=_effect_adapter.validate_json(row.payload),
                         attempts=row.attempts,
-                        reclaimed=row.claimed_until is not None,
+                        reclaimed=reclaimed,
                     )
                 )
         return claimed

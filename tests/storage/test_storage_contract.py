@@ -289,6 +289,9 @@ async def test_a_claimed_effect_is_leased_until_it_expires(store: Store, clock: 
     async with store.transaction() as uow:
         again = await uow.outbox.claim(clock.now() + LEASE + timedelta(seconds=1), LEASE)
     assert [i.id for i in again] == [i.id for i in first]
+    # Only the second claim may have been carried out already by the first claimant.
+    assert [i.reclaimed for i in first] == [False, False]
+    assert [i.reclaimed for i in again] == [True, True]
 
 
 async def test_finishing_an_effect_releases_the_next_of_its_session(
