@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import MessagePart, render
+from adapters.slack.labels import earlier_parts, label
 from adapters.slack.pacing import POST_INTERVAL, UPDATE_INTERVAL, Pacer
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from dialogs.effects import Destination, DirectMessage, Ephemeral, Post, Update
@@ -65,7 +66,7 @@ class SlackDeliverer:
             return await self._post(delivery, effect, render(effect.content, delivery.session_id))
         if isinstance(effect, Update):
             parts = render(effect.content, delivery.session_id)
-            return await self._update(delivery.target, parts)
+            return await self._update(delivery.target, parts, delivery.outbox_id)
         if isinstance(effect, Ephemeral):
             thread = _thread_ts(delivery) if effect.thread else None
             for part in render(effect.content, delivery.session_id):
@@ -81,7 +82,7 @@ class SlackDeliverer:
             opened = await self.client.conversations_open(users=effect.user_id)
             channel = opened["channel"]["id"]
             for number, part in enumerate(render(effect.content, delivery.session_id)):
-                await self._post_part(channel, part, number)
+                await self._post_part(channel, part, number, outbox_id=delivery.outbox_id)
             return []
         raise DeliveryFailed(f"{effect.type} is not delivered through the outbox")
 
@@ -100,30 +101,58 @@ class SlackDeliverer:
                 return []
             channel = configured
         thread = _thread_ts(delivery) if effect.thread else None
+        if delivery.uncertain:
+            earlier = await earlier_parts(
+                self.client, channel, thread, delivery.outbox_id, self.pacer.clock.now()
+            )
+            if sorted(earlier) == list(range(len(parts))):
+                log.info(
+                    "session %s: outbox item %s was already posted; not posting it again",
+                    delivery.session_id,
+                    delivery.outbox_id,
+                )
+                return [earlier[number] for number in range(len(parts))]
+            # Only some parts got through: take them back and post the whole message afresh.
+            await self._take_back(channel, list(earlier.values()))
         posted: list[PostedMessage] = []
         try:
             for number, part in enumerate(parts):
-                posted.append(await self._post_part(channel, part, number, thread))
+                posted.append(
+                    await self._post_part(channel, part, number, thread, delivery.outbox_id)
+                )
         except (SlackApiError, aiohttp.ClientError, TimeoutError):
             # The whole post is tried again later: take back the parts that got through, so
             # that the retry does not show them twice.
-            for part_posted in posted:
-                with contextlib.suppress(SlackApiError, aiohttp.ClientError, TimeoutError):
-                    await self.client.chat_delete(channel=channel, ts=part_posted.message_id)
+            await self._take_back(channel, posted)
             raise
         return posted
 
+    async def _take_back(self, channel: str, parts: list[PostedMessage]) -> None:
+        for part in parts:
+            with contextlib.suppress(SlackApiError, aiohttp.ClientError, TimeoutError):
+                await self.client.chat_delete(channel=channel, ts=part.message_id)
+
     async def _post_part(
-        self, channel: str, part: MessagePart, number: int, thread: str | None = None
+        self,
+        channel: str,
+        part: MessagePart,
+        number: int,
+        thread: str | None = None,
+        outbox_id: int = 0,
     ) -> PostedMessage:
         await self.pacer.wait(f"post:{channel}", POST_INTERVAL)
         posted = await self.client.chat_postMessage(
-            channel=channel, blocks=part.blocks, text=part.text, thread_ts=thread
+            channel=channel,
+            blocks=part.blocks,
+            text=part.text,
+            thread_ts=thread,
+            # The outbox row, for finding this post again if its answer is lost (labels.py).
+            metadata=label(outbox_id, number) if outbox_id else None,
         )
         return PostedMessage(channel=posted["channel"], message_id=posted["ts"], part=number)
 
     async def _update(
-        self, target: tuple[PostedMessage, ...], parts: list[MessagePart]
+        self, target: tuple[PostedMessage, ...], parts: list[MessagePart], outbox_id: int
     ) -> list[PostedMessage]:
         """Update each part in place, add parts the new content needs, delete those it no
         longer needs."""
@@ -137,7 +166,9 @@ class SlackDeliverer:
                 )
                 result.append(PostedMessage(old.channel, old.message_id, number))
             else:
-                result.append(await self._post_part(target[0].channel, part, number))
+                result.append(
+                    await self._post_part(target[0].channel, part, number, outbox_id=outbox_id)
+                )
         for extra in target[len(parts) :]:
             try:
                 await self.client.chat_delete(channel=extra.channel, ts=extra.message_id)

@@ -58,6 +58,40 @@ class Failure:
     body: dict[str, Any]
     headers: dict[str, str]
     after: int  # calls of the method still to let through first
+    # Carry the call out before failing, as when Slack posts and its answer is then lost.
+    performed: bool = False
+
+
+@dataclass
+class Message:
+    """A message as Slack keeps it in a channel's history."""
+
+    channel: str
+    ts: str
+    at: datetime
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    metadata: dict[str, Any] | None = None
+
+    def shown(self, with_metadata: bool) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "type": "message",
+            "user": BOT_USER,
+            "bot_id": BOT_ID,
+            "ts": self.ts,
+            "text": self.text,
+            "blocks": self.blocks,
+        }
+        if self.thread_ts:
+            message["thread_ts"] = self.thread_ts
+        if with_metadata and self.metadata:
+            message["metadata"] = self.metadata
+        return message
+
+
+def _flag(value: Any) -> bool:
+    return str(value).lower() in ("1", "true")
 
 
 class FakeSlack:
@@ -70,8 +104,11 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.channels_without_bot: set[str] = set()
         self.failures: dict[str, deque[Failure]] = {}
+        self.messages: list[Message] = []  # the bot's posts, oldest first, until deleted
+        self.uploads: dict[str, bytes] = {}  # file id -> the bytes uploaded for it
         self._ts = itertools.count(1)
         app = web.Application()
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_get("/api/{method}", self._handle)
         self.server = TestServer(app, host="127.0.0.1")
@@ -110,6 +147,15 @@ class FakeSlack:
         failure = Failure(status, {"ok": False, "error": error}, headers or {}, after)
         self.failures.setdefault(method, deque()).append(failure)
 
+    def fail_after_doing(self, method: str, status: int, error: str, after: int = 0) -> None:
+        """Carry out a later call of `method` (the next, or the one after `after` successful
+        calls), then answer it with this failure."""
+        failure = Failure(status, {"ok": False, "error": error}, {}, after, performed=True)
+        self.failures.setdefault(method, deque()).append(failure)
+
+    def in_channel(self, channel: str) -> list[Message]:
+        return [m for m in self.messages if m.channel == channel]
+
     def called(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
@@ -140,6 +186,8 @@ class FakeSlack:
             pending[0].after -= 1
         elif pending:
             failure = pending.popleft()
+            if failure.performed:
+                self._answer(method, call.args)
             call.answer = failure.body
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
         call.answer = self._answer(method, call.args)
@@ -156,7 +204,31 @@ class FakeSlack:
             }
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
-            return ok | {"channel": args["channel"], "ts": ts, "message": {"ts": ts}}
+            message = Message(
+                channel=args["channel"],
+                ts=ts,
+                at=self.clock.now(),
+                text=args.get("text", ""),
+                blocks=args.get("blocks") or [],
+                thread_ts=args.get("thread_ts"),
+                metadata=args.get("metadata"),
+            )
+            self.messages.append(message)
+            return ok | {"channel": args["channel"], "ts": ts, "message": message.shown(True)}
+        if method == "chat.delete":
+            self.messages = [
+                m for m in self.messages if (m.channel, m.ts) != (args["channel"], args["ts"])
+            ]
+            return ok | {"channel": args["channel"], "ts": args["ts"]}
+        if method in ("conversations.history", "conversations.replies"):
+            return ok | {"messages": self._read(method, args), "has_more": False}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):06d}"
+            upload_url = str(self.server.make_url(f"/upload/{file_id}"))
+            return ok | {"upload_url": upload_url, "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = args["files"] if isinstance(args["files"], list) else json.loads(args["files"])
+            return ok | {"files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         if method == "chat.update":
             return ok | {"channel": args["channel"], "ts": args["ts"]}
         if method == "chat.postEphemeral":
@@ -174,3 +246,20 @@ class FakeSlack:
         if method == "views.open":
             return ok | {"view": {"id": f"V{next(self._ts)}", **args["view"]}}
         return ok
+
+    def _read(self, method: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """A channel's messages (newest first) or a thread's (its parent first), like Slack:
+        from `oldest` on, at most `limit`, with metadata only when asked for."""
+        oldest = float(args.get("oldest") or 0)
+        limit = int(args.get("limit") or 100)
+        with_metadata = _flag(args.get("include_all_metadata"))
+        found = [m for m in self.in_channel(args["channel"]) if m.at.timestamp() >= oldest]
+        if method == "conversations.replies":
+            found = [m for m in found if args["ts"] in (m.ts, m.thread_ts)]
+        else:
+            found = [m for m in reversed(found) if m.thread_ts in (None, m.ts)]
+        return [m.shown(with_metadata) for m in found[:limit]]
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK - uploaded")
