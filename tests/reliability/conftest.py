@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -15,6 +16,24 @@ from sqlalchemy.ext.asyncio import create_async_engine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "slack"))
 
 from tests.conftest import postgres_url
+
+
+def _slack_fixtures() -> object:
+    """tests/slack/conftest.py under a name of its own, so its fixtures serve here too."""
+    path = Path(__file__).resolve().parent.parent / "slack" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("slack_fixtures", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_slack = _slack_fixtures()
+fake_slack = _slack.fake_slack  # type: ignore[attr-defined]
+learning_channel = _slack.learning_channel  # type: ignore[attr-defined]
+runtime = _slack.runtime  # type: ignore[attr-defined]
+web = _slack.web  # type: ignore[attr-defined]
+slack = _slack.slack  # type: ignore[attr-defined]
 
 NO_POSTGRES = "needs PostgreSQL: set DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
