@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from _pytest.fixtures import FixtureFunctionDefinition
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -18,22 +19,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "slack"))
 from tests.conftest import postgres_url
 
 
-def _slack_fixtures() -> object:
-    """tests/slack/conftest.py under a name of its own, so its fixtures serve here too."""
+def _slack_fixtures() -> dict[str, object]:
+    """The fixtures of tests/slack/conftest.py (loaded under a name of its own), to serve here
+    too, whatever fixtures it gains."""
     path = Path(__file__).resolve().parent.parent / "slack" / "conftest.py"
     spec = importlib.util.spec_from_file_location("slack_fixtures", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if isinstance(value, FixtureFunctionDefinition)
+    }
 
 
-_slack = _slack_fixtures()
-fake_slack = _slack.fake_slack  # type: ignore[attr-defined]
-learning_channel = _slack.learning_channel  # type: ignore[attr-defined]
-runtime = _slack.runtime  # type: ignore[attr-defined]
-web = _slack.web  # type: ignore[attr-defined]
-slack = _slack.slack  # type: ignore[attr-defined]
+globals().update(_slack_fixtures())
 
 NO_POSTGRES = "needs PostgreSQL: set DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
