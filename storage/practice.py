@@ -93,6 +93,7 @@ class PracticeFormRow(Base):
 class MessageKind:
     POST = "post"
     LEARNING = "learning"  # shown in the room: a practice room has no learning channel
+    SCREENING = "screening"  # requests for a discussion, on the room's screening page
     EPHEMERAL = "ephemeral"
     DIRECT = "direct"
     REPLY = "reply"

@@ -16,6 +16,13 @@ from storage.unit_of_work import Store
 
 log = logging.getLogger(__name__)
 
+# A practice room has no other channels: it shows each destination in its own place.
+POST_KINDS = {
+    Destination.SESSION: MessageKind.POST,
+    Destination.LEARNING: MessageKind.LEARNING,
+    Destination.SCREENING: MessageKind.SCREENING,
+}
+
 
 class PracticeDeliverer:
     def __init__(self, store: Store, clock: Clock, signals: RoomSignals) -> None:
@@ -40,11 +47,7 @@ class PracticeDeliverer:
             if await rooms.get(room_id) is None:
                 raise DeliveryFailed("the practice room no longer exists")
             if isinstance(effect, Post):
-                kind = (
-                    MessageKind.LEARNING
-                    if effect.destination is Destination.LEARNING
-                    else MessageKind.POST
-                )
+                kind = POST_KINDS[effect.destination]
                 body = effect.content.model_dump_json()
                 await rooms.add_message(
                     room_id,

@@ -12,10 +12,12 @@ from multidict import MultiDict, MultiDictProxy
 
 from adapters.practice.identity import COOKIE_MAX_AGE, Signer, cookie_name, cookie_path
 from adapters.practice.signals import RoomSignals
-from adapters.practice.views import QUESTION_PREFIX
+from adapters.practice.views import QUESTION_PREFIX, SCALE_REPLY_PREFIX
 from bot.runtime import Runtime
 from bot.service import SessionNotFound
 from dialogs import events as ev
+from dialogs.actions import scale_message_id
+from dialogs.requests import RequestEvent
 from storage.practice import PracticeRooms, Room, RoomMessage, RoomPerson
 
 log = logging.getLogger(__name__)
@@ -161,8 +163,26 @@ class Pages:
             return []
         return outcome.immediate
 
+    async def handle_request(
+        self, request_id: str, event: RequestEvent, event_id: str | None = None
+    ) -> None:
+        """Screening and the facilitator's confirmation; their answers arrive by the outbox."""
+        try:
+            await self.runtime.service.handle_request(
+                request_id, event, platform=PLATFORM, event_id=event_id
+            )
+        except SessionNotFound:
+            log.warning("practice room: request %s is gone", request_id)
+
     def thread_url(self, viewer: Viewer, thread: str, anchor: str) -> str:
         return f"{self.person_url(viewer.room.id, viewer.me.id)}?thread={thread}#{anchor}"
+
+
+def answer_message_id(reply: RoomMessage, question: RoomMessage) -> str:
+    """The engine's id of a reply: a scale choice is one answer per person and question."""
+    if reply.message_id.startswith(SCALE_REPLY_PREFIX) and question.key and reply.author_id:
+        return scale_message_id(question.key.removeprefix(QUESTION_PREFIX), reply.author_id)
+    return reply.message_id
 
 
 def text_fields(data: MultiDictProxy[Any]) -> MultiDictProxy[str]:

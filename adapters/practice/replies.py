@@ -6,7 +6,7 @@ from aiohttp import web
 
 from adapters.practice.channel import ChannelPages
 from adapters.practice.identity import new_id
-from adapters.practice.pages import Viewer
+from adapters.practice.pages import Viewer, answer_message_id
 from adapters.practice.translate import MAX_REPLY_CHARS
 from adapters.practice.views import QUESTION_PREFIX
 from dialogs import events as ev
@@ -101,7 +101,7 @@ class ReplyPages(ChannelPages):
             )
         self.signals.notify(viewer.room.id)
         # The engine treats an answer with a known message id as an edit of it.
-        await self.answer(question, reply.message_id, text, viewer.me.id)
+        await self.answer(question, answer_message_id(reply, question), text, viewer.me.id)
         raise web.HTTPSeeOther(self.thread_url(viewer, question.message_id, reply.message_id))
 
     async def delete_reply(self, request: web.Request) -> web.StreamResponse:
@@ -113,6 +113,6 @@ class ReplyPages(ChannelPages):
         if question.session_id:
             await self.handle(
                 question.session_id,
-                ev.DeleteAnswer(actor=viewer.me.id, message_id=reply.message_id),
+                ev.DeleteAnswer(actor=viewer.me.id, message_id=answer_message_id(reply, question)),
             )
         raise web.HTTPSeeOther(self.thread_url(viewer, question.message_id, "composer"))

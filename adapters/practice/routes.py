@@ -11,11 +11,12 @@ from pathlib import Path
 
 from aiohttp import web
 
-from adapters.practice.buttons import ButtonPages
 from adapters.practice.deliverer import PracticeDeliverer
+from adapters.practice.followups import FollowUpPages
 from adapters.practice.pages import PLATFORM
 from adapters.practice.people import PeoplePages
 from adapters.practice.replies import ReplyPages
+from adapters.practice.screening import ScreeningPages
 from adapters.practice.signals import RoomSignals
 from adapters.practice.starting import StartPages
 from bot.runtime import Runtime
@@ -23,7 +24,7 @@ from bot.runtime import Runtime
 STATIC = Path(str(resources.files("adapters.practice") / "static"))
 
 
-class PracticeRoom(PeoplePages, ReplyPages, ButtonPages, StartPages):
+class PracticeRoom(PeoplePages, ReplyPages, ScreeningPages, StartPages, FollowUpPages):
     """Every page of the practice room."""
 
 
@@ -59,5 +60,12 @@ def install(app: web.Application, runtime: Runtime) -> PracticeRoom:
     app.router.add_post(person + "/form", room.submit_form)
     app.router.add_get(person + "/setup", room.setup_page)
     app.router.add_post(person + "/setup", room.start)
+    app.router.add_get(person + "/request", room.ask_page)
+    app.router.add_post(person + "/request", room.ask)
+    app.router.add_get(person + "/screening", room.screening_page)
+    app.router.add_get(person + "/again", room.again_form)
+    app.router.add_post(person + "/again", room.run_again)
+    app.router.add_get(person + "/actions", room.open_actions)
+    app.router.add_get(person + "/record/{format}", room.download)
     app.router.add_static("/practice-static/", STATIC)
     return room

@@ -11,6 +11,7 @@ from aiohttp import web
 from adapters.practice.pages import PLATFORM, Pages, Viewer
 from adapters.practice.translate import (
     CASE_REFERENCE_MAX,
+    WATCHLIST_MAX_LINES,
     SetupChoices,
     read_setup,
     setup_problems,
@@ -50,6 +51,7 @@ class StartPages(Pages):
             "people": [p for p in people if p.id != viewer.me.id],
             "models": list(self.runtime.catalogue),
             "case_max": CASE_REFERENCE_MAX,
+            "watch_max": WATCHLIST_MAX_LINES,
         }
 
     async def setup_page(self, request: web.Request) -> web.Response:
@@ -64,7 +66,9 @@ class StartPages(Pages):
         context = await self.setup_context(viewer)
         people: list[RoomPerson] = [viewer.me, *context["people"]]
         choices = read_setup(data, data.getall("participants", []))
-        problems = setup_problems(choices, self.runtime.catalogue, people, viewer.me.id)
+        problems = setup_problems(
+            choices, self.runtime.catalogue, people, viewer.me.id, self.runtime.clock.now()
+        )
         if not problems:
             event = start_event(
                 choices, self.runtime.catalogue, people, viewer.me, uuid.uuid4().hex

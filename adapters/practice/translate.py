@@ -4,60 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from dialogs import events as ev
-from dialogs.content import ActionId, Form, FormId
+from dialogs.actions import button_event, form_event
+from dialogs.content import Form
 from dialogs.models.catalogue import Catalogue
+from dialogs.requests import RequestEvent, request_button
 from storage.practice import RoomPerson
 
 MAX_REPLY_CHARS = 40_000  # what the room accepts as one message, like a chat platform's limit
-
-_PLAIN_ACTIONS: dict[ActionId, type[ev.Event]] = {
-    ActionId.AGREE: ev.AgreeRules,
-    ActionId.BEGIN: ev.Begin,
-    ActionId.NEXT: ev.Next,
-    ActionId.SKIP: ev.Skip,
-    ActionId.PAUSE: ev.Pause,
-    ActionId.RESUME: ev.Resume,
-    ActionId.END: ev.End,
-    ActionId.APPROVE: ev.Approve,
-}
 
 
 class BadInput(ValueError):
     """Input no page of ours sends; the message says what was wrong."""
 
 
-def button_event(action: ActionId, value: str, actor: str) -> ev.Event:
-    """The event for a button other than a scale choice (see `scale_choice`)."""
-    if action in _PLAIN_ACTIONS:
-        return _PLAIN_ACTIONS[action](actor=actor)
-    if action is ActionId.KEY_POINTS:
-        return ev.RequestForm(actor=actor, form="key_points", value=value)
-    if action is ActionId.EDIT_RECORD:
-        return ev.RequestForm(actor=actor, form="record")
-    if action is ActionId.PUBLISH_ANYWAY:
-        return ev.RequestForm(actor=actor, form="override")
-    if action is ActionId.EVALUATE:
-        return ev.RequestForm(actor=actor, form="evaluation")
-    if action is ActionId.ACTION_DONE and value.isdigit():
-        return ev.CompleteAction(actor=actor, index=int(value))
-    raise BadInput("That button cannot be pressed here.")
-
-
-def parse_action(raw: str) -> ActionId:
-    try:
-        return ActionId(raw)
-    except ValueError:
-        raise BadInput("That button is not one this room knows.") from None
-
-
-def scale_choice(value: str) -> tuple[str, str]:
-    """A scale button's value is `question id:number`."""
-    question_id, _, number = value.rpartition(":")
-    if not question_id or not number.isdigit():
-        raise BadInput("That scale choice is malformed.")
-    return question_id, number
+def pressed(action: str, value: str, actor: str) -> ev.Event | RequestEvent | Form:
+    """What a button of the room asks for: a session event, a request event, or a form to
+    open (accepting or declining a request)."""
+    meant = button_event(action, value, actor) or request_button(action, value, actor)
+    if meant is None:
+        raise BadInput("That button cannot be pressed here.")
+    return meant
 
 
 # -- forms opened by the engine (key points, the record) ----------------------------------
@@ -81,20 +50,21 @@ def form_values(form: Form, data: Mapping[str, str]) -> tuple[dict[str, str], li
     return values, problems
 
 
-def form_event(form: Form, values: dict[str, str], actor: str) -> ev.Event:
-    if form.id is FormId.KEY_POINTS:
-        return ev.StageNote(actor=actor, stage_id=form.value, text=values["text"])
-    if form.id is FormId.EVALUATION:
-        return ev.SubmitEvaluation(actor=actor, answers=values)
-    if form.id is FormId.OVERRIDE:
-        return ev.Approve(actor=actor, override_reason=values["reason"])
-    return ev.EditRecord(actor=actor, sections=values)
+def submitted(form: Form, values: Mapping[str, str], actor: str) -> ev.Event:
+    """The session event of a checked form (see `form_values`)."""
+    event = form_event(form.id, form.value, values, actor)
+    if event is None:
+        raise BadInput("That form cannot be sent here.")
+    return event
 
 
 # -- the setup form ------------------------------------------------------------------------
 
 CASE_REFERENCE_MAX = 64
 MAX_STAGE_HOURS = 24 * 14
+# What the engine's Start accepts.
+WATCHLIST_MAX_LINES = 50
+WATCHLIST_MAX_CHARS = 200
 
 
 @dataclass
@@ -107,6 +77,19 @@ class SetupChoices:
     lead_id: str = ""
     pacing: str = ev.Pacing.LIVE.value
     stage_hours: str = "24"
+    start_later: str = ""  # a browser's datetime-local value, in UTC like every time shown here
+    watchlist: str = ""  # one name or address a line
+
+    @property
+    def watched(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.watchlist.splitlines() if line.strip())
+
+    @property
+    def scheduled_for(self) -> datetime | None:
+        """The chosen start; None when starting now. Call only once `setup_problems` passed."""
+        if not self.start_later:
+            return None
+        return datetime.fromisoformat(self.start_later).replace(tzinfo=UTC)
 
 
 def read_setup(data: Mapping[str, str], participant_ids: list[str]) -> SetupChoices:
@@ -117,11 +100,17 @@ def read_setup(data: Mapping[str, str], participant_ids: list[str]) -> SetupChoi
         lead_id=data.get("lead", ""),
         pacing=data.get("pacing", ev.Pacing.LIVE.value),
         stage_hours=data.get("stage_hours", "24").strip() or "24",
+        start_later=data.get("start_later", "").strip(),
+        watchlist=data.get("watchlist", ""),
     )
 
 
 def setup_problems(
-    choices: SetupChoices, catalogue: Catalogue, people: list[RoomPerson], facilitator_id: str
+    choices: SetupChoices,
+    catalogue: Catalogue,
+    people: list[RoomPerson],
+    facilitator_id: str,
+    now: datetime,
 ) -> list[str]:
     problems = []
     if catalogue.get(choices.model_id) is None:
@@ -139,7 +128,29 @@ def setup_problems(
         problems.append("Please choose live or over-time pacing.")
     if not choices.stage_hours.isdigit() or not 1 <= int(choices.stage_hours) <= MAX_STAGE_HOURS:
         problems.append(f"Hours per stage must be a whole number from 1 to {MAX_STAGE_HOURS}.")
+    problems += _start_later_problems(choices.start_later, now)
+    watched = choices.watched
+    if len(watched) > WATCHLIST_MAX_LINES:
+        problems.append(
+            f"The watch-list has {len(watched)} lines; it can hold up to {WATCHLIST_MAX_LINES}."
+        )
+    if any(len(line) > WATCHLIST_MAX_CHARS for line in watched):
+        problems.append(f"Each watch-list line can be up to {WATCHLIST_MAX_CHARS} characters.")
     return problems
+
+
+def _start_later_problems(start_later: str, now: datetime) -> list[str]:
+    if not start_later:
+        return []
+    try:
+        when = datetime.fromisoformat(start_later)
+    except ValueError:
+        return ["Please give the later start as a date and a time."]
+    if when.tzinfo is not None:
+        return ["Please give the later start as a date and a time, without a time zone."]
+    if when.replace(tzinfo=UTC) <= now:
+        return ["The later start must be in the future (times here are UTC)."]
+    return []
 
 
 def start_event(
@@ -171,4 +182,6 @@ def start_event(
         case_reference=choices.case_reference,
         pacing=ev.Pacing(choices.pacing),
         stage_hours=int(choices.stage_hours),
+        watchlist=choices.watched,
+        scheduled_for=choices.scheduled_for,
     )

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dialogs.content import Action, Audience, Content, Form
-from dialogs.state import FINISHED, SessionState
+from dialogs.state import FINISHED, Phase, SessionState
 from storage.practice import MessageKind, PracticeRooms, Room, RoomMessage, RoomPerson
 from storage.unit_of_work import UnitOfWork
 
 QUESTION_PREFIX = "q:"
+# The room's id of a person's scale choice; their written replies' ids start otherwise.
+SCALE_REPLY_PREFIX = "s"
+# The formats the facilitator may download a published record in.
+DOWNLOADS = {"md": "Markdown", "docx": "Word", "pdf": "PDF"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class RoomView:
     channel: list[ShownMessage]
     thread: ShownMessage | None
     thread_messages: list[ShownMessage]
+    screening: list[ShownMessage]
 
     @property
     def is_facilitator(self) -> bool:
@@ -56,6 +61,20 @@ class RoomView:
     @property
     def can_start(self) -> bool:
         return self.is_facilitator and (self.state is None or self.state.phase in FINISHED)
+
+    @property
+    def chairs_finished_session(self) -> bool:
+        """The facilitator of an ended session may run it again, and download its record."""
+        return (
+            self.state is not None
+            and self.state.phase in FINISHED
+            and self.state.facilitator.user_id == self.me.id
+        )
+
+    @property
+    def downloads(self) -> dict[str, str]:
+        published = self.state is not None and self.state.phase is Phase.PUBLISHED
+        return DOWNLOADS if published and self.chairs_finished_session else {}
 
     def role_of(self, person: RoomPerson) -> str:
         if person.id == self.room.facilitator_id:
@@ -112,12 +131,15 @@ async def room_view(
             edited=message.edited,
         )
 
-    channel = [shown(m) for m in messages if m.thread_id is None]
+    channel = [
+        shown(m) for m in messages if m.thread_id is None and m.kind != MessageKind.SCREENING
+    ]
+    screening = [shown(m) for m in messages if m.kind == MessageKind.SCREENING]
     thread = next((m for m in channel if m.id == thread_id and m.is_question), None)
     thread_messages = (
         [shown(m) for m in messages if m.thread_id == thread.id] if thread is not None else []
     )
-    return RoomView(room, me, token, people, state, channel, thread, thread_messages)
+    return RoomView(room, me, token, people, state, channel, thread, thread_messages, screening)
 
 
 @dataclass(frozen=True)
@@ -128,3 +150,4 @@ class FormView:
     form: Form
     values: dict[str, str]
     problems: list[str]
+    action: str  # where the form is sent

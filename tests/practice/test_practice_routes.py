@@ -251,7 +251,7 @@ async def test_a_press_without_the_form_token_is_refused(runtime: Runtime, visit
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        ({"action": "launch"}, "That button is not one this room knows."),
+        ({"action": "launch"}, "That button is not on any message of this room."),
         ({"action": "approve"}, "That button is not on any message of this room."),
         ({"message": "m-unknown"}, "That button is not on any message of this room."),
         ({"value": "anything"}, "That button is not on any message of this room."),

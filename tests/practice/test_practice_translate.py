@@ -1,72 +1,105 @@
-"""Every button the engine can show maps to the event it stands for."""
+"""The room's input checks around the engine's own translations of buttons, forms and setup."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from adapters.practice.translate import BadInput, button_event, parse_action, scale_choice
+from adapters.practice.translate import (
+    BadInput,
+    SetupChoices,
+    pressed,
+    setup_problems,
+    start_event,
+    submitted,
+)
 from dialogs import events as ev
-from dialogs.content import ActionId
+from dialogs.content import ActionId, Form, FormField, FormId
+from dialogs.models.catalogue import Catalogue
+from dialogs.requests import ConfirmFacilitation, accept_form, decline_form
+from storage.practice import RoomPerson
 
-EXPECTED: dict[ActionId, type[ev.Event]] = {
-    ActionId.AGREE: ev.AgreeRules,
-    ActionId.BEGIN: ev.Begin,
-    ActionId.NEXT: ev.Next,
-    ActionId.SKIP: ev.Skip,
-    ActionId.PAUSE: ev.Pause,
-    ActionId.RESUME: ev.Resume,
-    ActionId.END: ev.End,
-    ActionId.APPROVE: ev.Approve,
-    ActionId.KEY_POINTS: ev.RequestForm,
-    ActionId.EDIT_RECORD: ev.RequestForm,
-    ActionId.PUBLISH_ANYWAY: ev.RequestForm,
-    ActionId.EVALUATE: ev.RequestForm,
-    ActionId.ACTION_DONE: ev.CompleteAction,
-}
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+CHAIR = RoomPerson("p-chair", "Morgan", "Chair")
+PRIYA = RoomPerson("p-priya", "Priya", "Social work")
 
 
-# Buttons of the request-and-screening flow, which happens before a session and outside any
-# room: a practice room never shows them.
-OUTSIDE_SESSIONS = {
-    ActionId.SCREEN_ACCEPT,
-    ActionId.SCREEN_DECLINE,
-    ActionId.CONFIRM_INVOLVED,
-    ActionId.CONFIRM_NOT_INVOLVED,
-}
+def test_session_buttons_are_the_engines_events() -> None:
+    assert isinstance(pressed(ActionId.AGREE, "", "p-1"), ev.AgreeRules)
+    choice = pressed(ActionId.SCALE, "q:one:3", "p-1")
+    assert isinstance(choice, ev.Answer) and (choice.question_id, choice.text) == ("q:one", "3")
 
 
-def test_every_session_action_but_a_scale_choice_is_a_button_event() -> None:
-    # A new ActionId in the engine fails here until the practice room knows it.
-    assert set(EXPECTED) | {ActionId.SCALE} | OUTSIDE_SESSIONS == set(ActionId)
-    for action, event_type in EXPECTED.items():
-        assert type(button_event(action, "2", "p-1")) is event_type, action
-    for action in OUTSIDE_SESSIONS:
-        with pytest.raises(BadInput):
-            button_event(action, "request-1", "p-1")
+def test_request_buttons_are_forms_to_open_or_the_facilitators_answer() -> None:
+    assert pressed(ActionId.SCREEN_ACCEPT, "req-1", "p-1") == accept_form("req-1")
+    assert pressed(ActionId.SCREEN_DECLINE, "req-1", "p-1") == decline_form("req-1")
+    answer = pressed(ActionId.CONFIRM_NOT_INVOLVED, "req-1", "p-1")
+    assert isinstance(answer, ConfirmFacilitation) and answer.no_involvement
 
 
 @pytest.mark.parametrize(
-    ("action", "form"),
+    ("action", "value"),
+    [("launch", ""), (ActionId.ACTION_DONE, "first"), (ActionId.SCALE, "3"), ("", "")],
+)
+def test_unknown_or_malformed_buttons_are_bad_input(action: str, value: str) -> None:
+    with pytest.raises(BadInput):
+        pressed(action, value, "p-1")
+
+
+def test_forms_are_the_engines_events_and_others_are_bad_input() -> None:
+    key_points = Form(
+        id=FormId.KEY_POINTS,
+        title="Key points",
+        value="stage-1",
+        fields=(FormField(id="text", label="Key points"),),
+    )
+    note = submitted(key_points, {"text": "Agreed."}, "p-chair")
+    assert isinstance(note, ev.StageNote) and note.stage_id == "stage-1"
+    with pytest.raises(BadInput):
+        submitted(accept_form("req-1"), {"facilitator": "p-1"}, "p-chair")
+
+
+def choices(**changes: str) -> SetupChoices:
+    chosen = SetupChoices(
+        model_id="kolb", case_reference="RCD-0417", participant_ids=[PRIYA.id], lead_id=PRIYA.id
+    )
+    for name, value in changes.items():
+        setattr(chosen, name, value)
+    return chosen
+
+
+def problems_of(chosen: SetupChoices) -> list[str]:
+    return setup_problems(chosen, Catalogue.load(), [CHAIR, PRIYA], CHAIR.id, NOW)
+
+
+@pytest.mark.parametrize(
+    ("start_later", "problem"),
     [
-        (ActionId.KEY_POINTS, "key_points"),
-        (ActionId.EDIT_RECORD, "record"),
-        (ActionId.PUBLISH_ANYWAY, "override"),
-        (ActionId.EVALUATE, "evaluation"),
+        ("next Tuesday", "Please give the later start as a date and a time."),
+        ("2026-03-02T09:00+01:00", "without a time zone"),
+        ("2026-03-02T08:59", "The later start must be in the future (times here are UTC)."),
     ],
 )
-def test_buttons_that_open_forms_ask_for_the_right_form(action: ActionId, form: str) -> None:
-    event = button_event(action, "stage-1", "p-1")
-    assert isinstance(event, ev.RequestForm) and event.form == form
+def test_a_later_start_must_be_a_future_date_and_time(start_later: str, problem: str) -> None:
+    found = problems_of(choices(start_later=start_later))
+    assert len(found) == 1 and problem in found[0]
 
 
-def test_malformed_values_are_refused() -> None:
-    with pytest.raises(BadInput):
-        parse_action("launch")
-    with pytest.raises(BadInput):
-        button_event(ActionId.ACTION_DONE, "first", "p-1")
-    with pytest.raises(BadInput):
-        button_event(ActionId.SCALE, "q:3", "p-1")
-    for value in ("3", ":3", "q:", "q:three"):
-        with pytest.raises(BadInput):
-            scale_choice(value)
-    assert scale_choice("q:one:3") == ("q:one", "3")
+def test_a_watchlist_longer_than_the_engine_keeps_is_refused() -> None:
+    assert problems_of(choices(watchlist="\n".join(f"Name {i}" for i in range(51)))) == [
+        "The watch-list has 51 lines; it can hold up to 50."
+    ]
+    assert problems_of(choices(watchlist="x" * 201)) == [
+        "Each watch-list line can be up to 200 characters."
+    ]
+
+
+def test_the_start_carries_the_later_start_and_the_watchlist_without_blank_lines() -> None:
+    chosen = choices(start_later="2026-03-09T14:30", watchlist=" Jayden Smith \n\n12 Elm Road\n")
+    assert problems_of(chosen) == []
+    start = start_event(chosen, Catalogue.load(), [CHAIR, PRIYA], CHAIR, "s-1")
+    assert start.scheduled_for == datetime(2026, 3, 9, 14, 30, tzinfo=UTC)
+    assert start.watchlist == ("Jayden Smith", "12 Elm Road")
+    now = start_event(choices(), Catalogue.load(), [CHAIR, PRIYA], CHAIR, "s-2")
+    assert now.scheduled_for is None and now.watchlist == ()
