@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dialogs import messages
 from dialogs.content import Block, BlockStyle, Content
 from dialogs.models.catalogue import Catalogue
-from dialogs.state import SessionState
+from dialogs.state import Phase, SessionState
 
 START, MODELS, STATUS, END, CANCEL, HELP = "start", "models", "status", "end", "cancel", "help"
 REQUEST, AGAIN, ACTIONS, EXPORT = "request", "again", "actions", "export"
@@ -95,13 +95,13 @@ def start_usage_content() -> Content:
 
 
 def set_up_content(state: SessionState) -> Content:
+    where = (
+        f"The participants are invited privately; it opens here on {messages.when(state)}."
+        if state.phase is Phase.SCHEDULED
+        else "The purpose and the ground rules are in a new post in this channel."
+    )
     return Content(
         title="Session set up",
-        blocks=(
-            messages.text(
-                f"{state.model.name} for case {state.case_reference}. The purpose and the "
-                "ground rules are in a new post in this channel."
-            ),
-        ),
+        blocks=(messages.text(f"{state.model.name} for case {state.case_reference}. {where}"),),
         summary="Session set up",
     )
