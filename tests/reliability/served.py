@@ -8,9 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
+from slack_requests import SIGNING_SECRET
+
+from storage.unit_of_work import Store
 
 STARTUP_DEADLINE_SECONDS = 30.0
 
@@ -83,3 +87,35 @@ class ServedBot:
         if not self.log_path.exists():
             return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+async def wait_for(condition: Callable[[], bool], deadline: float = 30.0) -> None:
+    """Poll until `condition` holds: for what a child process does on its own clock."""
+    loop = asyncio.get_running_loop()
+    until = loop.time() + deadline
+    while not condition():
+        assert loop.time() < until, "gave up waiting"
+        await asyncio.sleep(0.02)
+
+
+async def wait_until_drained(store: Store, deadline: float = 60.0) -> None:
+    """Until the served bot has delivered everything queued (its outbox has nothing pending)."""
+    loop = asyncio.get_running_loop()
+    until = loop.time() + deadline
+    while True:
+        async with store.transaction() as uow:
+            if not await uow.outbox.pending_count():
+                return
+        assert loop.time() < until, "the outbox was not drained"
+        await asyncio.sleep(0.05)
+
+
+def slack_settings(database_url: str, slack_api_url: str) -> dict[str, str]:
+    """The environment of a served bot for Slack, on a fake Web API."""
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack_api_url,
+        "REFLECTBOT_SECRET": "served-test-secret",
+    }

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from served import ServedBot
+from served import ServedBot, slack_settings, wait_until_drained
 from slack_driver import SlackSession
 from slack_fake_api import Call, FakeSlack
-from slack_requests import PARTICIPANTS, PEOPLE, PRESENTER, SIGNING_SECRET, Workspace
+from slack_requests import PARTICIPANTS, PEOPLE, PRESENTER, Workspace
 from sqlalchemy import text
 
 from bot.clock import SystemClock
@@ -26,7 +26,6 @@ MODEL = "portsmouth-rpm"
 SEED = 20261123
 KILL_POINTS = 14
 REQUESTS_IN_SESSION = 32  # /reflect, the setup form, agreements, replies, key points, approval
-DRAIN_DEADLINE_SECONDS = 60.0
 # Half the kills fall while the request is handled, half among the deliveries after its ack.
 KILL_WINDOWS_SECONDS = ((0.0, 0.012), (0.012, 1.5))
 
@@ -100,15 +99,7 @@ class DatabaseReader:
 
 class ServedSession(SlackSession):
     async def drain(self) -> None:
-        """Wait until the served bot has delivered everything it queued."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + DRAIN_DEADLINE_SECONDS
-        while loop.time() < deadline:
-            async with self.runtime.store.transaction() as uow:
-                if not await uow.outbox.pending_count():
-                    return
-            await asyncio.sleep(0.05)  # the served process works on its own clock
-        raise AssertionError("the outbox was not drained")
+        await wait_until_drained(self.runtime.store)
 
 
 def posts_by_text(fake: FakeSlack) -> Counter[str]:
@@ -138,16 +129,7 @@ async def test_killed_at_random_points_a_session_loses_nothing(
     for user_id, (name, agency) in PEOPLE.items():
         fake.add_user(user_id, name, agency)
     await fake.start()
-    bot = ServedBot(
-        {
-            "DATABASE_URL": fresh_database,
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake.url,
-            "REFLECTBOT_SECRET": "kill-test-secret",
-        },
-        tmp_path / "server.log",
-    )
+    bot = ServedBot(slack_settings(fresh_database, fake.url), tmp_path / "server.log")
     bot.command("db", "upgrade")
     store = Store.open(fresh_database)
     chooser = random.Random(SEED)
