@@ -2,7 +2,9 @@
 
 Replies in a question's reply chain are answers; @mentions are commands; card buttons and
 Teams dialogs (task modules) are facilitator and participant actions. Everything the engine
-decides to show goes through the outbox; only a form (a dialog) is answered inside the turn."""
+decides to show goes through the outbox; only a form (a dialog) is answered inside the turn.
+Requests for a discussion are screening.py's; what follows a session (running it again, the
+open actions, the record's files) is followups.py's."""
 
 from __future__ import annotations
 
