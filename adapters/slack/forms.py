@@ -37,6 +37,7 @@ class Submission:
     form: FormId
     value: str
     fields: dict[str, str]
+    channel: str = ""
 
 
 def plain(text: str, limit: int) -> dict[str, Any]:
@@ -107,8 +108,24 @@ def _date_input(field: FormField) -> BlockKit:
     }
 
 
+def _person_input(field: FormField) -> BlockKit:
+    """Anyone in the workspace, with Slack's own people picker."""
+    element: BlockKit = {"type": "users_select", "action_id": VALUE_ACTION}
+    if field.initial:
+        element["initial_user"] = field.initial
+    return {
+        "type": "input",
+        "block_id": f"{field.id}.0",
+        "label": plain(field.label, 2000),
+        "element": element,
+        "optional": field.optional,
+    }
+
+
 def _inputs(field: FormField) -> list[BlockKit]:
-    if field.kind in (FieldKind.CHOICE, FieldKind.PERSON):
+    if field.kind is FieldKind.PERSON and not field.options:
+        blocks = [_person_input(field)]
+    elif field.kind in (FieldKind.CHOICE, FieldKind.PERSON):
         blocks = [_choice_input(field)]
     elif field.kind is FieldKind.DATE:
         blocks = [_date_input(field)]
@@ -122,7 +139,9 @@ def _inputs(field: FormField) -> list[BlockKit]:
     return blocks
 
 
-def form_view(form: Form, session_id: str) -> BlockKit:
+def form_view(form: Form, session_id: str, channel: str = "") -> BlockKit:
+    """The form as a modal. `session_id` names the session (or request) it belongs to;
+    `channel`, where there is none yet, the conversation it was asked for in."""
     blocks: list[BlockKit] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
         for chunk in split_text(escape(form.intro), SECTION_LIMIT)
@@ -135,7 +154,13 @@ def form_view(form: Form, session_id: str) -> BlockKit:
         blocks.extend(inputs)
     if len(blocks) > MODAL_BLOCK_LIMIT:
         raise FormTooLarge(f"{len(blocks)} blocks")
-    metadata = {"session": session_id, "form": form.id, "value": form.value, "parts": counts}
+    metadata = {
+        "session": session_id,
+        "form": form.id,
+        "value": form.value,
+        "parts": counts,
+        "channel": channel,
+    }
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
@@ -151,7 +176,13 @@ def _submitted(block: dict[str, Any]) -> str:
     """One input's value, whatever its element: text, a chosen option or a date."""
     state = block.get(VALUE_ACTION) or {}
     option = state.get("selected_option") or {}
-    return state.get("value") or option.get("value") or state.get("selected_date") or ""
+    return (
+        state.get("value")
+        or option.get("value")
+        or state.get("selected_date")
+        or state.get("selected_user")
+        or ""
+    )
 
 
 def read_submission(view: dict[str, Any]) -> Submission:
@@ -168,4 +199,5 @@ def read_submission(view: dict[str, Any]) -> Submission:
         form=FormId(metadata["form"]),
         value=str(metadata["value"]),
         fields=fields,
+        channel=str(metadata.get("channel") or ""),
     )

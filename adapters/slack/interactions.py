@@ -9,6 +9,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import screening
 from adapters.slack.blocks import parse_button
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
 from adapters.slack.forms import FormTooLarge, form_view, read_submission
@@ -84,6 +85,9 @@ class Interactions:
                 "channel_id", ""
             )
             press = parse_button(action.get("action_id", ""), action.get("value", ""))
+            if press is not None and press.action in screening.REQUEST_ACTIONS:
+                await screening.press(self, client, body["trigger_id"], channel, user, press)
+                return
             event = button_event(press.action, press.value, user) if press else None
             if press is None or event is None:
                 await self.tell(channel, Ephemeral(user_id=user, content=explanation(STALE_BUTTON)))
@@ -95,12 +99,18 @@ class Interactions:
         return on_button
 
     def form_listener(self) -> Listener:
-        async def on_form(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        async def on_form(
+            ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+        ) -> None:
             user = body["user"]["id"]
             try:
                 submitted = read_submission(view)
             except (ValueError, KeyError, TypeError):
                 submitted = None
+            if submitted is not None and submitted.form in screening.REQUEST_FORMS:
+                team = (body.get("team") or {}).get("id", "")
+                await screening.submit(self, ack, client, user, team, submitted)
+                return
             event = (
                 form_event(submitted.form, submitted.value, submitted.fields, user)
                 if submitted

@@ -8,7 +8,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from slack_driver import SlackSession
 from slack_fake_api import FakeSlack
-from slack_requests import LEARNING_CHANNEL, PEOPLE, SIGNING_SECRET, Workspace
+from slack_requests import LEARNING_CHANNEL, PEOPLE, SCREENING_CHANNEL, SIGNING_SECRET, Workspace
 
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -36,14 +36,24 @@ def learning_channel() -> str | None:
 
 
 @pytest.fixture
+def screening_channel() -> str | None:
+    return SCREENING_CHANNEL
+
+
+@pytest.fixture
 def runtime(
-    store: Store, clock: ManualClock, fake_slack: FakeSlack, learning_channel: str | None
+    store: Store,
+    clock: ManualClock,
+    fake_slack: FakeSlack,
+    learning_channel: str | None,
+    screening_channel: str | None,
 ) -> Runtime:
     settings = Settings(
         slack_bot_token="xoxb-test",
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.url,
         learning_channel=learning_channel,
+        screening_channel=screening_channel,
     )
     deliverers: dict = {}
     dispatcher = Dispatcher(store, clock, deliverers)

@@ -23,6 +23,7 @@ CONSULTANTS = ("UPOL", "UHV")
 PARTICIPANTS = (PRESENTER, *CONSULTANTS)
 OUTSIDER = "UOUT"
 LEARNING_CHANNEL = "CLEARN"
+SCREENING_CHANNEL = "CSCREEN"
 
 PEOPLE = {
     FACILITATOR: ("Morgan Ellis", "Children's services"),
@@ -243,6 +244,8 @@ def form_values(
                 (o for o in element["options"] if o["value"] == edits.get(block["block_id"])), None
             )
             state = {"selected_option": chosen or element.get("initial_option")}
+        elif kind == "users_select":
+            state = {"selected_user": edits.get(block["block_id"], element.get("initial_user"))}
         elif kind == "datepicker":
             state = {"selected_date": edits.get(block["block_id"], element.get("initial_date"))}
         else:
