@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import uuid
 from typing import Any
 
 import aiohttp
@@ -12,14 +13,21 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import screening
+from adapters.slack.blocks import render
 from adapters.slack.deliverer import PLATFORM
+from adapters.slack.exports import export_record
+from adapters.slack.interactions import Interactions
 from adapters.slack.listeners import Listener
 from adapters.slack.setup import setup_view
 from adapters.slack.text import escape
 from bot.runtime import Runtime
 from dialogs import events as ev
-from dialogs.messages import when
-from dialogs.state import Phase, SessionState
+from dialogs.content import Content
+from dialogs.effects import Ephemeral
+from dialogs.messages import open_actions, status
+from dialogs.rerun import RerunRefused, rerun
+from storage.repositories import Conversation
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +42,10 @@ HELP = """\
 */reflect status* says where the discussion in this channel is.
 */reflect end* ends the discussion and drafts the record (facilitator).
 */reflect cancel* cancels the session without a record (facilitator).
+*/reflect request* asks for a discussion: a screener finds a facilitator with no involvement.
+*/reflect again [@facilitator] [@presenter]* runs the channel's last discussion again, with the same people.
+*/reflect actions* lists the open agreed actions of your discussions here (facilitator).
+*/reflect export docx|pdf* uploads the published record as a Word or PDF file (facilitator).
 */reflect help* shows this help.
 Participants answer each question by replying in its thread."""
 
@@ -44,14 +56,12 @@ NOT_A_MEMBER = (
 NOT_A_CHANNEL = "A discussion runs in the team's channel. Please use /reflect there."
 CHECK_TIMEOUT = 1.0  # seconds; Slack's form trigger expires 3 seconds after the command
 NO_SESSION = "There is no reflective discussion running in this channel. Start one with /reflect."
-
-PHASE_WORDS = {
-    Phase.SCHEDULED: "scheduled",
-    Phase.GROUND_RULES: "waiting for everyone to agree to the ground rules",
-    Phase.RUNNING: "under way",
-    Phase.RECORD_DRAFT: "over; the facilitator is reviewing the draft record",
-    Phase.AWAITING_APPROVAL: "over; the record is waiting for the facilitator's approval",
-}
+NOTHING_TO_RUN_AGAIN = "No discussion has been held in this channel yet, so none can be run again."
+AGAIN_USAGE = "Use /reflect again, optionally with @new-facilitator and then @new-presenter."
+FOR_FACILITATORS = (
+    "The list of open agreed actions is for the facilitators of this channel's discussions, "
+    "and you have not facilitated one here."
+)
 
 
 def models_text(runtime: Runtime) -> str:
@@ -59,37 +69,50 @@ def models_text(runtime: Runtime) -> str:
     return "Facilitation models you can use:\n" + "\n".join(lines)
 
 
-def status_text(state: SessionState) -> str:
-    words = (
-        f"A {escape(state.model.name)} discussion is {PHASE_WORDS.get(state.phase, state.phase)}"
-    )
-    if state.phase is Phase.SCHEDULED:
-        words += f" for {when(state)}"
-    stage = state.stage
-    if state.phase is Phase.RUNNING and stage is not None:
-        number = state.stage_index + 1
-        words += f": stage {number} of {len(state.model.stages)}, {escape(stage.title)}"
-        if state.paused_at:
-            words += " (paused)"
-    return words + "."
+def slash_command(interactions: Interactions) -> Listener:
+    runtime = interactions.runtime
 
-
-def slash_command(runtime: Runtime) -> Listener:
     async def on_reflect(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         verb, _, rest = (command.get("text") or "").strip().partition(" ")
         verb = verb.lower()
+        channel, user = command["channel_id"], command["user_id"]
         if verb in ("", "start"):
             await _open_setup(runtime, ack, command, client, rest)
         elif verb == "help":
             await ack(HELP)
         elif verb == "models":
             await ack(models_text(runtime))
-        elif verb in ("status", "end", "cancel"):
-            await _about_session(runtime, ack, verb, command["channel_id"], command["user_id"])
+        elif verb == "status":
+            await _status(interactions, ack, channel, user)
+        elif verb in ("end", "cancel"):
+            await _end_or_cancel(runtime, ack, verb, channel, user)
+        elif verb == "request":
+            trigger = command["trigger_id"]
+            refusal = await screening.open_request_form(interactions, client, trigger, channel)
+            await ack(refusal or "")
+        elif verb == "again":
+            await _again(interactions, ack, channel, user, rest)
+        elif verb == "actions":
+            await _actions(interactions, ack, channel, user)
+        elif verb == "export":
+            refusal = await export_record(runtime, client, channel, user, rest.strip().lower())
+            await ack(refusal or "")
         else:
             await ack(f"I do not know “{escape(verb)}”.\n{HELP}")
 
     return on_reflect
+
+
+async def _answer_privately(
+    interactions: Interactions, ack: AsyncAck, channel: str, user: str, content: Content
+) -> None:
+    """The answer to the command, or, when it needs more than one message, the messages."""
+    parts = render(content, "")
+    if len(parts) == 1:
+        await ack(text=parts[0].text, blocks=parts[0].blocks)
+        return
+    await ack()
+    await interactions.tell(channel, Ephemeral(user_id=user, content=content))
 
 
 async def _open_setup(
@@ -144,7 +167,16 @@ async def _channel_problem(client: AsyncWebClient, channel: str) -> str | None:
     return None if details.get("is_member") else NOT_A_MEMBER
 
 
-async def _about_session(
+async def _status(interactions: Interactions, ack: AsyncAck, channel: str, user: str) -> None:
+    async with interactions.runtime.store.transaction() as uow:
+        latest = await uow.sessions.in_conversation(PLATFORM, channel, limit=1)
+    if not latest:
+        await ack(NO_SESSION)
+        return
+    await _answer_privately(interactions, ack, channel, user, status(latest[0].state))
+
+
+async def _end_or_cancel(
     runtime: Runtime, ack: AsyncAck, verb: str, channel: str, user: str
 ) -> None:
     async with runtime.store.transaction() as uow:
@@ -152,9 +184,49 @@ async def _about_session(
     if active is None:
         await ack(NO_SESSION)
         return
-    if verb == "status":
-        await ack(status_text(active.state))
-        return
     event = ev.End(actor=user) if verb == "end" else ev.Cancel(actor=user)
     await runtime.service.handle(active.id, event, platform=PLATFORM)
     await ack()
+
+
+async def _again(
+    interactions: Interactions, ack: AsyncAck, channel: str, user: str, rest: str
+) -> None:
+    people = MENTION.findall(rest)
+    if len(people) > 2 or MENTION.sub(" ", rest).split():
+        await ack(AGAIN_USAGE)
+        return
+    runtime = interactions.runtime
+    async with runtime.store.transaction() as uow:
+        latest = await uow.sessions.in_conversation(PLATFORM, channel, limit=1)
+    if not latest:
+        await ack(NOTHING_TO_RUN_AGAIN)
+        return
+    previous = latest[0]
+    try:
+        start = rerun(
+            previous.state,
+            session_id=uuid.uuid4().hex,
+            actor=user,
+            facilitator_id=people[0] if people else None,
+            presenter_id=people[1] if len(people) > 1 else None,
+        )
+    except RerunRefused as refusal:
+        await ack(escape(str(refusal)))
+        return
+    conversation = Conversation(PLATFORM, channel, previous.conversation_data)
+    outcome = await runtime.service.start(conversation, start)
+    await ack()
+    for effect in outcome.immediate:
+        if isinstance(effect, Ephemeral):
+            await interactions.tell(channel, effect)
+
+
+async def _actions(interactions: Interactions, ack: AsyncAck, channel: str, user: str) -> None:
+    async with interactions.runtime.store.transaction() as uow:
+        sessions = await uow.sessions.in_conversation(PLATFORM, channel)
+    facilitated = [s.state for s in sessions if s.state.facilitator.user_id == user]
+    if not facilitated:
+        await ack(FOR_FACILITATORS)
+        return
+    await _answer_privately(interactions, ack, channel, user, open_actions(facilitated))

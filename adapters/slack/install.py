@@ -46,7 +46,7 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
     )
     runtime.deliverers[PLATFORM] = deliverer
     interactions = Interactions(runtime, deliverer)
-    bolt.command(COMMAND)(slash_command(runtime))
+    bolt.command(COMMAND)(slash_command(interactions))
     bolt.event("message")(message_listener(runtime))
     bolt.action(ACTION_PATTERN)(interactions.button_listener())
     bolt.view(FORM_CALLBACK)(interactions.form_listener())

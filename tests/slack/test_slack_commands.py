@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import ClientResponse
 from slack_driver import SlackSession
+from slack_fake_api import Call
 from slack_requests import FACILITATOR, OUTSIDER, PARTICIPANTS, PRESENTER, setup_values
 
 from bot.clock import ManualClock
@@ -16,6 +17,13 @@ from dialogs.state import Phase
 async def answer(response: ClientResponse) -> str:
     assert response.status == 200
     return await response.text()
+
+
+async def answer_blocks(response: ClientResponse) -> str:
+    """The text of a private answer given as blocks, as the person reads it."""
+    assert response.status == 200
+    body = await response.json()
+    return "\n".join(Call("answer", body, datetime.now(UTC)).texts())
 
 
 async def test_reflect_opens_the_setup_modal_with_every_model(session: SlackSession) -> None:
@@ -126,11 +134,17 @@ async def test_status_end_and_cancel_without_a_session_say_so(session: SlackSess
 
 async def test_status_says_where_the_discussion_is(session: SlackSession) -> None:
     await session.start("kolb", list(PARTICIPANTS), PRESENTER)
-    text = await answer(await session.slack.command(OUTSIDER, "status"))
+    text = await answer_blocks(await session.slack.command(OUTSIDER, "status"))
     assert "waiting for everyone to agree to the ground rules" in text
     await session.agree_and_begin()
-    text = await answer(await session.slack.command(OUTSIDER, "status"))
-    assert "under way: stage 1 of" in text
+    text = await answer_blocks(await session.slack.command(OUTSIDER, "status"))
+    assert "The discussion is under way." in text
+    assert "Stage 1 of 4:" in text
+    assert "is waiting for: <@USW>, <@UPOL>, <@UHV>" in text
+    await session.answer_everything()
+    await session.review_and_approve()
+    text = await answer_blocks(await session.slack.command(OUTSIDER, "status"))
+    assert "finished; its record has been published" in text
 
 
 async def test_end_drafts_the_record_and_only_the_facilitator_may(session: SlackSession) -> None:
@@ -167,7 +181,7 @@ async def test_a_session_can_be_scheduled_for_later(
     assert (await session.state()).phase is Phase.SCHEDULED
     invited = {c.args["users"] for c in session.fake.called("conversations.open")}
     assert invited == set(PARTICIPANTS)
-    status = await answer(await session.slack.command(OUTSIDER, "status"))
+    status = await answer_blocks(await session.slack.command(OUTSIDER, "status"))
     assert "scheduled for 25 November 2026 at 09:30 UTC" in status
     clock.advance(timedelta(days=2))
     await session.runtime.service.tick_due()
