@@ -12,7 +12,7 @@ from multidict import MultiDict, MultiDictProxy
 
 from adapters.practice.identity import COOKIE_MAX_AGE, Signer, cookie_name, cookie_path
 from adapters.practice.signals import RoomSignals
-from adapters.practice.views import QUESTION_PREFIX, SCALE_REPLY_PREFIX
+from adapters.practice.views import PLATFORM, QUESTION_PREFIX, SCALE_REPLY_PREFIX
 from bot.runtime import Runtime
 from bot.service import SessionNotFound
 from dialogs import events as ev
@@ -22,7 +22,6 @@ from storage.practice import PracticeRooms, Room, RoomMessage, RoomPerson
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "practice"
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"

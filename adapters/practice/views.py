@@ -11,6 +11,7 @@ from dialogs.state import FINISHED, Phase, SessionState
 from storage.practice import MessageKind, PracticeRooms, Room, RoomMessage, RoomPerson
 from storage.unit_of_work import UnitOfWork
 
+PLATFORM = "practice"
 QUESTION_PREFIX = "q:"
 # The room's id of a person's scale choice; their written replies' ids start otherwise.
 SCALE_REPLY_PREFIX = "s"
@@ -77,19 +78,23 @@ class RoomView:
         return DOWNLOADS if published and self.chairs_finished_session else {}
 
     def role_of(self, person: RoomPerson) -> str:
-        if person.id == self.room.facilitator_id:
+        chair = self.state.facilitator.user_id if self.state else self.room.facilitator_id
+        if person.id == chair:
             return "facilitator"
         if self.state and any(p.user_id == person.id for p in self.state.participants):
             return "participant"
         return ""
 
 
-def _meant_for(action: Action, me: str, facilitator: str, participants: set[str]) -> bool:
-    """Buttons are shown to the people they are meant for; the engine still checks presses."""
+def _meant_for(action: Action, me: str, state: SessionState | None) -> bool:
+    """Buttons are shown to the people they are meant for; the engine still checks presses.
+    Requests' buttons (no session) are for everyone who can see them."""
+    if state is None:
+        return action.audience is Audience.EVERYONE
     if action.audience is Audience.FACILITATOR:
-        return me == facilitator
+        return me == state.facilitator.user_id
     if action.audience is Audience.PARTICIPANTS:
-        return me in participants
+        return any(p.user_id == me for p in state.participants)
     return True
 
 
@@ -100,10 +105,11 @@ async def room_view(
     # The facilitator first, then everyone in the order they joined.
     people = sorted(await rooms.people(room.id), key=lambda p: p.id != room.facilitator_id)
     by_id = {p.id: p for p in people}
-    stored = await uow.sessions.get(room.session_id) if room.session_id else None
-    state = stored.state if stored else None
-    facilitator = state.facilitator.user_id if state else room.facilitator_id
-    participants = {p.user_id for p in state.participants} if state else set()
+    # Each message's buttons are meant for the people of the session it belongs to.
+    sessions = {
+        stored.id: stored.state for stored in await uow.sessions.in_conversation(PLATFORM, room.id)
+    }
+    state = sessions.get(room.session_id or "")
     messages = await rooms.visible_to(room.id, me.id)
     replies = Counter(m.thread_id for m in messages if m.thread_id)
 
@@ -111,7 +117,11 @@ async def room_view(
         is_reply = message.kind == MessageKind.REPLY
         content = None if is_reply else Content.model_validate_json(message.body)
         actions = (
-            tuple(a for a in content.actions if _meant_for(a, me.id, facilitator, participants))
+            tuple(
+                a
+                for a in content.actions
+                if _meant_for(a, me.id, sessions.get(message.session_id or ""))
+            )
             if content
             else ()
         )

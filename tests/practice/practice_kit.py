@@ -90,6 +90,10 @@ class Visitor:
         page = await self.page(query)
         return await self.post(self.base + path, {"token": page.token(), **fields})
 
+    async def download(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        async with self.session.get(self.url(self.base + path)) as response:
+            return response.status, dict(response.headers), await response.read()
+
     async def press(self, label: str, query: str = "", within: str = "//") -> Page:
         page = await self.page(query)
         return await self.post(self.base + "/press", page.button_fields(label, within))
@@ -136,6 +140,31 @@ async def start_session(
     assert page.status == 200, page.text
     await runtime.dispatcher.drain()
     return chair, priya, dan, room_id
+
+
+async def publish(
+    runtime: Runtime,
+    chair: Visitor,
+    *participants: Visitor,
+    record: dict[str, str] | None = None,
+) -> None:
+    """Agree, begin, end at once, save the record (with these fields), approve and publish."""
+    for person in participants:
+        await person.press("I agree")
+    await runtime.dispatcher.drain()
+    await chair.press("Begin")
+    await runtime.dispatcher.drain()
+    await chair.press("End discussion")
+    await runtime.dispatcher.drain()
+    review = await chair.press("Review the draft record")
+    saved = await chair.post(
+        chair.base + "/form",
+        {"token": review.token(), "form": "record", **(record or {})},
+    )
+    assert saved.status == 200, saved.text
+    await runtime.dispatcher.drain()
+    await chair.press("Approve and publish")
+    await runtime.dispatcher.drain()
 
 
 async def session_state(runtime: Runtime, room_id: str) -> SessionState:
