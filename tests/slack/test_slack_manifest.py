@@ -43,4 +43,5 @@ def test_the_manifest_subscribes_to_channel_messages_with_the_least_scopes() -> 
         "groups:read",
         "users:read",
         "im:write",
+        "files:write",
     }
