@@ -1,5 +1,5 @@
 """The fake Slack Web API on a bad day: bursts of 429 with Retry-After, 500s, slow answers and
-dropped connections, chosen by a seeded random generator."""
+dropped connections, chosen by a seeded random generator; or down altogether."""
 
 from __future__ import annotations
 
@@ -23,11 +23,14 @@ class HostileSlack(FakeSlack):
         self.random = random.Random(seed)
         self.fault_rate = fault_rate
         self.faults: Counter[str] = Counter()
+        self.down = False  # an outage: every delivery answered 503
         self._burst = 0
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["method"] not in DELIVERY_METHODS:
             return await super()._handle(request)
+        if self.down:
+            return web.json_response({"ok": False, "error": "service_unavailable"}, status=503)
         if self._burst:
             self._burst -= 1
             return self._rate_limited()

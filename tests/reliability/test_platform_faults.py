@@ -73,3 +73,29 @@ async def test_every_post_is_delivered_once_and_in_order_through_faults(
             posted_ts.add(call.answer["ts"])
         if call.method == "chat.update":
             assert call.args["ts"] in posted_ts
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a 5xx is retried after a fixed 5 s and given up after 8 attempts, so an outage "
+    "longer than about 40 s fails the queued posts for good; temporary failures should back "
+    "off exponentially and be given up by age (hours), not by count",
+)
+async def test_a_ten_minute_slack_outage_loses_no_post(
+    slack, runtime, fake_slack: HostileSlack, clock: ManualClock
+) -> None:  # type: ignore[no-untyped-def]
+    fake_slack.fault_rate = 0.0
+    session = PatientSession(slack, runtime)
+    await session.begin("portsmouth-rpm")
+    _, thread = await session.open_question()
+    fake_slack.down = True
+    for person in PARTICIPANTS:
+        await slack.reply(person, thread, "Said during the outage.")
+    for _ in range(60):  # ten minutes, the dispatcher trying all along
+        await runtime.dispatcher.drain()
+        clock.advance(timedelta(seconds=10))
+    fake_slack.down = False
+    await session.drain()
+    async with runtime.store.transaction() as uow:
+        statuses = await uow.outbox.statuses(session.session_id)
+    assert "failed" not in {status for _, status in statuses}
