@@ -116,7 +116,10 @@ async def join(visitor: Visitor, room_id: str, name: str, agency: str) -> None:
 
 
 async def start_session(
-    runtime: Runtime, make: Callable[[], Visitor], model: str = "portsmouth-rpm"
+    runtime: Runtime,
+    make: Callable[[], Visitor],
+    model: str = "portsmouth-rpm",
+    watchlist: str = "",
 ) -> tuple[Visitor, Visitor, Visitor, str]:
     chair, priya, dan = make(), make(), make()
     room_id = await create_room(chair)
@@ -135,6 +138,7 @@ async def start_session(
             ("lead", people[0]),
             ("pacing", "live"),
             ("stage_hours", "24"),
+            ("watchlist", watchlist),
         ],
     )
     assert page.status == 200, page.text

@@ -132,3 +132,82 @@ async def test_participants_are_invited_privately_to_evaluate_and_their_answers_
     async with runtime.store.transaction() as uow:
         kept = await uow.evaluations.answers()
     assert len(kept) == 1 and set(kept[0][1].values()) >= {"Helpful"}
+
+
+NHS_NUMBER, POSTCODE, WATCHED = "943 476 5919", "PO1 2AB", "Jayden Okafor"
+
+
+async def test_identifiers_typed_in_answers_never_reach_the_published_record(
+    runtime: Runtime, visitors: Callable[[], Visitor]
+) -> None:
+    chair, priya, dan, room_id = await start_session(
+        runtime, visitors, watchlist=f"{WATCHED}\n12 Elm Road"
+    )
+    for person in (priya, dan):
+        await person.press("I agree")
+    await runtime.dispatcher.drain()
+    await chair.press("Begin")
+    await runtime.dispatcher.drain()
+
+    first = (await chair.page()).question_threads()[-1]
+    risky = f"{WATCHED} was seen at {POSTCODE}; the GP has NHS number {NHS_NUMBER}."
+    await priya.act("/reply", {"thread": first, "text": risky}, f"?thread={first}")
+    await runtime.dispatcher.drain()
+    warning = " ".join(
+        (await priya.page(f"?thread={first}")).texts(
+            "//ol[@id='thread']//article[contains(@class, 'ephemeral')]"
+        )
+    )
+    assert (
+        "Your reply seems to contain a name on the watch-list, a postcode and an NHS number."
+        in warning
+    )
+    for found in (NHS_NUMBER, POSTCODE, WATCHED):
+        assert found not in warning
+    assert not (await dan.page(f"?thread={first}")).tree.xpath(
+        "//ol[@id='thread']//article[contains(@class, 'ephemeral')]"
+    )
+
+    while await session_phase(runtime, room_id) is Phase.RUNNING:
+        page = await chair.page()
+        if "Write key points" in page.buttons():
+            form = await chair.press("Write key points")
+            await chair.post(
+                chair.base + "/form",
+                {"token": form.token(), "form": "key_points", "text": "Different pictures."},
+            )
+        else:
+            thread = page.question_threads()[-1]
+            for person in (priya, dan):
+                await person.act(
+                    "/reply", {"thread": thread, "text": "Worried."}, f"?thread={thread}"
+                )
+        await runtime.dispatcher.drain()
+
+    review = await chair.press("Review the draft record")
+    intro = " ".join(review.texts("//p[@class='lead']"))
+    taken_out = (
+        "a name on the watch-list, a postcode and an NHS number from an answer (Social work)"
+    )
+    assert f"Already taken out of the draft: {taken_out}" in intro
+    drafted = {t.get("name"): t.text or "" for t in review.tree.xpath("//main//textarea")}
+    for found in (NHS_NUMBER, POSTCODE, WATCHED):
+        assert found not in review.text
+    await chair.post(chair.base + "/form", {"token": review.token(), "form": "record", **drafted})
+    await runtime.dispatcher.drain()
+    preview = " ".join((await chair.page()).texts("//article[contains(@class, 'ephemeral')]"))
+    assert f"Taken out of the draft because they looked like identifiers: {taken_out}" in preview
+    assert "[NHS number removed]" in preview
+    await chair.press("Approve and publish")
+    await runtime.dispatcher.drain()
+    assert await session_phase(runtime, room_id) is Phase.PUBLISHED
+
+    record = (await dan.page()).texts(
+        "//ol[@id='channel']//article[contains(concat(' ', @class, ' '), ' key-record ')]"
+    )
+    assert len(record) == 1 and "Approved by Morgan" in record[0]
+    for found in (NHS_NUMBER, POSTCODE, WATCHED, "Okafor"):
+        assert found not in record[0]
+    _, _, markdown = await chair.download("/record/md")
+    for found in (NHS_NUMBER, POSTCODE, WATCHED, "Okafor"):
+        assert found not in markdown.decode()
