@@ -99,9 +99,13 @@ class SlackSession:
         assert response.status == 200
         await self.drain()
 
-    async def answer_round(self, words: str = "We each saw a different part of it.") -> None:
+    async def answer_round(
+        self,
+        words: str = "We each saw a different part of it.",
+        said_by: dict[str, str] | None = None,
+    ) -> None:
         """Write the key points the engine waits for, or answer every open question as everyone
-        asked."""
+        asked (with `said_by[user]` instead of `words` from the people it names)."""
         state = await self.state()
         if state.awaiting_key_points:
             await self.write_key_points(state.awaiting_key_points)
@@ -113,12 +117,17 @@ class SlackSession:
                 if item.kind is QuestionKind.SCALE:
                     await self.press(person.user_id, f"q:{question.id}", ActionId.SCALE, ":3")
                 else:
-                    await self.slack.reply(person.user_id, ts, words)
+                    text = (said_by or {}).get(person.user_id, words)
+                    await self.slack.reply(person.user_id, ts, text)
         await self.drain()
 
-    async def answer_everything(self, words: str = "We each saw a different part of it.") -> None:
+    async def answer_everything(
+        self,
+        words: str = "We each saw a different part of it.",
+        said_by: dict[str, str] | None = None,
+    ) -> None:
         while (await self.state()).phase is Phase.RUNNING:
-            await self.answer_round(words)
+            await self.answer_round(words, said_by)
 
     async def review_and_approve(self, edits: dict[str, str] | None = None) -> None:
         await self.press(FACILITATOR, "record_draft", ActionId.EDIT_RECORD)
