@@ -63,6 +63,7 @@ class Dispatcher:
         *,
         lease: timedelta = timedelta(seconds=60),
         max_attempts: int = 8,
+        max_age: timedelta = timedelta(hours=24),
         concurrency: int = 16,
         coalesce: bool = True,
     ) -> None:
@@ -70,7 +71,10 @@ class Dispatcher:
         self.clock = clock
         self.deliverers = deliverers
         self.lease = lease
+        # Unexpected errors (bugs) are given up after a few attempts; a platform that is down
+        # or busy is waited for, with growing pauses, for as long as `max_age`.
         self.max_attempts = max_attempts
+        self.max_age = max_age
         # Off only to measure what coalescing saves (bench/api_calls.py).
         self.coalesce = coalesce
         self._slots = asyncio.Semaphore(concurrency)
@@ -140,14 +144,14 @@ class Dispatcher:
             try:
                 posted = await deliverer.deliver(delivery)
             except RetryLater as wait:
-                await self._retry(item, wait.after_seconds, str(wait))
+                await self._wait_for_platform(item, wait)
                 return
             except DeliveryFailed as failure:
                 await self._finish(item, "failed", str(failure))
                 return
             except Exception as error:  # a bug or an unexpected platform answer
                 log.exception("delivering outbox item %s failed", item.id)
-                await self._retry(item, min(2**item.attempts, 300), type(error).__name__)
+                await self._retry(item, _backoff(item.attempts), type(error).__name__)
                 return
             await self._delivered(item, conversation.platform, posted)
 
@@ -163,11 +167,23 @@ class Dispatcher:
                 await uow.messages.replace_parts(item.session_id, effect.key, platform, posted)
             await uow.outbox.finish(item.id, "delivered", now)
 
+    async def _wait_for_platform(self, item: OutboxItem, wait: RetryLater) -> None:
+        now = self.clock.now()
+        if item.created_at and now - item.created_at > self.max_age:
+            log.error("giving up on outbox item %s: the platform failed it for too long", item.id)
+            await self._finish(item, "failed", str(wait))
+            return
+        # At least what the platform asked for (Retry-After), backing off while it stays down.
+        await self._schedule(item, max(wait.after_seconds, _backoff(item.attempts)), str(wait))
+
     async def _retry(self, item: OutboxItem, after_seconds: float, reason: str) -> None:
         if item.attempts + 1 >= self.max_attempts:
             log.error("giving up on outbox item %s after %s attempts", item.id, item.attempts + 1)
             await self._finish(item, "failed", reason)
             return
+        await self._schedule(item, after_seconds, reason)
+
+    async def _schedule(self, item: OutboxItem, after_seconds: float, reason: str) -> None:
         available = self.clock.now() + timedelta(seconds=after_seconds)
         async with self.store.transaction() as uow:
             await uow.outbox.retry(item.id, available, reason)
@@ -177,6 +193,11 @@ class Dispatcher:
             log.error("outbox item %s (%s) failed: %s", item.id, item.effect.type, reason)
         async with self.store.transaction() as uow:
             await uow.outbox.finish(item.id, status, self.clock.now(), reason)
+
+
+def _backoff(attempts: int) -> float:
+    """1, 2, 4 … seconds, at most five minutes."""
+    return float(min(2**attempts, 300))
 
 
 def _target_key(effect: AnyEffect) -> str | None:

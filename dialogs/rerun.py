@@ -26,6 +26,8 @@ def rerun(
     if previous.phase not in FINISHED:
         raise RerunRefused("This session is still going; it can be run again once it has ended.")
     people = {p.user_id: p for p in (previous.facilitator, *previous.participants)}
+    if actor not in people:
+        raise RerunRefused("Only someone who took part in the session can run it again.")
     facilitator_id = facilitator_id or previous.facilitator.user_id
     if facilitator_id not in people:
         raise RerunRefused("The new facilitator must be one of the people who took part.")

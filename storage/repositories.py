@@ -62,6 +62,7 @@ class OutboxItem:
     # Claimed before by a dispatcher that never finished it (a crash, a lost lease): the
     # platform may already have carried it out.
     reclaimed: bool = False
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -371,6 +372,7 @@ class Outbox:
                         effect=_effect_adapter.validate_json(row.payload),
                         attempts=row.attempts,
                         reclaimed=reclaimed,
+                        created_at=row.created_at,
                     )
                 )
         return claimed

@@ -344,6 +344,13 @@ def test_a_finished_session_runs_again_with_roles_reassigned():
     assert again.state is not None and again.state.watch_hashes == run.state.watch_hashes
 
 
+def test_only_someone_who_took_part_runs_a_session_again():
+    run = Run()
+    run.do(ev.Cancel(actor=FAC))
+    with pytest.raises(RerunRefused, match="took part"):
+        rerun(run.state, session_id="s-2", actor="U-STRANGER")
+
+
 def test_a_running_session_cannot_run_again():
     run = Run()
     with pytest.raises(RerunRefused):

@@ -75,12 +75,6 @@ async def test_every_post_is_delivered_once_and_in_order_through_faults(
             assert call.args["ts"] in posted_ts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a 5xx is retried after a fixed 5 s and given up after 8 attempts, so an outage "
-    "longer than about 40 s fails the queued posts for good; temporary failures should back "
-    "off exponentially and be given up by age (hours), not by count",
-)
 async def test_a_ten_minute_slack_outage_loses_no_post(
     slack, runtime, fake_slack: HostileSlack, clock: ManualClock
 ) -> None:  # type: ignore[no-untyped-def]

@@ -112,24 +112,47 @@ async def test_retry_later_waits_the_given_seconds_and_holds_the_session_back(
     assert root.attempts == 1 and root.status == "delivered"
 
 
-async def test_the_dispatcher_gives_up_after_its_maximum_attempts(
+async def test_an_unexpected_error_is_given_up_after_the_maximum_attempts(
     service: SessionService,
     dispatcher: Dispatcher,
     platform: FakePlatform,
     clock: ManualClock,
     store: Store,
 ):
-    platform.failures.append(fail_on(Post, RetryLater(5, "503 unavailable"), times=4))
+    platform.failures.append(fail_on(Post, RuntimeError("a bug"), times=4))
     session_id = await begun(service)
-    for _ in range(6):
+    for _ in range(10):
         await dispatcher.drain()
         clock.advance(timedelta(seconds=5))
     first = (await rows(store, session_id))[0]
     assert (first.kind, first.status, first.attempts) == ("post", "failed", 3)
-    assert first.last_error == "503 unavailable"
-    assert platform.attempts >= 4
+    assert first.last_error == "RuntimeError"
     # What followed it is delivered: one lost message does not stop the session.
     assert "q:brought_to_reflect" in platform.posted_keys()
+
+
+async def test_a_platform_that_stays_down_is_waited_for_with_growing_pauses_then_given_up(
+    service: SessionService,
+    dispatcher: Dispatcher,
+    platform: FakePlatform,
+    clock: ManualClock,
+    store: Store,
+):
+    platform.failures.append(fail_on(Post, RetryLater(5, "503 unavailable"), times=10_000))
+    session_id = await begun(service)
+    waited = []
+    for _ in range(12):
+        await dispatcher.drain()
+        (first,) = [r for r in await rows(store, session_id)][:1]
+        waited.append((first.available_at - clock.now()).total_seconds())
+        clock.advance(timedelta(seconds=max(waited[-1], 0)))
+    first = (await rows(store, session_id))[0]
+    assert first.status == "pending", "an outage of minutes loses nothing"
+    assert waited[0] == 5 and waited[-1] == 300 and waited == sorted(waited)
+    clock.advance(dispatcher.max_age)
+    await dispatcher.drain()
+    first = (await rows(store, session_id))[0]
+    assert (first.status, first.last_error) == ("failed", "503 unavailable")
 
 
 async def test_a_delivery_that_cannot_succeed_is_failed_at_once(
