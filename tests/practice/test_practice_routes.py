@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from practice_kit import Visitor, create_room, join, session_phase, session_state, start_session
 
 from adapters.practice.identity import Signer, cookie_name
 from adapters.practice.translate import MAX_REPLY_CHARS
+from bot.clock import ManualClock
 from bot.runtime import Runtime
 from dialogs.engine import MAX_ANSWER_CHARS
 from dialogs.state import Phase
@@ -175,6 +177,9 @@ async def test_the_setup_form_offers_every_model_and_the_people_in_the_room(
         ({"participants": "p-not-here"}, "Participants must be people who have joined"),
         ({"stage_hours": "0"}, "Hours per stage must be a whole number"),
         ({"pacing": "sometimes"}, "Please choose live or over-time pacing."),
+        ({"start_later": "soon"}, "Please give the later start as a date and a time."),
+        ({"start_later": "2020-01-01T09:00"}, "The later start must be in the future"),
+        ({"watchlist": "x" * 201}, "Each watch-list line can be up to 200 characters."),
     ],
 )
 async def test_setup_problems_are_explained_and_nothing_starts(
@@ -198,6 +203,36 @@ async def test_setup_problems_are_explained_and_nothing_starts(
     assert page.status == 400
     assert problem in page.text
     assert "Waiting" not in page.text and "Start a reflective session" in (await chair.page()).text
+
+
+async def test_a_session_can_start_later_with_everyone_invited_now(
+    runtime: Runtime, visitors: Make, clock: ManualClock
+) -> None:
+    chair, priya = visitors(), visitors()
+    room_id = await create_room(chair)
+    await join(priya, room_id, "Priya", "Social work")
+    setup = await chair.get(chair.base + "/setup")
+    later = clock.now() + timedelta(days=2)
+    page = await chair.post(
+        chair.base + "/setup",
+        {
+            "token": setup.token(),
+            "model": "kolb",
+            "case_reference": "RCD-1",
+            "participants": priya.base.rsplit("/", 1)[1],
+            "pacing": "live",
+            "stage_hours": "24",
+            "start_later": later.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert page.url == chair.base
+    await runtime.dispatcher.drain()
+    state = await session_state(runtime, room_id)
+    assert state.phase is Phase.SCHEDULED and state.scheduled_for == later.replace(second=0)
+    assert "Invitation to a reflective case discussion" in (await priya.page()).text
+    clock.advance(timedelta(days=2, minutes=1))
+    assert await runtime.service.tick_due() == 1
+    assert await session_phase(runtime, room_id) is Phase.GROUND_RULES
 
 
 async def test_the_engine_refusing_a_start_is_shown_on_the_form(visitors: Make) -> None:
@@ -405,6 +440,15 @@ async def test_scale_buttons_answer_and_choosing_again_changes_the_answer(
     assert [(a.text, a.edited) for a in answers] == [("4", True)]
     shown = (await dan.page(query)).texts("//ol[@id='thread']//article[contains(@class, 'reply')]")
     assert len(shown) == 1 and shown[0].endswith("4")
+    # Editing the choice as text changes the same answer, and deleting it takes it away.
+    (choice,) = (await priya.page(query)).tree.xpath("//form[contains(@action, '/edit')]")
+    chosen = choice.xpath(".//input[@name='message']/@value")[0]
+    await priya.act("/edit", {"message": chosen, "text": "2"}, query)
+    answers = (await session_state(runtime, room_id)).questions[scale_id].answers
+    assert [a.text for a in answers] == ["2"]
+    await priya.act("/delete", {"message": chosen}, query)
+    assert (await session_state(runtime, room_id)).questions[scale_id].answers == []
+    await priya.press("3", query, "//ol[@id='thread']//")
     malformed = (await priya.page(query)).button_fields("5", "//ol[@id='thread']//")
     page = await priya.post(priya.base + "/press", {**malformed, "value": "5"})
     assert page.status == 400
