@@ -4,6 +4,7 @@ and everyone in the room may act as screener."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 
@@ -48,9 +49,15 @@ class ScreeningPages(ButtonPages):
             return self.form_page(
                 viewer, form, values, ["Please choose one of the urgencies offered."], ASK
             )
+        # Sending the same words twice (a double click) asks once.
+        sent = "\n".join([viewer.room.id, me.id, *(values[f.id] for f in form.fields)])
         outcome = await self.runtime.service.submit_request(
-            Conversation(PLATFORM, viewer.room.id), event
+            Conversation(PLATFORM, viewer.room.id),
+            event,
+            event_id="request:" + hashlib.sha256(sent.encode()).hexdigest(),
         )
+        if outcome.duplicate:
+            raise web.HTTPSeeOther(self.person_url(viewer.room.id, me.id))
         if outcome.session_id is None:
             # Refused (it seemed to identify the child or family): say why, keep the words.
             refusals = [

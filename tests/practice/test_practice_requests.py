@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+import pytest
 from practice_kit import Page, Visitor, create_room, join
 
 from bot.runtime import Runtime
@@ -169,3 +171,26 @@ async def test_request_text_is_shown_as_text(runtime: Runtime, visitors: Make) -
     screening = await dan.page("/screening")
     assert "&lt;!channel&gt; @here &lt;b&gt;school&lt;/b&gt; &amp; &lt;@U123&gt;" in screening.text
     assert not screening.tree.xpath("//ol[@id='screening']//b")
+
+
+async def test_sending_the_same_request_twice_asks_once_and_logs_hold_no_words_or_names(
+    runtime: Runtime, visitors: Make, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    chair, priya, dan = await room_of_three(visitors)
+    for _ in range(2):
+        assert (await ask(runtime, priya)).url == priya.base
+    screening = await dan.page("/screening")
+    assert screening.buttons() == ["Accept…", "Decline…"]
+    await dan.press("Accept…", "/screening")
+    form = await dan.page("/form")
+    await dan.post(
+        dan.base + "/form",
+        {"token": form.token(), "form": "accept_request", "facilitator": person_id(chair)},
+    )
+    await runtime.dispatcher.drain()
+    await chair.press("I am involved in this case")
+    await runtime.dispatcher.drain()
+    assert "Waiting for screening." in (await dan.page("/screening")).text
+    for word in ("Priya", "Morgan", "Dan", "RCD-0420", "disagree", "Social work"):
+        assert word not in caplog.text
