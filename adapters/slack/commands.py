@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import uuid
 from typing import Any
 
 import aiohttp
@@ -14,26 +12,20 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import screening
-from adapters.slack.blocks import render
 from adapters.slack.deliverer import PLATFORM
 from adapters.slack.exports import export_record
+from adapters.slack.followups import list_actions, run_again
 from adapters.slack.interactions import Interactions
 from adapters.slack.listeners import Listener
 from adapters.slack.setup import setup_view
-from adapters.slack.text import escape
+from adapters.slack.text import MENTION, escape
 from bot.runtime import Runtime
 from dialogs import events as ev
-from dialogs.content import Content
-from dialogs.effects import Ephemeral
-from dialogs.messages import open_actions, status
-from dialogs.rerun import RerunRefused, rerun
-from storage.repositories import Conversation
+from dialogs.messages import status
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/reflect"
-# With "escape channels, users and links" on, Slack sends a mention as <@U123|name>.
-MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 
 HELP = """\
 */reflect* opens a form to start a reflective case discussion in this channel.
@@ -56,12 +48,6 @@ NOT_A_MEMBER = (
 NOT_A_CHANNEL = "A discussion runs in the team's channel. Please use /reflect there."
 CHECK_TIMEOUT = 1.0  # seconds; Slack's form trigger expires 3 seconds after the command
 NO_SESSION = "There is no reflective discussion running in this channel. Start one with /reflect."
-NOTHING_TO_RUN_AGAIN = "No discussion has been held in this channel yet, so none can be run again."
-AGAIN_USAGE = "Use /reflect again, optionally with @new-facilitator and then @new-presenter."
-FOR_FACILITATORS = (
-    "The list of open agreed actions is for the facilitators of this channel's discussions, "
-    "and you have not facilitated one here."
-)
 
 
 def models_text(runtime: Runtime) -> str:
@@ -91,9 +77,9 @@ def slash_command(interactions: Interactions) -> Listener:
             refusal = await screening.open_request_form(interactions, client, trigger, channel)
             await ack(refusal or "")
         elif verb == "again":
-            await _again(interactions, ack, channel, user, rest)
+            await run_again(interactions, ack, channel, user, rest)
         elif verb == "actions":
-            await _actions(interactions, ack, channel, user)
+            await list_actions(interactions, ack, channel, user)
         elif verb == "export":
             refusal = await export_record(runtime, client, channel, user, rest.strip().lower())
             await ack(refusal or "")
@@ -101,18 +87,6 @@ def slash_command(interactions: Interactions) -> Listener:
             await ack(f"I do not know “{escape(verb)}”.\n{HELP}")
 
     return on_reflect
-
-
-async def _answer_privately(
-    interactions: Interactions, ack: AsyncAck, channel: str, user: str, content: Content
-) -> None:
-    """The answer to the command, or, when it needs more than one message, the messages."""
-    parts = render(content, "")
-    if len(parts) == 1:
-        await ack(text=parts[0].text, blocks=parts[0].blocks)
-        return
-    await ack()
-    await interactions.tell(channel, Ephemeral(user_id=user, content=content))
 
 
 async def _open_setup(
@@ -173,7 +147,7 @@ async def _status(interactions: Interactions, ack: AsyncAck, channel: str, user:
     if not latest:
         await ack(NO_SESSION)
         return
-    await _answer_privately(interactions, ack, channel, user, status(latest[0].state))
+    await interactions.answer(ack, channel, user, status(latest[0].state))
 
 
 async def _end_or_cancel(
@@ -187,46 +161,3 @@ async def _end_or_cancel(
     event = ev.End(actor=user) if verb == "end" else ev.Cancel(actor=user)
     await runtime.service.handle(active.id, event, platform=PLATFORM)
     await ack()
-
-
-async def _again(
-    interactions: Interactions, ack: AsyncAck, channel: str, user: str, rest: str
-) -> None:
-    people = MENTION.findall(rest)
-    if len(people) > 2 or MENTION.sub(" ", rest).split():
-        await ack(AGAIN_USAGE)
-        return
-    runtime = interactions.runtime
-    async with runtime.store.transaction() as uow:
-        latest = await uow.sessions.in_conversation(PLATFORM, channel, limit=1)
-    if not latest:
-        await ack(NOTHING_TO_RUN_AGAIN)
-        return
-    previous = latest[0]
-    try:
-        start = rerun(
-            previous.state,
-            session_id=uuid.uuid4().hex,
-            actor=user,
-            facilitator_id=people[0] if people else None,
-            presenter_id=people[1] if len(people) > 1 else None,
-        )
-    except RerunRefused as refusal:
-        await ack(escape(str(refusal)))
-        return
-    conversation = Conversation(PLATFORM, channel, previous.conversation_data)
-    outcome = await runtime.service.start(conversation, start)
-    await ack()
-    for effect in outcome.immediate:
-        if isinstance(effect, Ephemeral):
-            await interactions.tell(channel, effect)
-
-
-async def _actions(interactions: Interactions, ack: AsyncAck, channel: str, user: str) -> None:
-    async with interactions.runtime.store.transaction() as uow:
-        sessions = await uow.sessions.in_conversation(PLATFORM, channel)
-    facilitated = [s.state for s in sessions if s.state.facilitator.user_id == user]
-    if not facilitated:
-        await ack(FOR_FACILITATORS)
-        return
-    await _answer_privately(interactions, ack, channel, user, open_actions(facilitated))

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import screening
-from adapters.slack.blocks import parse_button
+from adapters.slack.blocks import parse_button, render
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
 from adapters.slack.forms import FormTooLarge, form_view, read_submission
 from adapters.slack.listeners import Listener
@@ -20,6 +20,7 @@ from bot.runtime import Runtime
 from bot.service import Outcome, SessionNotFound
 from dialogs import events as ev
 from dialogs.actions import button_event, form_event
+from dialogs.content import Content
 from dialogs.effects import Ephemeral, OpenForm
 from dialogs.messages import explanation
 from storage.repositories import Conversation
@@ -48,6 +49,16 @@ class Interactions:
             await self.deliverer.deliver(Delivery(session_id, conversation, effect))
         except (DeliveryFailed, RetryLater) as error:
             log.warning("a private answer could not be delivered: %s", error)
+
+    async def answer(self, ack: AsyncAck, channel: str, user: str, content: Content) -> None:
+        """A private answer to a command: in the acknowledgement, or, when it needs more than
+        one message, as private messages."""
+        parts = render(content, "")
+        if len(parts) == 1:
+            await ack(text=parts[0].text, blocks=parts[0].blocks)
+            return
+        await ack()
+        await self.tell(channel, Ephemeral(user_id=user, content=content))
 
     async def handle(self, session_id: str, event: ev.Event, channel: str) -> Outcome | None:
         try:

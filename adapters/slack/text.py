@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from dialogs.content import PersonRef
+
+# With "escape channels, users and links" on, Slack sends a mention as <@U123|name>.
+MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def escape(text: str) -> str:
