@@ -80,10 +80,9 @@ class SlackDeliverer:
             return []
         if isinstance(effect, DirectMessage):
             opened = await self.client.conversations_open(users=effect.user_id)
-            channel = opened["channel"]["id"]
-            for number, part in enumerate(render(effect.content, delivery.session_id)):
-                await self._post_part(channel, part, number, outbox_id=delivery.outbox_id)
-            return []
+            parts = render(effect.content, delivery.session_id)
+            await self._post_once(delivery, opened["channel"]["id"], None, parts)
+            return []  # nothing refers to a direct message later
         raise DeliveryFailed(f"{effect.type} is not delivered through the outbox")
 
     async def _post(
@@ -101,6 +100,12 @@ class SlackDeliverer:
                 return []
             channel = configured
         thread = _thread_ts(delivery) if effect.thread else None
+        return await self._post_once(delivery, channel, thread, parts)
+
+    async def _post_once(
+        self, delivery: Delivery, channel: str, thread: str | None, parts: list[MessagePart]
+    ) -> list[PostedMessage]:
+        """Post the parts, unless an earlier attempt at this delivery already did."""
         if delivery.uncertain:
             earlier = await earlier_parts(
                 self.client, channel, thread, delivery.outbox_id, self.pacer.clock.now()

@@ -3,6 +3,7 @@ instead of posting it twice."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from adapters.slack.pacing import Pacer, sleeper_for
 from bot.clock import ManualClock
 from bot.dispatcher import Delivery, RetryLater
 from dialogs.content import ActionId, Block, BlockStyle, Content
-from dialogs.effects import Post
+from dialogs.effects import DirectMessage, Post
 from storage.repositories import Conversation
 
 
@@ -126,3 +127,20 @@ async def test_a_thread_post_is_looked_for_in_its_thread_and_a_partial_one_is_re
 
 def in_thread(fake: FakeSlack, thread: str) -> list[Message]:
     return [m for m in fake.in_channel(CHANNEL) if m.thread_ts == thread]
+
+
+async def test_a_direct_message_slack_took_before_failing_is_not_sent_twice(
+    fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.url)
+    deliverer = SlackDeliverer(client, Pacer(clock, sleeper_for(clock)))
+    reminder = DirectMessage(user_id="UPOL", content=Content(title="An action is due"))
+    delivery = Delivery("S1", Conversation("slack", CHANNEL), reminder, outbox_id=7)
+    fake_slack.fail_after_doing("chat.postMessage", 500, "internal_error")
+    with pytest.raises(RetryLater):
+        await deliverer.deliver(delivery)
+    clock.advance(timedelta(seconds=5))
+    await deliverer.deliver(replace(delivery, uncertain=True))
+    assert len(fake_slack.in_channel("DUPOL")) == 1
+    assert len(fake_slack.called("chat.postMessage")) == 1
+    assert fake_slack.called("conversations.history")[-1].args["channel"] == "DUPOL"

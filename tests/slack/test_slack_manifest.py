@@ -44,4 +44,5 @@ def test_the_manifest_subscribes_to_channel_messages_with_the_least_scopes() -> 
         "users:read",
         "im:write",
         "files:write",
+        "im:history",
     }
