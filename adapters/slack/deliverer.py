@@ -66,7 +66,7 @@ class SlackDeliverer:
             return await self._post(delivery, effect, render(effect.content, delivery.session_id))
         if isinstance(effect, Update):
             parts = render(effect.content, delivery.session_id)
-            return await self._update(delivery.target, parts, delivery.outbox_id)
+            return await self._update(delivery, parts)
         if isinstance(effect, Ephemeral):
             thread = _thread_ts(delivery) if effect.thread else None
             for part in render(effect.content, delivery.session_id):
@@ -156,11 +156,16 @@ class SlackDeliverer:
         )
         return PostedMessage(channel=posted["channel"], message_id=posted["ts"], part=number)
 
-    async def _update(
-        self, target: tuple[PostedMessage, ...], parts: list[MessagePart], outbox_id: int
-    ) -> list[PostedMessage]:
-        """Update each part in place, add parts the new content needs, delete those it no
-        longer needs."""
+    async def _update(self, delivery: Delivery, parts: list[MessagePart]) -> list[PostedMessage]:
+        """Update each part in place, add parts the new content needs (unless an earlier
+        attempt added them), delete those it no longer needs."""
+        target = delivery.target
+        added: dict[int, PostedMessage] = {}
+        if delivery.uncertain and len(parts) > len(target):
+            now = self.pacer.clock.now()
+            added = await earlier_parts(
+                self.client, target[0].channel, None, delivery.outbox_id, now
+            )
         result: list[PostedMessage] = []
         for number, part in enumerate(parts):
             if number < len(target):
@@ -170,10 +175,12 @@ class SlackDeliverer:
                     channel=old.channel, ts=old.message_id, blocks=part.blocks, text=part.text
                 )
                 result.append(PostedMessage(old.channel, old.message_id, number))
+            elif number in added:
+                result.append(added[number])
             else:
-                result.append(
-                    await self._post_part(target[0].channel, part, number, outbox_id=outbox_id)
-                )
+                channel = target[0].channel
+                outbox_id = delivery.outbox_id
+                result.append(await self._post_part(channel, part, number, outbox_id=outbox_id))
         for extra in target[len(parts) :]:
             try:
                 await self.client.chat_delete(channel=extra.channel, ts=extra.message_id)

@@ -17,7 +17,7 @@ from adapters.slack.pacing import Pacer, sleeper_for
 from bot.clock import ManualClock
 from bot.dispatcher import Delivery, RetryLater
 from dialogs.content import ActionId, Block, BlockStyle, Content
-from dialogs.effects import DirectMessage, Post
+from dialogs.effects import DirectMessage, Post, Update
 from storage.repositories import Conversation
 
 
@@ -144,3 +144,23 @@ async def test_a_direct_message_slack_took_before_failing_is_not_sent_twice(
     assert len(fake_slack.in_channel("DUPOL")) == 1
     assert len(fake_slack.called("chat.postMessage")) == 1
     assert fake_slack.called("conversations.history")[-1].args["channel"] == "DUPOL"
+
+
+async def test_a_part_an_update_added_is_not_added_twice(
+    fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.url)
+    deliverer = SlackDeliverer(client, Pacer(clock, sleeper_for(clock)))
+    conversation = Conversation("slack", CHANNEL)
+    (first,) = await deliverer.deliver(
+        Delivery("S1", conversation, Post(key="record", content=Content(title="R")), outbox_id=1)
+    )
+    longer = Delivery(
+        "S1", conversation, Update(key="record", content=long_content(60)), (first,), outbox_id=2
+    )
+    fake_slack.fail_after_doing("chat.postMessage", 500, "internal_error")
+    with pytest.raises(RetryLater):
+        await deliverer.deliver(longer)
+    parts = await deliverer.deliver(replace(longer, uncertain=True))
+    assert [m.ts for m in fake_slack.in_channel(CHANNEL)] == [p.message_id for p in parts]
+    assert len(fake_slack.called("chat.postMessage")) == 2
