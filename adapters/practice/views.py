@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from dialogs import messages
 from dialogs.content import Action, Audience, Content, Form
 from dialogs.state import FINISHED, Phase, SessionState
 from storage.practice import MessageKind, PracticeRooms, Room, RoomMessage, RoomPerson
@@ -77,6 +79,15 @@ class RoomView:
         published = self.state is not None and self.state.phase is Phase.PUBLISHED
         return DOWNLOADS if published and self.chairs_finished_session else {}
 
+    @property
+    def status(self) -> Content:
+        return messages.status(self.state)
+
+    @property
+    def status_rev(self) -> str:
+        """Changes whenever the status does, so that an open page refreshes it."""
+        return hashlib.sha256(self.status.model_dump_json().encode()).hexdigest()[:16]
+
     def role_of(self, person: RoomPerson) -> str:
         chair = self.state.facilitator.user_id if self.state else self.room.facilitator_id
         if person.id == chair:
@@ -110,8 +121,8 @@ async def room_view(
         stored.id: stored.state for stored in await uow.sessions.in_conversation(PLATFORM, room.id)
     }
     state = sessions.get(room.session_id or "")
-    messages = await rooms.visible_to(room.id, me.id)
-    replies = Counter(m.thread_id for m in messages if m.thread_id)
+    visible = await rooms.visible_to(room.id, me.id)
+    replies = Counter(m.thread_id for m in visible if m.thread_id)
 
     def shown(message: RoomMessage) -> ShownMessage:
         is_reply = message.kind == MessageKind.REPLY
@@ -141,13 +152,11 @@ async def room_view(
             edited=message.edited,
         )
 
-    channel = [
-        shown(m) for m in messages if m.thread_id is None and m.kind != MessageKind.SCREENING
-    ]
-    screening = [shown(m) for m in messages if m.kind == MessageKind.SCREENING]
+    channel = [shown(m) for m in visible if m.thread_id is None and m.kind != MessageKind.SCREENING]
+    screening = [shown(m) for m in visible if m.kind == MessageKind.SCREENING]
     thread = next((m for m in channel if m.id == thread_id and m.is_question), None)
     thread_messages = (
-        [shown(m) for m in messages if m.thread_id == thread.id] if thread is not None else []
+        [shown(m) for m in visible if m.thread_id == thread.id] if thread is not None else []
     )
     return RoomView(room, me, token, people, state, channel, thread, thread_messages, screening)
 

@@ -523,3 +523,17 @@ async def test_logs_hold_ids_and_counts_never_words_or_names(
     assert "practice room" in logged
     for private in ("Secret words", "Priya", "Morgan", "RCD-0417"):
         assert private not in logged
+
+
+async def test_everyone_sees_the_sessions_status_and_who_is_awaited(
+    runtime: Runtime, visitors: Make
+) -> None:
+    chair, priya, dan, _ = await start_session(runtime, visitors)
+    waiting = " ".join((await priya.page()).texts("//details[@id='status-box']"))
+    assert "The discussion is waiting for everyone to agree to the ground rules." in waiting
+    first = await begin(runtime, chair, priya, dan)
+    await priya.act("/reply", {"thread": first, "text": "Seen."}, f"?thread={first}")
+    await runtime.dispatcher.drain()
+    status = " ".join((await dan.page()).texts("//details[@id='status-box']"))
+    assert "The discussion is under way." in status
+    assert "is waiting for: Dan" in status and "Priya" not in status.split("waiting for:")[1]
