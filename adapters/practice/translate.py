@@ -149,7 +149,7 @@ def _start_later_problems(start_later: str, now: datetime) -> list[str]:
     if when.tzinfo is not None:
         return ["Please give the later start as a date and a time, without a time zone."]
     if when.replace(tzinfo=UTC) <= now:
-        return ["The later start must be in the future (times here are UTC)."]
+        return ["The later start must be in the future (the time is in UTC)."]
     return []
 
 

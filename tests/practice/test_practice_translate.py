@@ -78,7 +78,7 @@ def problems_of(chosen: SetupChoices) -> list[str]:
     [
         ("next Tuesday", "Please give the later start as a date and a time."),
         ("2026-03-02T09:00+01:00", "without a time zone"),
-        ("2026-03-02T08:59", "The later start must be in the future (times here are UTC)."),
+        ("2026-03-02T08:59", "The later start must be in the future (the time is in UTC)."),
     ],
 )
 def test_a_later_start_must_be_a_future_date_and_time(start_later: str, problem: str) -> None:
