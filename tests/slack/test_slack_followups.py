@@ -13,6 +13,7 @@ from dialogs.events import Role
 from dialogs.messages import action_field
 from dialogs.state import Phase
 
+SHORT_MODEL = "space-to-think"
 AGREED = {
     f"{action_field(1, 'text')}.0": "Invite the school to every core group <!here>",
     f"{action_field(1, 'owner')}.0": "UPOL",
@@ -21,7 +22,7 @@ AGREED = {
 
 
 async def published(session: SlackSession) -> None:
-    await session.begin("kolb")
+    await session.begin(SHORT_MODEL)
     await session.answer_everything()
     await session.review_and_approve(edits=AGREED)
     assert (await session.state()).phase is Phase.PUBLISHED
@@ -53,7 +54,7 @@ async def test_again_runs_the_last_session_with_new_roles(session: SlackSession)
         active = await uow.sessions.active_in("slack", CHANNEL)
     assert active is not None and active.id != previous.id
     state = active.state
-    assert (state.model.id, state.case_reference) == ("kolb", previous.case_reference)
+    assert (state.model.id, state.case_reference) == (SHORT_MODEL, previous.case_reference)
     assert state.facilitator.user_id == PRESENTER
     roles = {p.user_id: p.role for p in state.participants}
     assert roles == {FACILITATOR: Role.CONSULTANT, "UPOL": Role.PRESENTER, "UHV": Role.CONSULTANT}

@@ -19,7 +19,7 @@ def private_texts(session: SlackSession, user: str) -> str:
 
 
 async def test_identifiers_never_reach_the_published_record(session: SlackSession) -> None:
-    await session.begin("kolb", watchlist=f"{WATCHED}\n")
+    await session.begin("space-to-think", watchlist=f"{WATCHED}\n")
     await session.answer_everything(said_by={PRESENTER: ANSWER})
     warned = private_texts(session, PRESENTER)
     assert "Your reply seems to contain" in warned
@@ -34,7 +34,7 @@ async def test_identifiers_never_reach_the_published_record(session: SlackSessio
     record = session.posted(await session.ts_of("record"))
     published = "\n".join([record.args["text"], *record.texts()])
     assert (
-        "Social work: [name on the watch-list removed] (NHS number [NHS number removed]) moved "
+        "[name on the watch-list removed] (NHS number [NHS number removed]) moved "
         "to [postcode removed]; the school was not told." in published
     )
     assert not any(identifier in published for identifier in IDENTIFIERS)
