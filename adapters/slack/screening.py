@@ -47,7 +47,7 @@ NO_SCREENING = (
     "here. Please ask your reflectbot administrator to set REFLECTBOT_SCREENING_CHANNEL."
 )
 REQUEST_GONE = "That request no longer exists, so nothing has changed."
-CHECK_FIELDS = "Please check this field."
+CHECK_FIELDS = "Please fill in every field, each within its length."
 
 
 async def open_request_form(
@@ -100,9 +100,7 @@ async def submit(
         return
     facilitator_id = submitted.fields.get("facilitator", "")
     people = await resolve_people(client, [facilitator_id]) if facilitator_id else {}
-    event = screening_decision(
-        submitted.form, submitted.fields, user, people.get(facilitator_id) or None
-    )
+    event = screening_decision(submitted.form, submitted.fields, user, people.get(facilitator_id))
     field = "facilitator.0" if submitted.form is FormId.ACCEPT_REQUEST else "reason.0"
     if event is None:
         await ack(response_action="errors", errors={field: CHECK_FIELDS})

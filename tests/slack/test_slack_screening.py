@@ -155,6 +155,18 @@ async def test_a_request_naming_the_family_stays_in_the_form(session: SlackSessi
     assert session.fake.called("chat.postMessage") == []
 
 
+async def test_an_over_long_request_stays_in_the_form(session: SlackSession) -> None:
+    await session.slack.command(PRESENTER, "request")
+    view = session.last_view()
+    values = form_values(view, REQUEST)
+    # More than the modal lets anyone type: only a forged submission carries this.
+    values["why_stuck.0"]["value"]["value"] = "x" * 5000
+    answer = json.loads(await (await session.slack.submit(PRESENTER, view, values)).text())
+    assert answer["errors"]["why_stuck.0"].startswith("Please fill in every field")
+    await session.drain()
+    assert session.fake.called("chat.postMessage") == []
+
+
 async def test_a_button_of_a_request_that_is_gone_is_explained(session: SlackSession) -> None:
     button = {
         "action_id": "reflect:screen_accept:0",
