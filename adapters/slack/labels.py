@@ -16,8 +16,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from storage.repositories import PostedMessage
 
 EVENT_TYPE = "reflectbot_post"
-# How far back to look for an earlier attempt: longer than the dispatcher keeps retrying.
-LOOKBACK = timedelta(days=1)
+# How far back to look for an earlier attempt: longer than the dispatcher keeps retrying
+# (it gives an effect up 24 hours after it was queued).
+LOOKBACK = timedelta(hours=26)
 MESSAGES_SEARCHED = 200  # one page of history; the earlier attempt is among the latest posts
 
 

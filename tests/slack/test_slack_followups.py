@@ -78,6 +78,14 @@ async def test_again_explains_what_it_cannot_do(
         assert await uow.sessions.active_in("slack", CHANNEL) is None
 
 
+async def test_only_someone_who_took_part_runs_it_again(session: SlackSession) -> None:
+    await published(session)
+    refused = await said(await session.slack.command(OUTSIDER, "again"))
+    assert "Only someone who took part in the session can run it again." in refused
+    async with session.runtime.store.transaction() as uow:
+        assert await uow.sessions.active_in("slack", CHANNEL) is None
+
+
 async def test_again_while_a_session_runs_or_before_any_says_so(session: SlackSession) -> None:
     first = await said(await session.slack.command(FACILITATOR, "again"))
     assert "No discussion has been held in this channel yet" in first
