@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import ACTION_PATTERN
@@ -25,6 +27,22 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 BOLT = web.AppKey("slack_bolt", AsyncApp)
+
+
+async def refuse_malformed(
+    body: dict[str, Any], next_: Callable[[], Awaitable[BoltResponse]]
+) -> BoltResponse:
+    """A body Slack never sends (a view or action that is not an object) is refused before
+    Bolt reads it: Bolt's own logging of unhandled requests would fail on it."""
+    view = body.get("view", {})
+    actions = body.get("actions") or [{}]
+    if (
+        not isinstance(view, dict)
+        or not isinstance(actions, list)
+        or not all(isinstance(action, dict) for action in actions)
+    ):
+        return BoltResponse(status=400, body="malformed Slack payload")
+    return await next_()
 
 
 def build_bolt(runtime: Runtime) -> AsyncApp:
@@ -46,6 +64,7 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
     )
     runtime.deliverers[PLATFORM] = deliverer
     interactions = Interactions(runtime, deliverer)
+    bolt.middleware(refuse_malformed)
     bolt.command(COMMAND)(slash_command(interactions))
     bolt.event("message")(message_listener(runtime))
     bolt.action(ACTION_PATTERN)(interactions.button_listener())

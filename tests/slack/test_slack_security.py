@@ -70,3 +70,22 @@ async def test_slack_can_verify_the_events_url(web: TestClient) -> None:
     )
     assert response.status == 200
     assert "abc123" in await response.text()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"type": "event_callback", "view": None},
+        {"type": "view_submission", "view": "not a view"},
+        {"type": "block_actions", "actions": [None]},
+        {"type": "block_actions", "actions": "reflect:agree:0"},
+    ],
+)
+async def test_a_payload_slack_never_sends_is_refused(
+    web: TestClient, fake_slack: FakeSlack, payload: dict
+) -> None:
+    body = urlencode({"payload": json.dumps(payload)})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
+    response = await web.post(PATH, data=body.encode(), headers=headers)
+    assert response.status == 400
+    assert fake_slack.actions() == []
