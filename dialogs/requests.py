@@ -115,7 +115,13 @@ class RequestStep:
 
 
 def _tell(user_id: str, text: str) -> Ephemeral:
+    """For the requester, who is in the conversation the request was made in."""
     return Ephemeral(user_id=user_id, content=messages.explanation(text))
+
+
+def _tell_directly(user_id: str, text: str) -> DirectMessage:
+    """For screeners and facilitators, who need not be in the requester's conversation."""
+    return DirectMessage(user_id=user_id, content=messages.explanation(text))
 
 
 def step_request(state: RequestState | None, event: RequestEvent, now: datetime) -> RequestStep:
@@ -128,7 +134,7 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
     if isinstance(event, AcceptRequest | DeclineRequest):
         if s.status is not RequestStatus.SUBMITTED:
             return RequestStep(
-                state, [_tell(event.actor, "This request has already been screened.")]
+                state, [_tell_directly(event.actor, "This request has already been screened.")]
             )
         s.screener = event.actor
         if isinstance(event, DeclineRequest):
@@ -148,7 +154,11 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
             if event.facilitator.user_id in s.involved:
                 return RequestStep(
                     state,
-                    [_tell(event.actor, "That person said they are involved in the case.")],
+                    [
+                        _tell_directly(
+                            event.actor, "That person said they are involved in the case."
+                        )
+                    ],
                 )
             s.status = RequestStatus.ASSIGNED
             s.facilitator = event.facilitator
@@ -158,10 +168,12 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
             effects.append(AuditNote(action="accepted a request", actor=event.actor))
     elif isinstance(event, ConfirmFacilitation):
         if s.status is not RequestStatus.ASSIGNED or s.facilitator is None:
-            return RequestStep(state, [_tell(event.actor, "Nothing is waiting for your answer.")])
+            return RequestStep(
+                state, [_tell_directly(event.actor, "Nothing is waiting for your answer.")]
+            )
         if event.actor != s.facilitator.user_id:
             return RequestStep(
-                state, [_tell(event.actor, "Only the facilitator asked can answer this.")]
+                state, [_tell_directly(event.actor, "Only the facilitator asked can answer this.")]
             )
         if event.no_involvement:
             s.status = RequestStatus.CONFIRMED
@@ -175,12 +187,10 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
                 )
             )
             effects.append(
-                Ephemeral(
-                    user_id=event.actor,
-                    content=messages.explanation(
-                        "Thank you. Start the session in the team's channel with /reflect "
-                        f"(Teams: @reflectbot start), using case reference {s.case_reference}."
-                    ),
+                _tell_directly(
+                    event.actor,
+                    "Thank you. Start the session in the team's channel, with the case reference "
+                    f"{s.case_reference}.",
                 )
             )
             effects.append(
