@@ -13,7 +13,7 @@ from bench.load import Result, open_loop
 from bench.servers import BARE_BOLT, REFLECTBOT, postgres_database, reflectbot_env, running
 from bench.workload import ReplyMaker, open_sessions
 
-SESSIONS = 20
+SESSIONS = 100
 
 
 @contextlib.asynccontextmanager

@@ -7,7 +7,7 @@ from bench.load import Result, closed_loop
 from bench.servers import REFLECTBOT, postgres_database, reflectbot_env, running
 from bench.workload import ReplyMaker, open_sessions
 
-SESSIONS = 40
+SESSIONS = 100
 IN_FLIGHT_PER_PROCESS = 16
 
 
