@@ -13,7 +13,9 @@ COPY bot ./bot
 COPY adapters ./adapters
 COPY dialogs ./dialogs
 COPY storage ./storage
-RUN pip install --no-cache-dir .
+COPY manifest ./manifest
+# Installed in place, so that `reflectbot teams-package` finds manifest/ beside the code.
+RUN pip install --no-cache-dir -e .
 
 USER reflectbot
 WORKDIR /home/reflectbot

@@ -75,7 +75,13 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
 
 async def slack_events(request: web.Request) -> web.Response:
     bolt = request.app[BOLT]
-    return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+    try:
+        bolt_request = await to_bolt_request(request)
+    except ValueError:
+        # Bolt reads the body before it checks the signature; a body no Slack request has
+        # (a payload that is not JSON) is refused here, and nothing is stored.
+        return web.Response(status=400, text="This is not a request Slack sends.")
+    return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
 
 def socket_mode(bolt: AsyncApp, app_token: str) -> Callable[[web.Application], AsyncIterator[None]]:
