@@ -86,6 +86,11 @@ def _choice_input(field: FormField) -> BlockKit:
     initial = next((o for o in options if o["value"] == field.initial), None)
     if initial:
         element["initial_option"] = initial
+    return _single_input(field, element)
+
+
+def _single_input(field: FormField, element: BlockKit) -> BlockKit:
+    """An input block holding one element, the whole of the field's value."""
     return {
         "type": "input",
         "block_id": f"{field.id}.0",
@@ -99,13 +104,7 @@ def _date_input(field: FormField) -> BlockKit:
     element: BlockKit = {"type": "datepicker", "action_id": VALUE_ACTION}
     if field.initial:
         element["initial_date"] = field.initial
-    return {
-        "type": "input",
-        "block_id": f"{field.id}.0",
-        "label": plain(field.label, 2000),
-        "element": element,
-        "optional": field.optional,
-    }
+    return _single_input(field, element)
 
 
 def _person_input(field: FormField) -> BlockKit:
@@ -113,13 +112,7 @@ def _person_input(field: FormField) -> BlockKit:
     element: BlockKit = {"type": "users_select", "action_id": VALUE_ACTION}
     if field.initial:
         element["initial_user"] = field.initial
-    return {
-        "type": "input",
-        "block_id": f"{field.id}.0",
-        "label": plain(field.label, 2000),
-        "element": element,
-        "optional": field.optional,
-    }
+    return _single_input(field, element)
 
 
 def _inputs(field: FormField) -> list[BlockKit]:
