@@ -1,0 +1,60 @@
+"""Raw answers go a set number of days after a session ends; erasure removes a session at once.
+Both leave the audit log, and time comes from the test's clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from service_kit import conversation, current_state, run_to_publication, start_event
+
+from bot.clock import ManualClock
+from bot.dispatcher import Dispatcher
+from bot.service import SessionService
+from storage.unit_of_work import Store
+
+
+async def _published(service: SessionService, dispatcher: Dispatcher, clock: ManualClock):  # type: ignore[no-untyped-def]
+    await service.start(conversation(), start_event("space-to-think"))
+    return await run_to_publication(service, dispatcher, clock, "s-1")
+
+
+async def test_raw_answers_go_after_the_retention_days_and_the_record_stays(
+    service: SessionService, dispatcher: Dispatcher, clock: ManualClock, store: Store
+):
+    published = await _published(service, dispatcher, clock)
+    assert any(q.answers for q in published.questions.values())
+    clock.advance(timedelta(days=29))
+    assert await service.apply_retention(30) == 0
+    clock.advance(timedelta(days=1, minutes=1))
+    assert await service.apply_retention(30) == 1
+    kept = await current_state(store, "s-1")
+    assert all(not q.answers for q in kept.questions.values())
+    assert kept.record == published.record
+    assert kept.answers_deleted_at == clock.now()
+    async with store.transaction() as uow:
+        actions = [entry.action for entry in await uow.audit.entries("s-1")]
+        assert await uow.outbox.statuses("s-1") == [], "copies of what was posted go too"
+    assert "raw answers deleted (retention)" in actions
+    assert await service.apply_retention(30) == 0, "once"
+
+
+async def test_a_session_that_has_not_ended_keeps_its_answers(
+    service: SessionService, clock: ManualClock, store: Store
+):
+    await service.start(conversation(), start_event("space-to-think"))
+    clock.advance(timedelta(days=365))
+    assert await service.apply_retention(30) == 0
+
+
+async def test_erasure_leaves_only_an_audit_entry_that_it_was_erased(
+    service: SessionService, dispatcher: Dispatcher, clock: ManualClock, store: Store
+):
+    await _published(service, dispatcher, clock)
+    assert await service.erase("s-1", actor="an administrator")
+    async with store.transaction() as uow:
+        assert await uow.sessions.get("s-1") is None
+        assert await uow.messages.parts("s-1", "root") == []
+        assert await uow.outbox.statuses("s-1") == []
+        entries = await uow.audit.entries("s-1")
+    assert entries[-1].action == "erased" and entries[-1].actor == "an administrator"
+    assert not await service.erase("s-1", actor="an administrator"), "nothing left to erase"
