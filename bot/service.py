@@ -11,6 +11,7 @@ from bot.clock import Clock
 from dialogs import engine
 from dialogs import events as ev
 from dialogs.effects import AuditNote, Effect, EvaluationNote, OpenForm
+from dialogs.engine import QUESTION_PREFIX
 from dialogs.requests import RequestEvent, SubmitRequest, step_request
 from dialogs.retention import answers_expired, without_answers
 from dialogs.state import SessionState
@@ -84,21 +85,58 @@ class SessionService:
         event_id: str | None = None,
     ) -> Outcome:
         """Apply one event to a session. A platform event id seen before changes nothing."""
-        now = self.clock.now()
         async with self.store.transaction() as uow:
-            stored = await uow.sessions.get(session_id, lock=True)
-            if stored is None:
-                raise SessionNotFound(session_id)
-            if event_id and not await uow.events.claim(platform or stored.platform, event_id, now):
-                return Outcome(session_id=session_id, state=stored.state, duplicate=True)
-            step = engine.step(stored.state, event, now, secret=self.secret)
-            assert step.state is not None
-            stored.state = step.state
-            await uow.sessions.save(stored, now, engine.next_wake(step.state))
-            immediate = await self._queue(uow, stored.id, step.effects)
-        self.on_commit()
-        log.debug("session %s handled %s", session_id, type(event).__name__)
+            outcome = await self._apply(uow, session_id, event, platform, event_id)
+        self._committed(outcome, event)
+        return outcome
+
+    async def reply_in_thread(
+        self,
+        platform: str,
+        channel: str,
+        thread: str,
+        event_for: Callable[[str], ev.Event],
+        event_id: str | None = None,
+    ) -> Outcome | None:
+        """A reply (or its edit or deletion) in the thread of a posted question: `event_for`
+        makes the event from the question's id. None when the thread is not a question's.
+        One transaction finds the thread and applies the event: this is the busiest path."""
+        async with self.store.transaction() as uow:
+            found = await uow.messages.find(platform, channel, thread)
+            if found is None or not found[1].startswith(QUESTION_PREFIX):
+                return None
+            session_id, key = found
+            event = event_for(key.removeprefix(QUESTION_PREFIX))
+            outcome = await self._apply(uow, session_id, event, platform, event_id)
+        self._committed(outcome, event)
+        return outcome
+
+    async def _apply(
+        self,
+        uow: UnitOfWork,
+        session_id: str,
+        event: ev.Event,
+        platform: str | None,
+        event_id: str | None,
+    ) -> Outcome:
+        now = self.clock.now()
+        stored = await uow.sessions.get(session_id, lock=True)
+        if stored is None:
+            raise SessionNotFound(session_id)
+        if event_id and not await uow.events.claim(platform or stored.platform, event_id, now):
+            return Outcome(session_id=session_id, state=stored.state, duplicate=True)
+        step = engine.step(stored.state, event, now, secret=self.secret)
+        assert step.state is not None
+        stored.state = step.state
+        await uow.sessions.save(stored, now, engine.next_wake(step.state))
+        immediate = await self._queue(uow, stored.id, step.effects)
         return Outcome(session_id=session_id, state=stored.state, immediate=immediate)
+
+    def _committed(self, outcome: Outcome, event: ev.Event) -> None:
+        if outcome.duplicate:
+            return
+        self.on_commit()
+        log.debug("session %s handled %s", outcome.session_id, type(event).__name__)
 
     async def submit_request(
         self, conversation: Conversation, event: SubmitRequest, event_id: str | None = None

@@ -48,8 +48,12 @@ LEARNING = "learning"
 CANCELLED = "cancelled"
 
 
+# The message key of a question's post starts with this; replies in its thread are answers.
+QUESTION_PREFIX = "q:"
+
+
 def question_key(question_id: str) -> str:
-    return f"q:{question_id}"
+    return QUESTION_PREFIX + question_id
 
 
 def key_points_key(stage_id: str) -> str:

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Row, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.effects import AnyEffect, Effect
@@ -23,6 +23,7 @@ from storage.tables import (
     OutboxRow,
     ProcessedEventRow,
     SessionRow,
+    table_of,
 )
 
 _effect_adapter: TypeAdapter[AnyEffect] = TypeAdapter(AnyEffect)
@@ -73,7 +74,41 @@ class AuditEntry:
     at: datetime
 
 
-SESSION = SessionRow.kind == "session"
+_sessions = table_of(SessionRow)
+_messages = table_of(MessageRow)
+_events = table_of(ProcessedEventRow)
+_outbox = table_of(OutboxRow)
+_audit = table_of(AuditRow)
+_evaluations = table_of(EvaluationRow)
+_instance = table_of(InstanceRow)
+
+# Statements built once: SQLAlchemy caches their compiled form by identity, which keeps the
+# per-event path (a reply in a thread) cheap. Plain table columns, not ORM attributes, for the
+# same reason.
+SESSION = _sessions.c.kind == "session"
+_GET_SESSION = select(_sessions).where(_sessions.c.id == bindparam("session_id"), SESSION)
+# A row lock on PostgreSQL serialises a session's events across processes; SQLite ignores it
+# and relies on BEGIN IMMEDIATE (storage.database).
+_LOCK_SESSION = _GET_SESSION.with_for_update()
+_SAVE_STATE = update(_sessions).where(_sessions.c.id == bindparam("session_id"))
+_FIND_MESSAGE = select(_messages.c.session_id, _messages.c.key).where(
+    _messages.c.platform == bindparam("platform"),
+    _messages.c.channel == bindparam("channel"),
+    _messages.c.message_id == bindparam("message_id"),
+)
+_MESSAGE_PARTS = (
+    select(_messages.c.channel, _messages.c.message_id, _messages.c.part)
+    .where(_messages.c.session_id == bindparam("session_id"), _messages.c.key == bindparam("key"))
+    .order_by(_messages.c.part)
+)
+_CONVERSATION = select(
+    _sessions.c.platform, _sessions.c.conversation, _sessions.c.conversation_data
+).where(_sessions.c.id == bindparam("session_id"))
+# An event id already stored is a redelivery: the insert does nothing and says so.
+_CLAIM_EVENT = {
+    "postgresql": postgresql.insert(_events).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(_events).on_conflict_do_nothing(),
+}
 
 
 class Sessions:
@@ -81,9 +116,10 @@ class Sessions:
         self.db = db
 
     async def add(self, stored: StoredSession, now: datetime, wake_at: datetime | None) -> None:
-        self.db.add(
-            SessionRow(
+        await self.db.execute(
+            insert(_sessions).values(
                 id=stored.id,
+                kind="session",
                 platform=stored.platform,
                 conversation=stored.conversation,
                 conversation_data=json.dumps(stored.conversation_data),
@@ -95,43 +131,38 @@ class Sessions:
                 updated_at=now,
             )
         )
-        await self.db.flush()
 
     async def get(self, session_id: str, *, lock: bool = False) -> StoredSession | None:
-        query = select(SessionRow).where(SessionRow.id == session_id, SESSION)
-        if lock:
-            # A row lock on PostgreSQL serialises a session's events across processes;
-            # SQLite ignores it and relies on BEGIN IMMEDIATE (storage.database).
-            query = query.with_for_update()
-        row = (await self.db.execute(query)).scalar_one_or_none()
+        query = _LOCK_SESSION if lock else _GET_SESSION
+        row = (await self.db.execute(query, {"session_id": session_id})).first()
         return _stored(row) if row else None
 
     async def save(self, stored: StoredSession, now: datetime, wake_at: datetime | None) -> None:
         await self.db.execute(
-            update(SessionRow)
-            .where(SessionRow.id == stored.id)
-            .values(
-                phase=stored.state.phase.value,
-                state=stored.state.model_dump_json(),
-                wake_at=wake_at,
-                updated_at=now,
-            )
+            _SAVE_STATE,
+            {
+                "session_id": stored.id,
+                "phase": stored.state.phase.value,
+                "state": stored.state.model_dump_json(),
+                "wake_at": wake_at,
+                "updated_at": now,
+            },
         )
 
     async def active_in(self, platform: str, conversation: str) -> StoredSession | None:
         finished = [phase.value for phase in FINISHED]
         query = (
-            select(SessionRow)
+            select(_sessions)
             .where(
                 SESSION,
-                SessionRow.platform == platform,
-                SessionRow.conversation == conversation,
-                SessionRow.phase.not_in(finished),
+                _sessions.c.platform == platform,
+                _sessions.c.conversation == conversation,
+                _sessions.c.phase.not_in(finished),
             )
-            .order_by(SessionRow.created_at.desc())
+            .order_by(_sessions.c.created_at.desc())
             .limit(1)
         )
-        row = (await self.db.execute(query)).scalar_one_or_none()
+        row = (await self.db.execute(query)).first()
         return _stored(row) if row else None
 
     async def in_conversation(
@@ -139,20 +170,20 @@ class Sessions:
     ) -> list[StoredSession]:
         """The sessions of a conversation, finished or not, newest first."""
         query = (
-            select(SessionRow)
+            select(_sessions)
             .where(
-                SESSION, SessionRow.platform == platform, SessionRow.conversation == conversation
+                SESSION, _sessions.c.platform == platform, _sessions.c.conversation == conversation
             )
-            .order_by(SessionRow.created_at.desc())
+            .order_by(_sessions.c.created_at.desc())
             .limit(limit)
         )
-        return [_stored(row) for row in (await self.db.execute(query)).scalars()]
+        return [_stored(row) for row in await self.db.execute(query)]
 
     async def due(self, now: datetime, limit: int = 100) -> list[str]:
         query = (
-            select(SessionRow.id)
-            .where(SESSION, SessionRow.wake_at.is_not(None), SessionRow.wake_at <= now)
-            .order_by(SessionRow.wake_at)
+            select(_sessions.c.id)
+            .where(SESSION, _sessions.c.wake_at.is_not(None), _sessions.c.wake_at <= now)
+            .order_by(_sessions.c.wake_at)
             .limit(limit)
         )
         return list((await self.db.execute(query)).scalars())
@@ -160,34 +191,30 @@ class Sessions:
     async def ended_before(self, cutoff: datetime) -> list[str]:
         """Finished sessions untouched since `cutoff`: candidates for retention."""
         finished = [phase.value for phase in FINISHED]
-        query = select(SessionRow.id).where(
-            SESSION, SessionRow.phase.in_(finished), SessionRow.updated_at <= cutoff
+        query = select(_sessions.c.id).where(
+            SESSION, _sessions.c.phase.in_(finished), _sessions.c.updated_at <= cutoff
         )
         return list((await self.db.execute(query)).scalars())
 
     async def delete(self, session_id: str) -> bool:
         """Delete a session with its messages and outbox rows (the audit log stays)."""
-        await self.db.execute(delete(OutboxRow).where(OutboxRow.session_id == session_id))
-        await self.db.execute(delete(MessageRow).where(MessageRow.session_id == session_id))
-        result = await self.db.execute(delete(SessionRow).where(SessionRow.id == session_id))
+        await self.db.execute(delete(_outbox).where(_outbox.c.session_id == session_id))
+        await self.db.execute(delete(_messages).where(_messages.c.session_id == session_id))
+        result = await self.db.execute(delete(_sessions).where(_sessions.c.id == session_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def conversation(self, session_id: str) -> Conversation | None:
-        query = select(
-            SessionRow.platform, SessionRow.conversation, SessionRow.conversation_data
-        ).where(SessionRow.id == session_id)
-        row = (await self.db.execute(query)).first()
+        row = (await self.db.execute(_CONVERSATION, {"session_id": session_id})).first()
         if row is None:
             return None
         return Conversation(platform=row[0], key=row[1], data=json.loads(row[2] or "{}"))
 
     async def listing(self) -> list[StoredSession]:
-        query = select(SessionRow).where(SESSION).order_by(SessionRow.created_at)
-        rows = (await self.db.execute(query)).scalars()
-        return [_stored(row) for row in rows]
+        query = select(_sessions).where(SESSION).order_by(_sessions.c.created_at)
+        return [_stored(row) for row in await self.db.execute(query)]
 
 
-def _stored(row: SessionRow) -> StoredSession:
+def _stored(row: Row[Any]) -> StoredSession:
     return StoredSession(
         id=row.id,
         platform=row.platform,
@@ -204,8 +231,8 @@ class Requests:
         self.db = db
 
     async def add(self, conversation: Conversation, state: RequestState, now: datetime) -> None:
-        self.db.add(
-            SessionRow(
+        await self.db.execute(
+            insert(_sessions).values(
                 id=state.id,
                 kind="request",
                 platform=conversation.platform,
@@ -219,19 +246,20 @@ class Requests:
                 updated_at=now,
             )
         )
-        await self.db.flush()
 
     async def get(self, request_id: str, *, lock: bool = False) -> RequestState | None:
-        query = select(SessionRow).where(SessionRow.id == request_id, SessionRow.kind == "request")
+        query = select(_sessions.c.state).where(
+            _sessions.c.id == request_id, _sessions.c.kind == "request"
+        )
         if lock:
             query = query.with_for_update()
-        row = (await self.db.execute(query)).scalar_one_or_none()
-        return RequestState.model_validate_json(row.state) if row else None
+        state = (await self.db.execute(query)).scalar_one_or_none()
+        return RequestState.model_validate_json(state) if state else None
 
     async def save(self, state: RequestState, now: datetime) -> None:
         await self.db.execute(
-            update(SessionRow)
-            .where(SessionRow.id == state.id)
+            update(_sessions)
+            .where(_sessions.c.id == state.id)
             .values(phase=state.status.value, state=state.model_dump_json(), updated_at=now)
         )
 
@@ -243,47 +271,40 @@ class Messages:
     async def record(
         self, session_id: str, key: str, platform: str, parts: list[PostedMessage]
     ) -> None:
-        for posted in parts:
-            self.db.add(
-                MessageRow(
-                    session_id=session_id,
-                    key=key,
-                    part=posted.part,
-                    platform=platform,
-                    channel=posted.channel,
-                    message_id=posted.message_id,
-                )
-            )
-        await self.db.flush()
+        if not parts:
+            return
+        await self.db.execute(
+            insert(_messages),
+            [
+                {
+                    "session_id": session_id,
+                    "key": key,
+                    "part": posted.part,
+                    "platform": platform,
+                    "channel": posted.channel,
+                    "message_id": posted.message_id,
+                }
+                for posted in parts
+            ],
+        )
 
     async def parts(self, session_id: str, key: str) -> list[PostedMessage]:
-        query = (
-            select(MessageRow)
-            .where(MessageRow.session_id == session_id, MessageRow.key == key)
-            .order_by(MessageRow.part)
-        )
-        return [
-            PostedMessage(channel=r.channel, message_id=r.message_id, part=r.part)
-            for r in (await self.db.execute(query)).scalars()
-        ]
+        rows = await self.db.execute(_MESSAGE_PARTS, {"session_id": session_id, "key": key})
+        return [PostedMessage(channel=r[0], message_id=r[1], part=r[2]) for r in rows]
 
     async def replace_parts(
         self, session_id: str, key: str, platform: str, parts: list[PostedMessage]
     ) -> None:
         """After an update changed how many parts a message needs."""
         await self.db.execute(
-            delete(MessageRow).where(MessageRow.session_id == session_id, MessageRow.key == key)
+            delete(_messages).where(_messages.c.session_id == session_id, _messages.c.key == key)
         )
         await self.record(session_id, key, platform, parts)
 
     async def find(self, platform: str, channel: str, message_id: str) -> tuple[str, str] | None:
         """The session and message key a platform message belongs to."""
-        query = select(MessageRow.session_id, MessageRow.key).where(
-            MessageRow.platform == platform,
-            MessageRow.channel == channel,
-            MessageRow.message_id == message_id,
-        )
-        row = (await self.db.execute(query)).first()
+        parameters = {"platform": platform, "channel": channel, "message_id": message_id}
+        row = (await self.db.execute(_FIND_MESSAGE, parameters)).first()
         return (row[0], row[1]) if row else None
 
 
@@ -293,20 +314,20 @@ class ProcessedEvents:
 
     async def claim(self, platform: str, event_id: str, now: datetime) -> bool:
         """Record an event id; False when it was handled before (a redelivery)."""
-        try:
-            async with self.db.begin_nested():
-                self.db.add(
-                    ProcessedEventRow(platform=platform, event_id=event_id, received_at=now)
-                )
-                await self.db.flush()
-        except IntegrityError:
-            return False
-        return True
+        statement = _CLAIM_EVENT[self.db.get_bind().dialect.name]
+        values = {"platform": platform, "event_id": event_id, "received_at": now}
+        result = await self.db.execute(statement, values)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def forget_before(self, cutoff: datetime) -> None:
-        await self.db.execute(
-            delete(ProcessedEventRow).where(ProcessedEventRow.received_at < cutoff)
-        )
+        await self.db.execute(delete(_events).where(_events.c.received_at < cutoff))
+
+
+_PENDING = _outbox.c.status == "pending"
+
+
+def _unclaimed(now: datetime) -> ColumnElement[bool]:
+    return or_(_outbox.c.claimed_until.is_(None), _outbox.c.claimed_until < now)
 
 
 class Outbox:
@@ -314,68 +335,66 @@ class Outbox:
         self.db = db
 
     async def add(self, session_id: str, effects: list[Effect], now: datetime) -> None:
-        for effect in effects:
-            self.db.add(
-                OutboxRow(
-                    session_id=session_id,
-                    kind=getattr(effect, "type", "effect"),
-                    message_key=getattr(effect, "key", None),
-                    payload=effect.model_dump_json(),
-                    status="pending",
-                    available_at=now,
-                    created_at=now,
-                )
-            )
-        await self.db.flush()
+        if not effects:
+            return
+        await self.db.execute(
+            insert(_outbox),
+            [
+                {
+                    "session_id": session_id,
+                    "kind": getattr(effect, "type", "effect"),
+                    "message_key": getattr(effect, "key", None),
+                    "payload": effect.model_dump_json(),
+                    "status": "pending",
+                    "attempts": 0,
+                    "available_at": now,
+                    "created_at": now,
+                }
+                for effect in effects
+            ],
+        )
 
     async def claim(self, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxItem]:
         """The oldest pending effect of each session (order within a session is kept), leased
         to this dispatcher so that others skip it."""
         first_pending = (
-            select(OutboxRow.session_id, func.min(OutboxRow.id).label("first_id"))
-            .where(OutboxRow.status == "pending")
-            .group_by(OutboxRow.session_id)
+            select(_outbox.c.session_id, func.min(_outbox.c.id).label("first_id"))
+            .where(_PENDING)
+            .group_by(_outbox.c.session_id)
             .subquery()
         )
         query = (
-            select(OutboxRow)
-            .join(first_pending, OutboxRow.id == first_pending.c.first_id)
-            .where(
-                OutboxRow.available_at <= now,
-                or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
-            )
-            .order_by(OutboxRow.id)
+            select(_outbox)
+            .join(first_pending, _outbox.c.id == first_pending.c.first_id)
+            .where(_outbox.c.available_at <= now, _unclaimed(now))
+            .order_by(_outbox.c.id)
             .limit(limit)
             # On PostgreSQL, dispatchers in other processes skip rows being claimed here
             # instead of waiting for them; SQLite serialises writers anyway.
-            .with_for_update(skip_locked=True, of=OutboxRow)
+            .with_for_update(skip_locked=True, of=_outbox)
         )
-        rows = list((await self.db.execute(query)).scalars())
-        claimed = []
-        for row in rows:
-            # Read before the update below, which refreshes the loaded row.
-            reclaimed = row.claimed_until is not None
-            taken = await self.db.execute(
-                update(OutboxRow)
-                .where(
-                    OutboxRow.id == row.id,
-                    OutboxRow.status == "pending",
-                    or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
-                )
-                .values(claimed_until=now + lease)
+        rows = list(await self.db.execute(query))
+        if not rows:
+            return []
+        taken = await self.db.execute(
+            update(_outbox)
+            .where(_outbox.c.id.in_([row.id for row in rows]), _PENDING, _unclaimed(now))
+            .values(claimed_until=now + lease)
+            .returning(_outbox.c.id)
+        )
+        leased = set(taken.scalars())
+        return [
+            OutboxItem(
+                id=row.id,
+                session_id=row.session_id,
+                effect=_effect_adapter.validate_json(row.payload),
+                attempts=row.attempts,
+                reclaimed=row.claimed_until is not None,
+                created_at=row.created_at,
             )
-            if taken.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(
-                    OutboxItem(
-                        id=row.id,
-                        session_id=row.session_id,
-                        effect=_effect_adapter.validate_json(row.payload),
-                        attempts=row.attempts,
-                        reclaimed=reclaimed,
-                        created_at=row.created_at,
-                    )
-                )
-        return claimed
+            for row in rows
+            if row.id in leased
+        ]
 
     async def superseded(self, item: OutboxItem) -> bool:
         """True when a later pending update replaces this one (progress coalescing)."""
@@ -383,13 +402,11 @@ class Outbox:
         if getattr(item.effect, "type", None) != "update" or key is None:
             return False
         query = select(func.count()).where(
-            and_(
-                OutboxRow.session_id == item.session_id,
-                OutboxRow.status == "pending",
-                OutboxRow.kind == "update",
-                OutboxRow.message_key == key,
-                OutboxRow.id > item.id,
-            )
+            _outbox.c.session_id == item.session_id,
+            _PENDING,
+            _outbox.c.kind == "update",
+            _outbox.c.message_key == key,
+            _outbox.c.id > item.id,
         )
         return bool((await self.db.execute(query)).scalar_one())
 
@@ -397,17 +414,17 @@ class Outbox:
         self, item_id: int, status: str, now: datetime, error: str | None = None
     ) -> None:
         await self.db.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == item_id)
+            update(_outbox)
+            .where(_outbox.c.id == item_id)
             .values(status=status, delivered_at=now, claimed_until=None, last_error=error)
         )
 
     async def retry(self, item_id: int, available_at: datetime, error: str) -> None:
         await self.db.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == item_id)
+            update(_outbox)
+            .where(_outbox.c.id == item_id)
             .values(
-                attempts=OutboxRow.attempts + 1,
+                attempts=_outbox.c.attempts + 1,
                 available_at=available_at,
                 claimed_until=None,
                 last_error=error[:500],
@@ -416,27 +433,23 @@ class Outbox:
 
     async def forget_delivered(self, session_id: str) -> None:
         """Delivered rows are copies of what was posted; retention removes them too."""
-        await self.db.execute(
-            delete(OutboxRow).where(
-                OutboxRow.session_id == session_id, OutboxRow.status != "pending"
-            )
-        )
+        await self.db.execute(delete(_outbox).where(_outbox.c.session_id == session_id, ~_PENDING))
 
     async def pending_count(self) -> int:
-        query = select(func.count()).where(OutboxRow.status == "pending")
+        query = select(func.count()).where(_PENDING)
         return int((await self.db.execute(query)).scalar_one())
 
     async def oldest_pending(self) -> datetime | None:
-        query = select(func.min(OutboxRow.created_at)).where(OutboxRow.status == "pending")
+        query = select(func.min(_outbox.c.created_at)).where(_PENDING)
         return (await self.db.execute(query)).scalar_one()
 
     async def statuses(self, session_id: str) -> list[tuple[str, str]]:
         query = (
-            select(OutboxRow.kind, OutboxRow.status)
-            .where(OutboxRow.session_id == session_id)
-            .order_by(OutboxRow.id)
+            select(_outbox.c.kind, _outbox.c.status)
+            .where(_outbox.c.session_id == session_id)
+            .order_by(_outbox.c.id)
         )
-        return [(r[0], r[1]) for r in (await self.db.execute(query)).all()]
+        return [(r[0], r[1]) for r in await self.db.execute(query)]
 
 
 class Evaluations:
@@ -444,17 +457,18 @@ class Evaluations:
         self.db = db
 
     async def add(self, model_id: str, answers: dict[str, str], on: date) -> None:
-        self.db.add(EvaluationRow(model_id=model_id, answers=json.dumps(answers), submitted_on=on))
-        await self.db.flush()
+        await self.db.execute(
+            insert(_evaluations).values(
+                model_id=model_id, answers=json.dumps(answers), submitted_on=on
+            )
+        )
 
     async def answers(self, model_id: str | None = None) -> list[tuple[str, dict[str, str]]]:
         """Every evaluation as (model id, answers by question id), oldest first."""
-        query = select(EvaluationRow).order_by(EvaluationRow.id)
+        query = select(_evaluations.c.model_id, _evaluations.c.answers).order_by(_evaluations.c.id)
         if model_id:
-            query = query.where(EvaluationRow.model_id == model_id)
-        return [
-            (r.model_id, json.loads(r.answers)) for r in (await self.db.execute(query)).scalars()
-        ]
+            query = query.where(_evaluations.c.model_id == model_id)
+        return [(r[0], json.loads(r[1])) for r in await self.db.execute(query)]
 
 
 class Instance:
@@ -463,17 +477,15 @@ class Instance:
 
     async def secret(self, candidate: bytes) -> bytes:
         """The installation's secret: the one stored first wins, so every process agrees."""
-        stored = await self.db.get(InstanceRow, "secret")
-        if stored is None:
-            try:
-                async with self.db.begin_nested():
-                    self.db.add(InstanceRow(key="secret", value=candidate.hex()))
-                    await self.db.flush()
-                return candidate
-            except IntegrityError:
-                stored = await self.db.get(InstanceRow, "secret")
-        assert stored is not None
-        return bytes.fromhex(stored.value)
+        dialect = self.db.get_bind().dialect.name
+        insert_once = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        await self.db.execute(
+            insert_once(_instance)
+            .values(key="secret", value=candidate.hex())
+            .on_conflict_do_nothing()
+        )
+        query = select(_instance.c.value).where(_instance.c.key == "secret")
+        return bytes.fromhex((await self.db.execute(query)).scalar_one())
 
 
 class Audit:
@@ -481,14 +493,15 @@ class Audit:
         self.db = db
 
     async def add(self, session_id: str | None, action: str, actor: str, now: datetime) -> None:
-        self.db.add(AuditRow(session_id=session_id, action=action, actor=actor, at=now))
-        await self.db.flush()
+        await self.db.execute(
+            insert(_audit).values(session_id=session_id, action=action, actor=actor, at=now)
+        )
 
     async def entries(self, session_id: str | None = None) -> list[AuditEntry]:
-        query = select(AuditRow).order_by(AuditRow.id)
+        query = select(_audit).order_by(_audit.c.id)
         if session_id:
-            query = query.where(AuditRow.session_id == session_id)
+            query = query.where(_audit.c.session_id == session_id)
         return [
             AuditEntry(session_id=r.session_id, action=r.action, actor=r.actor, at=r.at)
-            for r in (await self.db.execute(query)).scalars()
+            for r in await self.db.execute(query)
         ]

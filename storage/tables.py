@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -155,3 +156,11 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(128))
     actor: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def table_of(mapped: type[Base]) -> Table:
+    """The plain table behind a mapped class, for Core statements (cheaper than the ORM on the
+    per-event path)."""
+    table = mapped.__table__
+    assert isinstance(table, Table)
+    return table

@@ -12,11 +12,12 @@ from multidict import MultiDict, MultiDictProxy
 
 from adapters.practice.identity import COOKIE_MAX_AGE, Signer, cookie_name, cookie_path
 from adapters.practice.signals import RoomSignals
-from adapters.practice.views import PLATFORM, QUESTION_PREFIX, SCALE_REPLY_PREFIX
+from adapters.practice.views import PLATFORM, SCALE_REPLY_PREFIX
 from bot.runtime import Runtime
 from bot.service import SessionNotFound
 from dialogs import events as ev
 from dialogs.actions import scale_message_id
+from dialogs.engine import QUESTION_PREFIX
 from dialogs.requests import RequestEvent
 from storage.practice import PracticeRooms, Room, RoomMessage, RoomPerson
 

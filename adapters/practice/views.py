@@ -9,12 +9,12 @@ from datetime import datetime
 
 from dialogs import messages
 from dialogs.content import Action, Audience, Content, Form
+from dialogs.engine import QUESTION_PREFIX
 from dialogs.state import FINISHED, Phase, SessionState
 from storage.practice import MessageKind, PracticeRooms, Room, RoomMessage, RoomPerson
 from storage.unit_of_work import UnitOfWork
 
 PLATFORM = "practice"
-QUESTION_PREFIX = "q:"
 # The room's id of a person's scale choice; their written replies' ids start otherwise.
 SCALE_REPLY_PREFIX = "s"
 # The formats the facilitator may download a published record in.

@@ -10,11 +10,9 @@ from adapters.slack.deliverer import PLATFORM
 from adapters.slack.listeners import Listener
 from bot.runtime import Runtime
 from dialogs import events as ev
-from dialogs.engine import question_key
 
 log = logging.getLogger(__name__)
 
-QUESTION_PREFIX = question_key("")
 # Message subtypes that are a person's reply; others (joins, bot messages, …) are not answers.
 REPLY_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 
@@ -74,15 +72,11 @@ def message_listener(runtime: Runtime) -> Listener:
         message = thread_message(event)
         if message is None:
             return
-        async with runtime.store.transaction() as uow:
-            found = await uow.messages.find(PLATFORM, event.get("channel", ""), message.thread)
-        if found is None or not found[1].startswith(QUESTION_PREFIX):
-            return  # a thread that is not one of our questions
-        session_id, key = found
-        await runtime.service.handle(
-            session_id,
-            message.event(key.removeprefix(QUESTION_PREFIX)),
-            platform=PLATFORM,
+        await runtime.service.reply_in_thread(
+            PLATFORM,
+            event.get("channel", ""),
+            message.thread,
+            message.event,
             event_id=body.get("event_id"),
         )
 

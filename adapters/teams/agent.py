@@ -9,6 +9,7 @@ open actions, the record's files) is followups.py's."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from microsoft_agents.activity import Activity, ChannelAccount, InvokeResponse
@@ -33,15 +34,14 @@ from adapters.teams.setup import SETUP_ACTION, SetupRefused, setup_card, start_e
 from adapters.teams.text import command_text, spoken_text
 from bot.runtime import Runtime
 from bot.service import Outcome, SessionNotFound
-from dialogs import engine, messages
 from dialogs import events as ev
+from dialogs import messages
 from dialogs.actions import button_event, form_event
 from dialogs.effects import Ephemeral, OpenForm
 from dialogs.events import Person
 
 log = logging.getLogger(__name__)
 
-QUESTION_PREFIX = engine.question_key("")
 EDITED = frozenset({"editMessage", "undeleteMessage"})
 DELETED = "softDeleteMessage"
 
@@ -95,10 +95,8 @@ class ReflectAgent(ActivityHandler):
         channel, root = split_thread(activity.conversation.id)
         if actor is None or root is None or channel_data(activity).event_type != DELETED:
             return
-        found = await self._thread(channel, root)
-        if found is not None:
-            event = ev.DeleteAnswer(actor=actor, message_id=activity.id)
-            await self._handle(found[0], event, _change_id(activity))
+        deletion = ev.DeleteAnswer(actor=actor, message_id=activity.id)
+        await self._in_thread(channel, root, lambda _: deletion, _change_id(activity))
 
     async def on_members_added_activity(  # type: ignore[override]
         self, members_added: list[ChannelAccount], turn_context: TurnContext
@@ -123,26 +121,23 @@ class ReflectAgent(ActivityHandler):
 
     # -- answers -----------------------------------------------------------------------
 
-    async def _thread(self, channel: str, root: str) -> tuple[str, str] | None:
-        async with self.runtime.store.transaction() as uow:
-            return await uow.messages.find(PLATFORM, channel, root)
-
     async def _answer(
         self, channel: str, root: str, actor: str, message_id: str, text: str, event_id: str
     ) -> bool:
         """A reply in a question's reply chain. False when the chain is not a question's."""
-        found = await self._thread(channel, root)
-        if found is None or not found[1].startswith(QUESTION_PREFIX):
-            return False
-        session_id, key = found
-        event = ev.Answer(
-            actor=actor,
-            question_id=key.removeprefix(QUESTION_PREFIX),
-            message_id=message_id,
-            text=text,
+
+        def answer(question_id: str) -> ev.Event:
+            return ev.Answer(actor=actor, question_id=question_id, message_id=message_id, text=text)
+
+        return await self._in_thread(channel, root, answer, event_id)
+
+    async def _in_thread(
+        self, channel: str, root: str, event_for: Callable[[str], ev.Event], event_id: str
+    ) -> bool:
+        outcome = await self.runtime.service.reply_in_thread(
+            PLATFORM, channel, root, event_for, event_id
         )
-        await self._handle(session_id, event, event_id)
-        return True
+        return outcome is not None
 
     async def _handle(self, session_id: str, event: ev.Event, event_id: str) -> Outcome | None:
         try:
