@@ -8,7 +8,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, Row, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Row,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +33,7 @@ from storage.tables import (
     InstanceRow,
     MessageRow,
     OutboxRow,
+    PacingRow,
     ProcessedEventRow,
     SessionRow,
     table_of,
@@ -81,6 +94,7 @@ _outbox = table_of(OutboxRow)
 _audit = table_of(AuditRow)
 _evaluations = table_of(EvaluationRow)
 _instance = table_of(InstanceRow)
+_pacing = table_of(PacingRow)
 
 # Statements built once: SQLAlchemy caches their compiled form by identity, which keeps the
 # per-event path (a reply in a thread) cheap. Plain table columns, not ORM attributes, for the
@@ -486,6 +500,36 @@ class Instance:
         )
         query = select(_instance.c.value).where(_instance.c.key == "secret")
         return bytes.fromhex((await self.db.execute(query)).scalar_one())
+
+
+def _reserve_slot(dialect: Any) -> Any:
+    """Take the key's next free slot, at the earliest now, and move it on by the interval, in
+    one statement: concurrent callers (in any process) each get a slot of their own."""
+    now = bindparam("now", type_=Float)
+    interval = bindparam("interval", type_=Float)
+    later = case((_pacing.c.next_slot > now, _pacing.c.next_slot), else_=now)
+    return (
+        dialect.insert(_pacing)
+        .values(key=bindparam("key"), next_slot=now + interval)
+        .on_conflict_do_update(index_elements=[_pacing.c.key], set_={"next_slot": later + interval})
+        .returning(_pacing.c.next_slot)
+    )
+
+
+_RESERVE_SLOT = {"postgresql": _reserve_slot(postgresql), "sqlite": _reserve_slot(sqlite)}
+
+
+class Pacing:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def reserve(self, key: str, now: float, interval: float) -> float:
+        """The time (seconds since the epoch) this caller may go at; the next caller's slot is
+        `interval` later."""
+        statement = _RESERVE_SLOT[self.db.get_bind().dialect.name]
+        values = {"key": key, "now": now, "interval": interval}
+        next_slot = (await self.db.execute(statement, values)).scalar_one()
+        return float(next_slot) - interval
 
 
 class Audit:

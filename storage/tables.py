@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import (
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -144,6 +145,16 @@ class InstanceRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class PacingRow(Base):
+    """The next free slot (seconds since the epoch) for calls of one kind, e.g. posts to one
+    channel: shared, so that every process together keeps to the platform's rate limit."""
+
+    __tablename__ = "pacing"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    next_slot: Mapped[float] = mapped_column(Float)
 
 
 class AuditRow(Base):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -14,6 +15,7 @@ from storage.repositories import (
     Instance,
     Messages,
     Outbox,
+    Pacing,
     ProcessedEvents,
     Requests,
     Sessions,
@@ -31,6 +33,7 @@ class UnitOfWork:
         self.audit = Audit(db)
         self.evaluations = Evaluations(db)
         self.instance = Instance(db)
+        self.pacing = Pacing(db)
 
 
 class Store:
@@ -40,6 +43,10 @@ class Store:
         self.engine = engine
         self.url = url
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # SQLite lets one writer in at a time, and every transaction here writes. Writers that
+        # wait inside SQLite poll with growing sleeps, so under load they form a convoy and
+        # latency runs into seconds; waiting in line here instead hands the lock on at once.
+        self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -52,7 +59,11 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[UnitOfWork]:
-        async with self._sessions() as db, db.begin():
+        async with AsyncExitStack() as stack:
+            if self._sqlite_writer is not None:
+                await stack.enter_async_context(self._sqlite_writer)
+            db = await stack.enter_async_context(self._sessions())
+            await stack.enter_async_context(db.begin())
             yield UnitOfWork(db)
 
     async def close(self) -> None:

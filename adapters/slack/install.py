@@ -18,7 +18,7 @@ from adapters.slack.commands import COMMAND, slash_command
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
 from adapters.slack.forms import FORM_CALLBACK
 from adapters.slack.interactions import Interactions
-from adapters.slack.pacing import Pacer, sleeper_for
+from adapters.slack.pacing import Pacer, ProcessSlots, SharedSlots, sleeper_for
 from adapters.slack.replies import message_listener
 from adapters.slack.setup import SETUP_CALLBACK
 from bot.runtime import Runtime
@@ -45,6 +45,13 @@ async def refuse_malformed(
     return await next_()
 
 
+def pacer_for(runtime: Runtime) -> Pacer:
+    """Several processes share one PostgreSQL and one workspace's limits: they share the slots
+    there. SQLite serves one process, which keeps its own."""
+    slots = ProcessSlots() if runtime.store.is_sqlite else SharedSlots(runtime.store)
+    return Pacer(runtime.clock, sleeper_for(runtime.clock), slots)
+
+
 def build_bolt(runtime: Runtime) -> AsyncApp:
     settings = runtime.settings
     api_url = (settings.slack_api_url or AsyncWebClient.BASE_URL).rstrip("/") + "/"
@@ -58,7 +65,7 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
     )
     deliverer = SlackDeliverer(
         client,
-        Pacer(runtime.clock, sleeper_for(runtime.clock)),
+        pacer_for(runtime),
         learning_channel=settings.learning_channel,
         screening_channel=settings.screening_channel,
     )

@@ -1,12 +1,17 @@
-"""Keeping to Slack's rate limits by spacing calls out, per channel or per method."""
+"""Keeping to Slack's rate limits by spacing calls out, per channel or per method.
+
+The slots live where every process sees them (`SharedSlots`, in the database) when several
+processes post to one workspace; one process on its own may keep them in memory."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Protocol
 
 from bot.clock import Clock, ManualClock
+from storage.unit_of_work import Store
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -25,17 +30,45 @@ def sleeper_for(clock: Clock) -> Sleep:
     return asyncio.sleep
 
 
+class Slots(Protocol):
+    async def reserve(self, key: str, now: float, interval: float) -> float:
+        """Take the key's next free slot (seconds since the epoch, never before `now`)."""
+        ...
+
+
+class ProcessSlots:
+    """Slots kept by this process alone."""
+
+    def __init__(self) -> None:
+        self._next_slot: dict[str, float] = {}
+
+    async def reserve(self, key: str, now: float, interval: float) -> float:
+        slot = max(now, self._next_slot.get(key, now))
+        self._next_slot[key] = slot + interval
+        return slot
+
+
+class SharedSlots:
+    """Slots every process of the installation shares, through the database."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def reserve(self, key: str, now: float, interval: float) -> float:
+        async with self.store.transaction() as uow:
+            return await uow.pacing.reserve(key, now, interval)
+
+
 class Pacer:
-    def __init__(self, clock: Clock, sleep: Sleep) -> None:
+    def __init__(self, clock: Clock, sleep: Sleep, slots: Slots | None = None) -> None:
         self.clock = clock
         self.sleep = sleep
-        self._next_slot: dict[str, float] = {}
+        self.slots = slots or ProcessSlots()
 
     async def wait(self, key: str, interval: float) -> None:
         """Wait for this key's next free slot and take it. Concurrent callers queue up: the
         slot is reserved before waiting."""
         now = self.clock.now().timestamp()
-        slot = max(now, self._next_slot.get(key, now))
-        self._next_slot[key] = slot + interval
+        slot = await self.slots.reserve(key, now, interval)
         if slot > now:
             await self.sleep(slot - now)

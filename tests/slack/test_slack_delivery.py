@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_driver import SlackSession
@@ -12,12 +12,13 @@ from slack_requests import CHANNEL, FACILITATOR, PARTICIPANTS, PRESENTER, form_v
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.deliverer import SlackDeliverer
-from adapters.slack.pacing import Pacer, sleeper_for
+from adapters.slack.pacing import Pacer, SharedSlots, sleeper_for
 from bot.clock import ManualClock
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from dialogs.content import ActionId, Block, BlockStyle, Content
 from dialogs.effects import Destination, DirectMessage, Post, Update
 from storage.repositories import Conversation, PostedMessage
+from storage.unit_of_work import Store
 
 
 async def root_posts(session: SlackSession) -> int:
@@ -73,6 +74,27 @@ async def test_posts_in_one_channel_are_a_second_apart(clock: ManualClock) -> No
     await pacer.wait("post:C1", 1.0)
     await pacer.wait("post:C1", 1.0)
     assert clock.now() - start == timedelta(seconds=2)
+
+
+async def test_processes_sharing_a_database_share_the_pace(store: Store) -> None:
+    """Two processes posting to one channel keep, together, to one post a second; each with
+    slots of its own would post twice as fast."""
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # the pacers' waits, instead of sleeping them
+        waited.append(seconds)
+
+    frozen = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    first, second = (Pacer(frozen, sleep, SharedSlots(store)) for _ in range(2))
+    for pacer in (first, second, first, second):
+        await pacer.wait("post:C1", 1.0)
+    assert waited == [1.0, 2.0, 3.0]
+
+    waited.clear()
+    alone = [Pacer(frozen, sleep) for _ in range(2)]
+    for pacer in (*alone, *alone):
+        await pacer.wait("post:C2", 1.0)
+    assert waited == [1.0, 1.0]
 
 
 @pytest.fixture

@@ -412,3 +412,23 @@ async def test_audit_entries_keep_who_did_what_and_when(store: Store, clock: Man
     ]
     assert [e.action for e in one] == ["started", "approved the record"]
     assert one[0].at == at and one[0].at.tzinfo is not None
+
+
+# -- pacing ---------------------------------------------------------------------------------
+
+
+async def test_pacing_slots_follow_each_other_by_the_interval(store: Store):
+    async with store.transaction() as uow:
+        first = await uow.pacing.reserve("post:C1", 1000.0, 1.0)
+        second = await uow.pacing.reserve("post:C1", 1000.0, 1.0)
+        other_channel = await uow.pacing.reserve("post:C2", 1000.0, 1.0)
+    assert (first, second, other_channel) == (1000.0, 1001.0, 1000.0)
+
+
+async def test_a_pacing_slot_is_never_in_the_past(store: Store):
+    async with store.transaction() as uow:
+        await uow.pacing.reserve("update", 1000.0, 1.2)
+    async with store.transaction() as uow:
+        # Long after the last slot: go now, and the next caller 1.2 s later.
+        assert await uow.pacing.reserve("update", 2000.0, 1.2) == 2000.0
+        assert await uow.pacing.reserve("update", 2000.5, 1.2) == pytest.approx(2001.2)
