@@ -66,18 +66,21 @@ async def main(args: argparse.Namespace) -> None:
     if postgres:
         one = await throughput.run(1, args.throughput_seconds, postgres)
         many = await throughput.run(args.processes, args.throughput_seconds, postgres)
-        for processes, result in ((1, one), (args.processes, many)):
+        for processes, measured in ((1, one), (args.processes, many)):
+            result = measured.result
             print(
                 row(
                     f"Answers a second, {processes} process(es), PostgreSQL",
                     f"{result.rate:.0f}/s",
-                    f"{len(result.latencies)} answers, {result.errors} errors, closed loop",
+                    f"{len(result.latencies)} answers, {result.errors} errors, closed loop; "
+                    f"bot CPU {measured.cpu_ms_per_answer:.1f} ms an answer; "
+                    f"machine {measured.machine_busy:.0%} busy",
                 )
             )
         print(
             row(
                 f"Scaling 1 -> {args.processes} processes",
-                f"x{many.rate / one.rate:.2f}",
+                f"x{many.result.rate / one.result.rate:.2f}",
                 f"this machine has {cores} cores, shared by PostgreSQL, the bot processes and "
                 "the load generator",
             )

@@ -26,3 +26,16 @@ def describe() -> str:
         f"{_cpu_model()}, {os.cpu_count()} cores, {_memory_gib():.1f} GiB RAM, "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
     )
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def busy_and_total_ticks() -> tuple[int, int]:
+    """The whole machine's CPU ticks since boot: (busy, total), from /proc/stat."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return sum(ticks) - idle, sum(ticks)
