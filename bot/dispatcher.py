@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
 from dialogs.effects import AnyEffect, Ephemeral, Post, Update
 from storage.repositories import Conversation, OutboxItem, PostedMessage
-from storage.unit_of_work import Store
+from storage.unit_of_work import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +85,18 @@ class Dispatcher:
 
     async def run_once(self) -> int:
         """Claim and deliver the next effect of every session that has one ready."""
+        now = self.clock.now()
         async with self.store.transaction() as uow:
-            items = await uow.outbox.claim(self.clock.now(), self.lease)
-        await asyncio.gather(*(self._deliver(item) for item in items))
+            items = await uow.outbox.claim(now, self.lease)
+            # Prepared in the claiming transaction: one round of the database for the batch
+            # rather than one for each effect.
+            deliveries = [await self._prepare(uow, item, now) for item in items]
+        await asyncio.gather(
+            *(
+                self._deliver(item, delivery)
+                for item, delivery in zip(items, deliveries, strict=True)
+            )
+        )
         return len(items)
 
     async def drain(self, max_rounds: int = 10_000) -> int:
@@ -115,32 +124,39 @@ class Dispatcher:
             for waiter in waiters:
                 waiter.cancel()
 
-    async def _deliver(self, item: OutboxItem) -> None:
+    async def _prepare(self, uow: UnitOfWork, item: OutboxItem, now: datetime) -> Delivery | None:
+        """Where the effect goes and what it replies to or changes; None when there is nothing
+        to deliver (a later update replaces it, or the session was erased meanwhile)."""
+        if self.coalesce and await uow.outbox.superseded(item):
+            await uow.outbox.finish(item.id, "superseded", now)
+            return None
+        conversation = await uow.sessions.conversation(item.session_id)
+        if conversation is None:
+            return None  # the session was erased; its outbox rows went with it
+        target_key = _target_key(item.effect)
+        target = await uow.messages.parts(item.session_id, target_key) if target_key else []
+        return Delivery(
+            item.session_id,
+            conversation,
+            item.effect,
+            tuple(target),
+            outbox_id=item.id,
+            uncertain=item.attempts > 0 or item.reclaimed,
+        )
+
+    async def _deliver(self, item: OutboxItem, delivery: Delivery | None) -> None:
+        if delivery is None:
+            return
         async with self._slots:
-            async with self.store.transaction() as uow:
-                if self.coalesce and await uow.outbox.superseded(item):
-                    await uow.outbox.finish(item.id, "superseded", self.clock.now())
-                    return
-                conversation = await uow.sessions.conversation(item.session_id)
-                target_key = _target_key(item.effect)
-                target = await uow.messages.parts(item.session_id, target_key) if target_key else []
-            if conversation is None:
-                return  # the session was erased meanwhile; its rows went with it
-            if isinstance(item.effect, Update) and not target:
+            if isinstance(item.effect, Update) and not delivery.target:
                 await self._finish(item, "failed", "the message to update was never posted")
                 return
-            deliverer = self.deliverers.get(conversation.platform)
+            deliverer = self.deliverers.get(delivery.conversation.platform)
             if deliverer is None:
-                await self._finish(item, "failed", f"no adapter for {conversation.platform}")
+                await self._finish(
+                    item, "failed", f"no adapter for {delivery.conversation.platform}"
+                )
                 return
-            delivery = Delivery(
-                item.session_id,
-                conversation,
-                item.effect,
-                tuple(target),
-                outbox_id=item.id,
-                uncertain=item.attempts > 0 or item.reclaimed,
-            )
             try:
                 posted = await deliverer.deliver(delivery)
             except RetryLater as wait:
@@ -153,17 +169,20 @@ class Dispatcher:
                 log.exception("delivering outbox item %s failed", item.id)
                 await self._retry(item, _backoff(item.attempts), type(error).__name__)
                 return
-            await self._delivered(item, conversation.platform, posted)
+            await self._delivered(item, delivery, posted)
 
     async def _delivered(
-        self, item: OutboxItem, platform: str, posted: list[PostedMessage]
+        self, item: OutboxItem, delivery: Delivery, posted: list[PostedMessage]
     ) -> None:
         now = self.clock.now()
+        platform = delivery.conversation.platform
         async with self.store.transaction() as uow:
             effect = item.effect
             if isinstance(effect, Post) and posted:
                 await uow.messages.record(item.session_id, effect.key, platform, posted)
-            elif isinstance(effect, Update) and posted:
+            elif isinstance(effect, Update) and posted and tuple(posted) != delivery.target:
+                # An update usually lands where the message was; only a change in its parts
+                # (it grew or shrank) is written back.
                 await uow.messages.replace_parts(item.session_id, effect.key, platform, posted)
             await uow.outbox.finish(item.id, "delivered", now)
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -43,10 +42,6 @@ class Store:
         self.engine = engine
         self.url = url
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # SQLite lets one writer in at a time, and every transaction here writes. Writers that
-        # wait inside SQLite poll with growing sleeps, so under load they form a convoy and
-        # latency runs into seconds; waiting in line here instead hands the lock on at once.
-        self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -59,11 +54,7 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[UnitOfWork]:
-        async with AsyncExitStack() as stack:
-            if self._sqlite_writer is not None:
-                await stack.enter_async_context(self._sqlite_writer)
-            db = await stack.enter_async_context(self._sessions())
-            await stack.enter_async_context(db.begin())
+        async with self._sessions() as db, db.begin():
             yield UnitOfWork(db)
 
     async def close(self) -> None:
