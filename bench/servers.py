@@ -10,8 +10,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
 import aiohttp
 from sqlalchemy.engine import make_url
@@ -99,3 +101,15 @@ async def postgres_database(admin_url: str) -> AsyncIterator[str]:
         async with admin.connect() as conn:
             await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.dispose()
+
+
+@contextlib.asynccontextmanager
+async def database(kind: str, postgres_url: str | None) -> AsyncIterator[str]:
+    """A throwaway database of the kind: a SQLite file, or a database on the PostgreSQL server."""
+    if kind == "postgresql":
+        assert postgres_url
+        async with postgres_database(postgres_url) as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"

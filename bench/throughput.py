@@ -1,6 +1,7 @@
-"""Answers per second through one reflectbot process and through several sharing PostgreSQL,
-with the CPU the bot processes spent on each answer and how busy the whole machine was: on a
-machine whose cores are already all busy, more processes cannot add answers."""
+"""Answers per second through one reflectbot process (on SQLite or PostgreSQL) and through
+several sharing PostgreSQL, with the CPU the bot processes spent on each answer and how busy the
+whole machine was: on a machine whose cores are already all busy, more processes cannot add
+answers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from bench.fake_slack import BenchSlack
 from bench.load import Result, closed_loop
 from bench.machine import busy_and_total_ticks, process_cpu_seconds
-from bench.servers import REFLECTBOT, postgres_database, reflectbot_env, running
+from bench.servers import REFLECTBOT, database, reflectbot_env, running
 from bench.workload import ReplyMaker, open_sessions
 
 SESSIONS = 100
@@ -28,11 +29,11 @@ class Throughput:
         return self.bot_cpu_seconds * 1000 / answers if answers else float("nan")
 
 
-async def run(processes: int, duration: float, postgres_url: str) -> Throughput:
+async def run(kind: str, processes: int, duration: float, postgres_url: str | None) -> Throughput:
     slack = BenchSlack()
     await slack.start()
     try:
-        async with postgres_database(postgres_url) as url:
+        async with database(kind, postgres_url) as url:
             questions = await open_sessions(url, slack.url, SESSIONS)
             commands = [REFLECTBOT] * processes
             env = reflectbot_env(url, slack.url)
