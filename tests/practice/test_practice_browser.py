@@ -84,10 +84,13 @@ async def answer(page, number: int, words: str, choice: str) -> None:  # type: i
     await expect(link).to_be_visible(timeout=WAIT_MS)
     await link.click()
     scale = page.locator("#thread .actions.scale")
+    reply_box = page.get_by_label("Your reply in this thread")
+    # The thread has loaded when either way of answering shows.
+    await expect(scale.or_(reply_box).first).to_be_visible(timeout=WAIT_MS)
     if await scale.count():
         await scale.get_by_role("button", name=f"Choose {choice}").click()
     else:
-        await page.get_by_label("Your reply in this thread").fill(words)
+        await reply_box.fill(words)
         await page.get_by_role("button", name="Send reply").click()
     await page.wait_for_load_state()
 
