@@ -485,19 +485,21 @@ class Evaluations:
         return [(r[0], json.loads(r[1])) for r in await self.db.execute(query)]
 
 
+# The first process to store a secret wins; the others read it back.
+_STORE_SECRET_ONCE = {
+    "postgresql": postgresql.insert(_instance).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(_instance).on_conflict_do_nothing(),
+}
+
+
 class Instance:
     def __init__(self, db: AsyncSession) -> None:
         self.db = db
 
     async def secret(self, candidate: bytes) -> bytes:
         """The installation's secret: the one stored first wins, so every process agrees."""
-        dialect = self.db.get_bind().dialect.name
-        insert_once = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        await self.db.execute(
-            insert_once(_instance)
-            .values(key="secret", value=candidate.hex())
-            .on_conflict_do_nothing()
-        )
+        statement = _STORE_SECRET_ONCE[self.db.get_bind().dialect.name]
+        await self.db.execute(statement, {"key": "secret", "value": candidate.hex()})
         query = select(_instance.c.value).where(_instance.c.key == "secret")
         return bytes.fromhex((await self.db.execute(query)).scalar_one())
 
