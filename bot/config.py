@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str | None = Field(
         None, validation_alias=env("MICROSOFT_APP_TENANT_ID")
     )
+    # Local testing only: Teams activities without a token, from and to this machine alone.
+    teams_anonymous: bool = Field(False, validation_alias=env("REFLECTBOT_TEAMS_ANONYMOUS"))
+    # Comma-separated service URL prefixes that replace the Bot Framework hosts (tests).
+    teams_service_urls: str | None = Field(
+        None, validation_alias=env("REFLECTBOT_TEAMS_SERVICE_URLS")
+    )
 
     models_dir: Path | None = Field(None, validation_alias=env("REFLECTBOT_MODELS_DIR"))
     learning_channel: str | None = Field(None, validation_alias=env("REFLECTBOT_LEARNING_CHANNEL"))
@@ -49,4 +55,9 @@ class Settings(BaseSettings):
 
     @property
     def teams_enabled(self) -> bool:
-        return bool(self.microsoft_app_id)
+        return bool(self.microsoft_app_id) or self.teams_anonymous_mode
+
+    @property
+    def teams_anonymous_mode(self) -> bool:
+        """Anonymous only when asked for and there is no app id to authenticate with."""
+        return self.teams_anonymous and not self.microsoft_app_id

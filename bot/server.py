@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 
+from adapters.teams.service_urls import is_loopback
 from bot.app import build_app
 from bot.config import Settings
 from bot.runtime import Runtime
@@ -26,9 +27,10 @@ def build_web_app(
         from adapters.slack.install import install as install_slack
 
         install_slack(app, runtime)
-    from adapters.teams.routes import install as install_teams
+    if runtime.settings.teams_enabled:
+        from adapters.teams.routes import install as install_teams
 
-    install_teams(app, runtime)
+        install_teams(app, runtime)
     if practice_room_wanted(runtime.settings, practice):
         from adapters.practice.routes import install as install_practice_room
 
@@ -41,6 +43,11 @@ def serve(
 ) -> None:
     runtime = Runtime.build(settings)
     host, port = host or settings.host, port or settings.port
+    if settings.teams_anonymous_mode and not is_loopback(host):
+        raise SystemExit(
+            "REFLECTBOT_TEAMS_ANONYMOUS accepts Teams activities without a token and is for "
+            f"local testing only: serve it on 127.0.0.1, not {host}."
+        )
     if not settings.secret:
         log.warning(
             "REFLECTBOT_SECRET is not set: the secret that keys watch-lists and practice-room "

@@ -24,6 +24,7 @@ from microsoft_agents.hosting.core import ConnectorClientBase
 from adapters.teams.cards import Card, attachment, render
 from adapters.teams.place import ChannelPlace, split_thread, thread_conversation
 from adapters.teams.sdk import TeamsConnection
+from adapters.teams.service_urls import ServiceUrlRefused
 from bot.clock import Clock
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from dialogs.content import Content
@@ -129,6 +130,8 @@ class TeamsDeliverer:
             raise DeliveryFailed(f"Teams refused the call ({error.status})") from error
         except (TimeoutError, ClientConnectionError) as error:
             raise RetryLater(DEFAULT_RETRY_SECONDS, type(error).__name__) from error
+        except ServiceUrlRefused as error:
+            raise DeliveryFailed(str(error)) from error
 
     async def _post(
         self, delivery: Delivery, place: ChannelPlace, effect: Post

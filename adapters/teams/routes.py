@@ -16,6 +16,7 @@ from adapters.teams.deliverer import TeamsDeliverer
 from adapters.teams.exports import EXPORT_PATH, Exports, origin_of, request_origin
 from adapters.teams.place import PLATFORM
 from adapters.teams.sdk import TeamsConnection
+from adapters.teams.service_urls import is_loopback
 from bot.app import MAX_BODY
 from bot.runtime import Runtime
 
@@ -72,6 +73,9 @@ def install(app: web.Application, runtime: Runtime) -> None:
         # The SDK would report an oversized body as invalid JSON; say what is wrong.
         if (request.content_length or 0) > MAX_BODY:
             return web.json_response({"error": "The activity is too large."}, status=413)
+        refusal = await _refusal(request, connection)
+        if refusal is not None:
+            return refusal
         request_origin.set(origin_of(request))
         try:
             response = await connection.adapter.process(request, agent)
@@ -87,8 +91,26 @@ def install(app: web.Application, runtime: Runtime) -> None:
     teams.router.add_post("/messages", messages)
     app.add_subapp("/api", teams)
     app.router.add_get(EXPORT_PATH, exports.download)
+
+
+async def _refusal(request: web.Request, connection: TeamsConnection) -> web.Response | None:
+    """An answer for an activity the bot must not act on: one whose service URL is not an
+    allowed one (the bot would call it), or, in the anonymous mode, one from another machine."""
     if connection.anonymous:
-        log.warning(
-            "MICROSOFT_APP_ID is not set: /api/messages accepts UNAUTHENTICATED requests. "
-            "Use this only for local testing, never on a server others can reach."
+        if not is_loopback(request.remote or ""):
+            log.warning("refused an unauthenticated Teams activity from another machine")
+            return web.json_response(
+                {"error": "Anonymous Teams activities come from this machine only."}, status=403
+            )
+        log.warning("accepted an UNAUTHENTICATED Teams activity (anonymous local-testing mode)")
+    try:
+        activity = await request.json()
+    except ValueError:  # not JSON, or not UTF-8
+        return web.json_response({"error": "The activity is not JSON."}, status=400)
+    service_url = activity.get("serviceUrl") if isinstance(activity, dict) else None
+    if not connection.service_urls.allows(service_url):
+        log.warning("refused a Teams activity whose serviceUrl is not a Bot Framework service")
+        return web.json_response(
+            {"error": "The activity's serviceUrl is not a Bot Framework service."}, status=400
         )
+    return None

@@ -1,8 +1,8 @@
 """The Microsoft 365 Agents SDK, configured from reflectbot's settings.
 
-MICROSOFT_APP_ID / _PASSWORD / _TYPE / _TENANT_ID become the SDK's own service connection; with
-no app id the SDK accepts unauthenticated requests and calls the connector without a token
-(local testing only)."""
+MICROSOFT_APP_ID / _PASSWORD / _TYPE / _TENANT_ID become the SDK's own service connection. Only
+in the anonymous local-testing mode (REFLECTBOT_TEAMS_ANONYMOUS, no app id) does the SDK accept
+unauthenticated requests and call the connector without a token, and then only on loopback."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization.auth_types import AuthTypes
 
+from adapters.teams.service_urls import ServiceUrlRefused, ServiceUrls
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
         client_id=app_id,
         client_secret=settings.microsoft_app_password,
         tenant_id=settings.microsoft_app_tenant_id if single_tenant else BOT_FRAMEWORK_TENANT,
-        anonymous_allowed=not app_id,
+        anonymous_allowed=settings.teams_anonymous_mode,
     )
 
 
@@ -49,6 +50,8 @@ class TeamsConnection:
 
     def __init__(self, settings: Settings) -> None:
         self.app_id = settings.microsoft_app_id or ""
+        self.anonymous = settings.teams_anonymous_mode
+        self.service_urls = ServiceUrls.from_setting(self.anonymous, settings.teams_service_urls)
         self.auth = auth_configuration(settings)
         connections = MsalConnectionManager(
             connections_configurations={"SERVICE_CONNECTION": self.auth}
@@ -56,13 +59,11 @@ class TeamsConnection:
         self._clients = RestChannelServiceClientFactory(connections)
         self.adapter = CloudAdapter(channel_service_client_factory=self._clients)
 
-    @property
-    def anonymous(self) -> bool:
-        return not self.app_id
-
     @asynccontextmanager
     async def connector(self, service_url: str) -> AsyncIterator[ConnectorClientBase]:
         """A Bot Connector client for a conversation's service URL, authenticated as the bot."""
+        if not self.service_urls.allows(service_url):
+            raise ServiceUrlRefused("the conversation's service URL is not an allowed one")
         claims = self.adapter.create_claims_identity(self.app_id)
         client = await self._clients.create_connector_client(
             None,

@@ -47,7 +47,8 @@ EVENT_TYPES = st.sampled_from(["message", "app_mention", "member_joined_channel"
 
 @pytest.fixture
 async def web(runtime: Runtime) -> AsyncIterator[TestClient]:
-    """Slack, Teams and the practice room on one app."""
+    """Slack, Teams (in its anonymous local-testing mode) and the practice room on one app."""
+    runtime.settings = runtime.settings.model_copy(update={"teams_anonymous": True})
     app = build_web_app(runtime, background=False, practice=True)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()

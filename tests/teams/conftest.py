@@ -34,7 +34,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(learning_channel=LEARNING_CHANNEL, microsoft_app_id=None)
+    return Settings(learning_channel=LEARNING_CHANNEL, microsoft_app_id=None, teams_anonymous=True)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from typing import Any
 
 import jwt
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from microsoft_agents.authentication.msal import MsalAuth
@@ -15,9 +16,12 @@ from microsoft_agents.hosting.core.authorization.auth_types import AuthTypes
 from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
 from teams_activities import CHANNEL, POLICE
 from teams_driver import TeamsChannel
+from teams_fake_connector import FakeConnector
 
 from adapters.teams.sdk import BOT_FRAMEWORK_TENANT, auth_configuration
 from bot.config import Settings
+from bot.runtime import Runtime
+from bot.server import build_web_app
 
 APP_ID = "0b07b07b-0000-4000-8000-000000000001"
 TENANT_ID = "72f988bf-0000-4000-8000-000000000002"
@@ -27,12 +31,14 @@ KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings(connector: FakeConnector) -> Settings:
+    """A real registration; the fake connector on loopback stands in for the Bot Framework."""
     return Settings(
         microsoft_app_id=APP_ID,
         microsoft_app_password="not-a-real-secret",
         microsoft_app_type="SingleTenant",
         microsoft_app_tenant_id=TENANT_ID,
+        teams_service_urls=connector.url,
     )
 
 
@@ -131,5 +137,33 @@ def test_the_app_type_chooses_how_the_bot_signs_in(
     assert auth_type == configuration.AUTH_TYPE and not configuration.ANONYMOUS_ALLOWED
 
 
-def test_without_an_app_id_requests_are_anonymous() -> None:
-    assert auth_configuration(Settings(microsoft_app_id=None)).ANONYMOUS_ALLOWED
+def test_requests_are_anonymous_only_in_the_explicit_local_testing_mode() -> None:
+    assert not auth_configuration(Settings(microsoft_app_id=None)).ANONYMOUS_ALLOWED
+    assert auth_configuration(
+        Settings(microsoft_app_id=None, teams_anonymous=True)
+    ).ANONYMOUS_ALLOWED
+    assert not auth_configuration(
+        Settings(microsoft_app_id=APP_ID, teams_anonymous=True)
+    ).ANONYMOUS_ALLOWED
+
+
+async def test_a_valid_token_naming_a_service_url_outside_the_bot_framework_is_refused(
+    teams: TeamsChannel, runtime: Runtime, bot_framework_keys: None
+) -> None:
+    """Without the tests' override only Bot Framework hosts are called: the fake connector on
+    loopback stands for an address inside the network, and nothing reaches it."""
+    runtime.settings = runtime.settings.model_copy(update={"teams_service_urls": None})
+    client = TestClient(TestServer(build_web_app(runtime, background=False), host="127.0.0.1"))
+    await client.start_server()
+    try:
+        token = _token(teams.connector.url)
+        response = await client.post(
+            "/api/messages",
+            json=teams.acts.command(POLICE, "help"),
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status == 400
+        assert "Bot Framework" in (await response.json())["error"]
+    finally:
+        await client.close()
+    assert teams.connector.calls == []

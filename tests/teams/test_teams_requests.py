@@ -38,6 +38,7 @@ def settings() -> Settings:
         learning_channel=LEARNING_CHANNEL,
         screening_channel=SCREENING_CHANNEL,
         microsoft_app_id=None,
+        teams_anonymous=True,
     )
 
 

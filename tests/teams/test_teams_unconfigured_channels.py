@@ -14,7 +14,9 @@ from bot.config import Settings
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(learning_channel=None, screening_channel=None, microsoft_app_id=None)
+    return Settings(
+        learning_channel=None, screening_channel=None, microsoft_app_id=None, teams_anonymous=True
+    )
 
 
 async def test_learning_themes_are_dropped_with_a_log_line(
