@@ -52,9 +52,12 @@ def button_event(action: str, value: str, actor: str) -> ev.Event | None:
         action_id = ActionId(action)
     except ValueError:
         return None
-    if action_id in _PLAIN:
-        return _PLAIN[action_id](actor=actor)
     try:
+        if action_id in _PLAIN:
+            event_type = _PLAIN[action_id]
+            if issubclass(event_type, ev.Control):
+                return event_type(actor=actor, on=value)
+            return event_type(actor=actor)
         if action_id in _FORM_BUTTONS:
             form = _FORM_BUTTONS[action_id]
             return ev.RequestForm(actor=actor, form=form, value=value)  # type: ignore[arg-type]

@@ -131,6 +131,16 @@ class _Turn:
         )
         return False
 
+    def still_open(self, event: ev.Control) -> bool:
+        """A control pressed on a question that has since closed changes nothing."""
+        if not event.on:
+            return True
+        shown_on = self.state.questions.get(event.on)
+        if shown_on is not None and shown_on.status is QuestionStatus.OPEN:
+            return True
+        self.refuse("This question has already closed, so nothing has changed.")
+        return False
+
     def running_only(self, verb: str) -> bool:
         phase = self.state.phase
         if phase is Phase.RUNNING:
@@ -412,7 +422,12 @@ def step(
                 [
                     Ephemeral(
                         user_id=event.actor,
-                        content=messages.explanation("A session is already running here."),
+                        content=messages.explanation(
+                            "A session is already running here, facilitated by "
+                            f"{state.facilitator.name}. Only one session can run in a "
+                            "conversation at a time: start yours once it is published or "
+                            "cancelled, or in another channel."
+                        ),
                     )
                 ],
             )
@@ -545,9 +560,9 @@ def _delete(t: _Turn, event: ev.DeleteAnswer) -> None:
     t.after_answers_changed(question.id)
 
 
-def _move_on(t: _Turn, status: QuestionStatus, verb: str) -> None:
+def _move_on(t: _Turn, event: ev.Control, status: QuestionStatus, verb: str) -> None:
     s = t.state
-    if not (t.facilitator_only(verb) and t.running_only(verb)):
+    if not (t.facilitator_only(verb) and t.running_only(verb) and t.still_open(event)):
         return
     if s.awaiting_key_points:
         t.refuse("Please write the key points of this stage first, with the button above.")
@@ -562,17 +577,21 @@ def _move_on(t: _Turn, status: QuestionStatus, verb: str) -> None:
         t.finish_stage()
 
 
-def _next(t: _Turn, _: ev.Next) -> None:
-    _move_on(t, QuestionStatus.CLOSED, "move to the next question")
+def _next(t: _Turn, event: ev.Next) -> None:
+    _move_on(t, event, QuestionStatus.CLOSED, "move to the next question")
 
 
-def _skip(t: _Turn, _: ev.Skip) -> None:
-    _move_on(t, QuestionStatus.SKIPPED, "skip a question")
+def _skip(t: _Turn, event: ev.Skip) -> None:
+    _move_on(t, event, QuestionStatus.SKIPPED, "skip a question")
 
 
-def _pause(t: _Turn, _: ev.Pause) -> None:
+def _pause(t: _Turn, event: ev.Pause) -> None:
     s = t.state
-    if not (t.facilitator_only("pause the discussion") and t.running_only("pause")):
+    if not (
+        t.facilitator_only("pause the discussion")
+        and t.running_only("pause")
+        and t.still_open(event)
+    ):
         return
     if s.paused_at:
         t.refuse("The discussion is already paused.")
@@ -587,9 +606,13 @@ def _pause(t: _Turn, _: ev.Pause) -> None:
         t.update_question(item.id)
 
 
-def _resume(t: _Turn, _: ev.Resume) -> None:
+def _resume(t: _Turn, event: ev.Resume) -> None:
     s = t.state
-    if not (t.facilitator_only("resume the discussion") and t.running_only("resume")):
+    if not (
+        t.facilitator_only("resume the discussion")
+        and t.running_only("resume")
+        and t.still_open(event)
+    ):
         return
     if not s.paused_at:
         t.refuse("The discussion is not paused.")
@@ -611,7 +634,9 @@ def _end(t: _Turn, event: ev.End) -> None:
     if s.phase in (Phase.SCHEDULED, Phase.GROUND_RULES):
         _cancel(t, ev.Cancel(actor=event.actor))
         return
-    if not (t.facilitator_only("end the discussion") and t.running_only("end")):
+    if not (
+        t.facilitator_only("end the discussion") and t.running_only("end") and t.still_open(event)
+    ):
         return
     s.paused_at = None
     t.close_open_questions(QuestionStatus.CLOSED)

@@ -88,23 +88,31 @@ class DeleteAnswer(Event):
     message_id: str
 
 
-class Next(Event):
+class Control(Event):
+    """A facilitator's button on a question. `on` names the question it was shown on, so a
+    press that arrives after the discussion has moved on changes nothing; empty when the
+    control comes from elsewhere (a typed command)."""
+
+    on: str = Field("", max_length=200)
+
+
+class Next(Control):
     type: Literal["next"] = "next"
 
 
-class Skip(Event):
+class Skip(Control):
     type: Literal["skip"] = "skip"
 
 
-class Pause(Event):
+class Pause(Control):
     type: Literal["pause"] = "pause"
 
 
-class Resume(Event):
+class Resume(Control):
     type: Literal["resume"] = "resume"
 
 
-class End(Event):
+class End(Control):
     """Finish the discussion now: remaining questions are skipped and the record is drafted."""
 
     type: Literal["end"] = "end"

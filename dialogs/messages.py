@@ -207,13 +207,17 @@ def question(state: SessionState, question_id: str) -> Content:
             blocks.append(note(f"{progress}.{paused} Waiting for:", waiting))
         else:
             blocks.append(note(f"{progress} — everyone has answered.{paused}"))
+        # Each control carries the question it is shown on: a press that arrives after the
+        # discussion has moved on (a replay, a second click) is refused, not applied again.
         if state.paused_at:
-            actions.append(_facilitator_button(ActionId.RESUME, "Resume"))
+            actions.append(_facilitator_button(ActionId.RESUME, "Resume", question_id))
         else:
-            actions.append(_facilitator_button(ActionId.NEXT, "Next"))
-            actions.append(_facilitator_button(ActionId.SKIP, "Skip"))
-            actions.append(_facilitator_button(ActionId.PAUSE, "Pause"))
-        actions.append(_facilitator_button(ActionId.END, "End discussion", danger=True))
+            actions.append(_facilitator_button(ActionId.NEXT, "Next", question_id))
+            actions.append(_facilitator_button(ActionId.SKIP, "Skip", question_id))
+            actions.append(_facilitator_button(ActionId.PAUSE, "Pause", question_id))
+        actions.append(
+            _facilitator_button(ActionId.END, "End discussion", question_id, danger=True)
+        )
     elif asked_state.status is QuestionStatus.SKIPPED:
         blocks.append(note(f"Skipped by the facilitator ({progress})."))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -60,9 +61,13 @@ class Interactions:
         await ack()
         await self.tell(channel, Ephemeral(user_id=user, content=content))
 
-    async def handle(self, session_id: str, event: ev.Event, channel: str) -> Outcome | None:
+    async def handle(
+        self, session_id: str, event: ev.Event, channel: str, event_id: str | None = None
+    ) -> Outcome | None:
         try:
-            return await self.runtime.service.handle(session_id, event, platform=PLATFORM)
+            return await self.runtime.service.handle(
+                session_id, event, platform=PLATFORM, event_id=event_id
+            )
         except SessionNotFound:
             await self.tell(channel, Ephemeral(user_id=event.actor, content=explanation(GONE)))
             return None
@@ -103,8 +108,8 @@ class Interactions:
             if press is None or event is None:
                 await self.tell(channel, Ephemeral(user_id=user, content=explanation(STALE_BUTTON)))
                 return
-            outcome = await self.handle(press.session_id, event, channel)
-            if outcome is not None:
+            outcome = await self.handle(press.session_id, event, channel, _press_id(body, action))
+            if outcome is not None and not outcome.duplicate:
                 await self.open_forms(client, body["trigger_id"], channel, outcome)
 
         return on_button
@@ -157,3 +162,16 @@ class Interactions:
                     await self.tell(request.channel, effect)
 
         return on_setup
+
+
+def _press_id(body: dict[str, Any], action: dict[str, Any]) -> str:
+    """One press, however often Slack's payload arrives (a retry, a replay within the
+    signature's five minutes): the same person, trigger and action time make the same id."""
+    parts = (
+        str((body.get("user") or {}).get("id", "")),
+        str(body.get("trigger_id", "")),
+        str(action.get("action_ts", "")),
+        str(action.get("action_id", "")),
+        str(action.get("value", "")),
+    )
+    return "press:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

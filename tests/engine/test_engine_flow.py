@@ -42,6 +42,38 @@ def test_skip_marks_the_question_skipped(live: Session):
     assert live.posted() == ["q:q2"]
 
 
+@pytest.mark.parametrize("move", [ev.Next, ev.Skip, ev.Pause, ev.End])
+def test_a_control_pressed_on_a_closed_question_changes_nothing(live: Session, move):
+    live.do(ev.Next(actor=FAC, on="q1"))
+    before = live.state
+    live.do(move(actor=FAC, on="q1"))
+    assert live.state == before
+    assert "This question has already closed, so nothing has changed." in live.told(FAC)[-1]
+
+
+def test_resume_pressed_on_a_closed_question_changes_nothing(live: Session):
+    # Paused on q1, resumed, moved on and paused on q2: q1's old card still shows Resume.
+    live.do(ev.Pause(actor=FAC, on="q1"))
+    live.do(ev.Resume(actor=FAC, on="q1"))
+    live.do(ev.Next(actor=FAC, on="q1"))
+    live.do(ev.Pause(actor=FAC, on="q2"))
+    before = live.state
+    live.do(ev.Resume(actor=FAC, on="q1"))
+    assert live.state == before
+    assert "already closed" in live.told(FAC)[-1]
+
+
+def test_a_control_names_the_question_its_button_is_shown_on(live: Session):
+    from dialogs import messages
+    from dialogs.actions import button_event
+
+    shown = messages.question(live.state, "q1").actions
+    events = [button_event(a.id, a.value, FAC) for a in shown if a.id != "scale"]
+    assert events and all(isinstance(e, ev.Control) and e.on == "q1" for e in events)
+    live.do(ev.Next(actor=FAC, on="q1"))
+    assert live.state.questions["q2"].status is QuestionStatus.OPEN
+
+
 @pytest.mark.parametrize("move", [ev.Next, ev.Skip, ev.Pause, ev.Resume, ev.End])
 def test_only_the_facilitator_steers(live: Session, move: type[ev.Event]):
     before = live.state

@@ -166,6 +166,16 @@ class Workspace:
         channel: str | None = None,
     ) -> ClientResponse:
         """Press a button of a posted message (or of an ephemeral one, when message is None)."""
+        return await self.interact(self.press_payload(user, button, message, channel))
+
+    def press_payload(
+        self,
+        user: str,
+        button: dict[str, Any],
+        message: Call | None = None,
+        channel: str | None = None,
+    ) -> dict[str, Any]:
+        """The block_actions payload Slack sends for one press (sent again, it is a replay)."""
         container: dict[str, Any] = {
             "type": "message",
             "channel_id": channel or self.channel,
@@ -199,7 +209,7 @@ class Workspace:
                 "ts": message.answer["ts"],
                 "blocks": message.args["blocks"],
             }
-        return await self.interact(payload)
+        return payload
 
     async def submit(
         self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]]

@@ -6,7 +6,7 @@ from slack_driver import SlackSession
 from slack_requests import CHANNEL, FACILITATOR, PRESENTER
 
 from dialogs.content import ActionId
-from dialogs.state import Phase
+from dialogs.state import Phase, QuestionStatus
 
 
 async def test_a_facilitator_button_pressed_by_someone_else_gets_a_private_explanation(
@@ -92,3 +92,47 @@ async def test_only_the_facilitator_opens_the_key_points_form(session: SlackSess
     await session.press(PRESENTER, f"kp:{stage_id}", ActionId.KEY_POINTS)
     assert len(session.fake.called("views.open")) == opened
     assert session.fake.called("chat.postEphemeral")[-1].args["user"] == PRESENTER
+
+
+async def test_a_replayed_press_is_applied_once(session: SlackSession) -> None:
+    """Slack may deliver a signed press again (a retry, or a replay within five minutes): the
+    question the facilitator moved on from is closed once, not the ones after it too."""
+    await session.begin()
+    first, ts = await session.open_question()
+    call = session.latest(ts)
+    payload = session.slack.press_payload(FACILITATOR, session.button(call, ActionId.NEXT), call)
+    for _ in range(3):
+        response = await session.slack.interact(payload)
+        assert response.status == 200
+        await session.drain()
+    state = await session.state()
+    closed = [q for q in state.questions.values() if q.status is QuestionStatus.CLOSED]
+    assert [q.id for q in closed] == [first]
+    assert state.open_questions[0].id != first
+
+
+async def test_a_second_press_on_a_question_that_moved_on_is_refused(
+    session: SlackSession,
+) -> None:
+    """Two people's (or one impatient person's) presses of Next on the same question: the
+    second is told the question has closed, and the next question stays open."""
+    await session.begin()
+    first, ts = await session.open_question()
+    call = session.latest(ts)
+    button = session.button(call, ActionId.NEXT)
+    await session.slack.press(FACILITATOR, button, call)
+    await session.drain()
+    second = (await session.state()).open_questions[0].id
+    assert second != first
+    session.fake.clear()
+
+    response = await session.slack.press(FACILITATOR, button, call)
+    assert response.status == 200
+    await session.drain()
+    state = await session.state()
+    assert state.open_questions[0].id == second
+    assert state.questions[second].status is QuestionStatus.OPEN
+    (told,) = session.fake.called("chat.postEphemeral")
+    assert told.args["user"] == FACILITATOR
+    assert "already closed" in " ".join(told.texts())
+    assert session.fake.called("chat.postMessage") == []

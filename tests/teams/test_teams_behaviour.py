@@ -23,7 +23,7 @@ from teams_activities import (
 from teams_driver import TeamsChannel
 
 from bot.clock import ManualClock
-from dialogs.state import Phase
+from dialogs.state import Phase, QuestionStatus
 
 
 async def _running(teams: TeamsChannel, model_id: str = "kolb") -> tuple[str, str]:
@@ -463,3 +463,23 @@ async def test_sessions_are_started_in_a_team_channel_only(teams: TeamsChannel, 
 async def test_help_in_the_personal_chat_needs_no_mention(teams: TeamsChannel) -> None:
     await teams.send(teams.acts.chat_message(POLICE, "models"))
     assert "kolb" in teams.connector.chat(POLICE.teams_id)[-1].text()
+
+
+async def test_a_card_pressed_after_its_question_closed_changes_nothing(
+    teams: TeamsChannel,
+) -> None:
+    """A Next submitted from a card that was shown before the question closed (a second
+    click, a card not yet refreshed) is refused privately; the next question stays open."""
+    session_id, first = await _running(teams)
+    question = await teams.post_of(session_id, f"q:{first}")
+    shown = question.button("next")
+    await teams.send(teams.acts.submit(FACILITATOR, question.root, question.id, shown))
+    second = (await teams.state(session_id)).open_questions[0].id
+    assert second != first
+
+    reply = await teams.send(teams.acts.submit(FACILITATOR, question.root, question.id, shown))
+
+    assert reply.status < 300
+    state = await teams.state(session_id)
+    assert state.questions[second].status is QuestionStatus.OPEN
+    assert any("already closed" in t for t in _private_texts(teams, FACILITATOR))
