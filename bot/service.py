@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.clock import Clock
 from dialogs import engine
 from dialogs import events as ev
@@ -54,6 +56,16 @@ class SessionService:
 
     async def start(
         self, conversation: Conversation, event: ev.Start, event_id: str | None = None
+    ) -> Outcome:
+        try:
+            return await self._start(conversation, event, event_id)
+        except IntegrityError:
+            # Another process started a session in this conversation at the same moment and
+            # the database kept theirs: run again, to find it and tell this facilitator.
+            return await self._start(conversation, event, event_id)
+
+    async def _start(
+        self, conversation: Conversation, event: ev.Start, event_id: str | None
     ) -> Outcome:
         now = self.clock.now()
         async with self.store.transaction() as uow:

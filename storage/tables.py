@@ -17,9 +17,13 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Which rows the one-active-session index covers; the phases are dialogs.state.FINISHED's.
+ONE_ACTIVE_SESSION = "kind = 'session' AND phase NOT IN ('published', 'cancelled')"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -73,7 +77,19 @@ class SessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_sessions_conversation", "platform", "conversation"),)
+    __table_args__ = (
+        Index("ix_sessions_conversation", "platform", "conversation"),
+        # One session at a time in a conversation, however many processes start one at the
+        # same moment: the database refuses the second (a request is not a session).
+        Index(
+            "uq_sessions_one_active",
+            "platform",
+            "conversation",
+            unique=True,
+            sqlite_where=text(ONE_ACTIVE_SESSION),
+            postgresql_where=text(ONE_ACTIVE_SESSION),
+        ),
+    )
 
 
 class MessageRow(Base):

@@ -184,8 +184,11 @@ async def session_phase(runtime: Runtime, room_id: str) -> Phase:
     return (await session_state(runtime, room_id)).phase
 
 
-async def add_session(store: Store, session_id: str, room_id: str, now: datetime) -> None:
-    """A session row for the room's messages to belong to."""
+async def add_session(
+    store: Store, session_id: str, room_id: str, now: datetime, *, cancelled: bool = False
+) -> None:
+    """A session row for the room's messages to belong to (a room has one active session at a
+    time: earlier ones are cancelled)."""
     start = ev.Start(
         actor="p-chair",
         session_id=session_id,
@@ -196,5 +199,8 @@ async def add_session(store: Store, session_id: str, room_id: str, now: datetime
     )
     state = step(None, start, now).state
     assert state is not None
+    if cancelled:
+        state = step(state, ev.Cancel(actor="p-chair"), now).state
+        assert state is not None
     async with store.transaction() as uow:
         await uow.sessions.add(StoredSession(session_id, "practice", room_id, state), now, None)

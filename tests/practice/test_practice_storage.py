@@ -101,7 +101,7 @@ async def test_one_open_form_per_person(store: Store) -> None:
 async def test_retention_keeps_the_channel_and_drops_replies_and_private_messages(
     store: Store,
 ) -> None:
-    await add_session(store, "s-1", "room-1", NOW)
+    await add_session(store, "s-1", "room-1", NOW, cancelled=True)
     await add_session(store, "s-2", "room-1", NOW)
     async with store.transaction() as uow:
         rooms = PracticeRooms(uow.db)

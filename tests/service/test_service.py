@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from service_kit import (
     FACILITATOR,
     PEOPLE,
+    PLATFORM,
     FakePlatform,
     conversation,
     current_state,
@@ -22,7 +24,7 @@ from dialogs import events as ev
 from dialogs.effects import DirectMessage, Ephemeral, OpenForm, Post
 from dialogs.events import Pacing
 from dialogs.state import Phase
-from storage.repositories import Outbox
+from storage.repositories import Outbox, Sessions
 from storage.unit_of_work import Store
 
 FAC = FACILITATOR.user_id
@@ -175,3 +177,42 @@ async def test_tick_due_reminds_async_participants_and_closes_the_stage(
     await dispatcher.drain()
     opened = [e for e in platform.effects() if isinstance(e, Post)][-1]
     assert opened.key == f"q:{state.model.stages[1].questions[-1].id}"
+
+
+async def test_a_start_that_loses_the_race_for_a_channel_is_told_plainly(
+    service: SessionService, monkeypatch: pytest.MonkeyPatch
+):
+    """Two processes start a session in one channel at the same moment: both look, both find
+    the channel free, both write. The database keeps the first; the second facilitator is
+    told who is running the session, and nothing of theirs is left behind."""
+    await started(service)
+    real_active_in = Sessions.active_in
+    looks = 0
+
+    async def stale_look(self: Sessions, platform: str, key: str):  # type: ignore[no-untyped-def]
+        nonlocal looks
+        looks += 1
+        # The first look happened before the other process committed.
+        return None if looks == 1 else await real_active_in(self, platform, key)
+
+    monkeypatch.setattr(Sessions, "active_in", stale_look)
+    outcome = await service.start(conversation(), start_event("kolb", session_id="s-2"))
+
+    assert outcome.session_id == "s-1"
+    (told,) = outcome.immediate
+    assert isinstance(told, Ephemeral) and told.user_id == FAC
+    assert "already running here, facilitated by" in told.content.summary
+    async with service.store.transaction() as uow:
+        assert await uow.sessions.get("s-2") is None
+        assert [s.id for s in await uow.sessions.in_conversation(PLATFORM, "C-ROOM")] == ["s-1"]
+
+
+async def test_simultaneous_starts_in_one_channel_make_one_session(service: SessionService):
+    starts = [start_event("kolb", session_id=f"s-{n}") for n in range(6)]
+    outcomes = await asyncio.gather(*(service.start(conversation(), s) for s in starts))
+    async with service.store.transaction() as uow:
+        sessions = await uow.sessions.in_conversation(PLATFORM, "C-ROOM")
+    assert len(sessions) == 1
+    assert {o.session_id for o in outcomes} == {sessions[0].id}
+    refused = [o for o in outcomes if o.immediate]
+    assert len(refused) == 5

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from bot.clock import ManualClock
 from dialogs import events as ev
@@ -16,7 +17,7 @@ from dialogs.effects import DirectMessage, Ephemeral, Post, Update
 from dialogs.engine import step
 from dialogs.events import Participant, Person, Role
 from dialogs.models.catalogue import Catalogue
-from dialogs.state import SessionState
+from dialogs.state import Phase, SessionState
 from storage.repositories import Conversation, PostedMessage, StoredSession
 from storage.unit_of_work import Store
 
@@ -65,6 +66,12 @@ def stored(session_id: str, now: datetime, conversation: str = "C1") -> StoredSe
         conversation_data={"team": "T1", "names": {"U-PRE": "Pat"}},
         state=running_state(session_id, now),
     )
+
+
+def finished(state: SessionState, now: datetime) -> SessionState:
+    cancelled = step(state, ev.Cancel(actor=FACILITATOR.user_id), now).state
+    assert cancelled is not None
+    return cancelled
 
 
 def note(text: str) -> Content:
@@ -121,9 +128,7 @@ async def test_active_in_finds_the_unfinished_session_of_a_conversation(
         assert found is not None and found.id == "s-1"
         assert await uow.sessions.active_in("slack", "C2") is None
         assert await uow.sessions.active_in("teams", "C1") is None
-    cancelled = step(session.state, ev.Cancel(actor=FACILITATOR.user_id), clock.now()).state
-    assert cancelled is not None
-    session.state = cancelled
+    session.state = finished(session.state, clock.now())
     async with store.transaction() as uow:
         await uow.sessions.save(session, clock.now(), None)
     async with store.transaction() as uow:
@@ -134,7 +139,10 @@ async def test_in_conversation_lists_a_conversations_sessions_newest_first(
     store: Store, clock: ManualClock
 ):
     for session_id, conversation in (("old", "C1"), ("elsewhere", "C2"), ("new", "C1")):
-        await add_session(store, stored(session_id, clock.now(), conversation), clock.now())
+        session = stored(session_id, clock.now(), conversation)
+        if session_id == "old":  # finished before "new" began: one active at a time
+            session.state = finished(session.state, clock.now())
+        await add_session(store, session, clock.now())
         clock.advance(timedelta(minutes=1))
     async with store.transaction() as uow:
         every = await uow.sessions.in_conversation("slack", "C1")
@@ -142,7 +150,7 @@ async def test_in_conversation_lists_a_conversations_sessions_newest_first(
         assert await uow.sessions.in_conversation("teams", "C1") == []
     assert [s.id for s in every] == ["new", "old"]
     assert [s.id for s in latest] == ["new"]
-    assert every[1].state == stored("old", every[1].state.created_at).state
+    assert every[1].state.phase is Phase.CANCELLED
 
 
 async def test_due_lists_sessions_whose_wake_time_has_come_earliest_first(
@@ -432,3 +440,21 @@ async def test_a_pacing_slot_is_never_in_the_past(store: Store):
         # Long after the last slot: go now, and the next caller 1.2 s later.
         assert await uow.pacing.reserve("update", 2000.0, 1.2) == 2000.0
         assert await uow.pacing.reserve("update", 2000.5, 1.2) == pytest.approx(2001.2)
+
+
+async def test_a_conversation_holds_one_active_session_at_a_time(store: Store, clock: ManualClock):
+    """However many processes start a session in one channel at the same moment, the
+    database keeps one; a finished session does not count."""
+    await add_session(store, stored("first", clock.now()), clock.now())
+    with pytest.raises(IntegrityError):
+        await add_session(store, stored("second", clock.now()), clock.now())
+    async with store.transaction() as uow:
+        first = await uow.sessions.get("first")
+        assert first is not None
+        first.state = finished(first.state, clock.now())
+        await uow.sessions.save(first, clock.now(), None)
+    await add_session(store, stored("third", clock.now()), clock.now())
+    await add_session(store, stored("elsewhere", clock.now(), "C2"), clock.now())
+    async with store.transaction() as uow:
+        active = await uow.sessions.active_in("slack", "C1")
+    assert active is not None and active.id == "third"

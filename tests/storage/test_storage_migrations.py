@@ -7,7 +7,9 @@ import pkgutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, MetaData, inspect
 
@@ -15,6 +17,7 @@ from dialogs import events as ev
 from dialogs.engine import step
 from dialogs.events import Participant, Person
 from dialogs.models.catalogue import Catalogue
+from dialogs.state import Phase
 from storage import migrate, tables
 from storage.repositories import StoredSession
 from storage.tables import Base
@@ -72,3 +75,51 @@ async def test_upgrading_again_changes_nothing_and_keeps_the_data(store: Store):
     async with store.transaction() as uow:
         kept = await uow.sessions.get("s-1")
     assert kept is not None and kept.state == state
+
+
+def _downgrade_to(connection: Connection, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", migrate.MIGRATIONS)
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+def _kolb_session(session_id: str, at: datetime) -> StoredSession:
+    start = ev.Start(
+        actor="U-FAC",
+        session_id=session_id,
+        model=Catalogue.load().models["kolb"],
+        facilitator=Person(user_id="U-FAC", name="Fran"),
+        participants=(Participant(user_id="U-POL", name="Sam"),),
+        case_reference="RCD-1",
+    )
+    state = step(None, start, at).state
+    assert state is not None
+    return StoredSession(session_id, "slack", "C1", state)
+
+
+async def test_the_upgrade_keeps_the_newest_of_two_active_sessions_in_one_channel(store: Store):
+    """Before revision 0007 two processes could start two sessions in one channel; upgrading
+    keeps the newest active and cancels the other, with an audit entry, so the index holds."""
+    async with store.engine.connect() as connection:
+        await connection.run_sync(_downgrade_to, "0006")
+        await connection.commit()
+    older, newer = (
+        datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
+        datetime(2026, 11, 23, 9, 31, tzinfo=UTC),
+    )
+    async with store.transaction() as uow:
+        await uow.sessions.add(_kolb_session("s-old", older), older, None)
+        await uow.sessions.add(_kolb_session("s-new", newer), newer, None)
+
+    await migrate.upgrade(store)
+
+    assert await differences(store) == []
+    async with store.transaction() as uow:
+        active = await uow.sessions.active_in("slack", "C1")
+        cancelled = await uow.sessions.get("s-old")
+        audit = await uow.audit.entries("s-old")
+    assert active is not None and active.id == "s-new"
+    assert cancelled is not None and cancelled.state.phase is Phase.CANCELLED
+    assert cancelled.state.cancelled_at is not None
+    assert [entry.action for entry in audit][-1].startswith("cancelled")
