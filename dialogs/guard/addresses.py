@@ -5,6 +5,9 @@ Flagged
     "14 Elm Road", "3 St John's Close", "27b Lower High St";
   * with a flat or unit in front: "Flat 3, 14 Elm Road", "Flat 2/1, 9 Byres Road", and a flat
     in a named block: "Flat 3, Jubilee Court";
+  * with a Scottish tenement position, floor and flat: "2F1, 14 Marchmont Road", "Flat G/1,
+    27 Cathcart Road", "3/2 41 Dumbarton Road", "14/3 Leith Walk", "14 (2F1) Marchmont Road";
+  * a compass word after the street is part of it: "101 Paisley Road West";
   * a named street without a number when every word is capitalised and the suffix is one that
     is only ever a street ("Elm Road", "Mill Lane", "Hawthorn Crescent"): beyond the brief, but
     "police attended Elm Road" identifies a family as surely as the number does.
@@ -41,14 +44,23 @@ _NUMBERLESS_SUFFIXES = (
     "Road|Street|Avenue|Lane|Crescent|Terrace|Close|Drive|Gardens|Grove|Mews|Wynd"
 )
 _WORD = r"[A-Za-z][A-Za-z'’\-]*\.?"
-_HOUSE_NUMBER = r"\d{1,4}(?:[A-Za-z](?![A-Za-z]))?(?:\s*[-–]\s*\d{1,4}(?:[A-Za-z](?![A-Za-z]))?)?"
-_FLAT = r"(?:flat|apartment|apt|unit)\.?\s+\d{1,4}(?:/\d{1,3})?[A-Za-z]?,?\s+"
+# A Scottish tenement position: floor and flat ("2F1", "GF2", "PF1", Edinburgh) or floor/flat
+# ("0/1", "3/2", "G/1", Glasgow).
+_POSITION_CORE = r"(?:(?:\d{1,2}|[GBP])F\d{1,2}|(?:\d{1,2}|G)/\d{1,2})"
+_POSITION = rf"{_POSITION_CORE}(?![\w/])"
+_HOUSE_NUMBER = (
+    r"\d{1,4}(?:[A-Za-z](?![A-Za-z]))?(?:\s*[-–]\s*\d{1,4}(?:[A-Za-z](?![A-Za-z]))?)?"
+    rf"(?:/(?:{_POSITION}|\d{{1,3}}(?![\w/]))|\s*\(\s*{_POSITION}\s*\))?"  # 14/3, 14 (2F1)
+)
+_FLAT = rf"(?:flat|apartment|apt|unit)\.?\s+(?:{_POSITION}|\d{{1,4}}(?:/\d{{1,3}})?[A-Za-z]?),?\s+"
+# Before a house number, a flat or a bare tenement position: "2F1, 14 Marchmont Road", "2F1/14".
+_UNIT = rf"(?:{_FLAT}|{_POSITION_CORE}(?:,?\s+|/)(?=\d))"
 
 # A house number (with an optional flat in front) and up to four words after it; which of the
 # words is the street suffix is decided in code, so that "16 the mount road" can try both
 # "mount" and "road".
 _NUMBERED = re.compile(
-    rf"(?<![\w/.:£$€\-])(?:{_FLAT})?{_HOUSE_NUMBER},?\s+"
+    rf"(?<![\w/.:£$€\-])(?:{_UNIT})?{_HOUSE_NUMBER},?\s+"
     rf"(?P<words>{_WORD}(?:\s+{_WORD}){{0,3}})",
     re.IGNORECASE,
 )
@@ -114,7 +126,7 @@ def _numbered_end(m: re.Match[str]) -> int | None:
     return None
 
 
-_TRAILING_SUFFIX = re.compile(rf"\s+(?:{_SUFFIXES})\b(?!['’]s)")
+_TRAILING_SUFFIX = re.compile(rf"\s+(?:{_SUFFIXES}|North|South|East|West)\b(?!['’]s)")
 
 
 def _extend(text: str, end: int) -> int:

@@ -1,6 +1,6 @@
 """Generic personal-name detector: titles, a shipped list of given names, and a little context.
 
-Three ways a name is found
+Four ways a name is found
   (a) a title and one or two capitalised words: "Mrs Smith", "Dr Anita Patel", "Master Kai
       Brown"; police and other role titles work the same way ("PC Jones", "DS Khan").
   (b) a given name from `given_names.txt` (about 2,800 names of children and adults in the UK
@@ -13,7 +13,14 @@ Three ways a name is found
       Zephyr") or right before a verb only a person does ("Oluwadarasimi said", "and Jaxxon
       cried"). This catches names the list lacks without flagging every capitalised word;
       adverbs in -ly ("Initially attended") and the plural nouns and roles in not_names.txt
-      ("Staff said", "Neighbours said") are excluded.
+      ("Staff said", "Neighbours said") are excluded. A capitalised word with an accent or a
+      letter such as ł or ø ("Jürgen is dad's friend", "we met Anaïs") is taken as a name
+      unless it is a known loanword or place (Café, Crèche, Pokémon, Kraków).
+  (d) a surname on its own, by the words around it: "the Kowalski family", "both Okafor
+      children", "the Nuñez household", "Okafor's social worker", "Brennan's mum", "the
+      Kowalskis have moved". Nationalities, faiths and adjectives ("the Syrian family",
+      "Extended family", "Older children") are not surnames; "Manchester's children's
+      services" is not read as a person's children.
 
 Words that are never names
   `not_names.txt` lists roles, agencies, services, the model's stage names (Experience,
@@ -24,7 +31,8 @@ Words that are never names
 Names that are also ordinary words (`name_words.txt`)
   The decision for "I met Grace at school" versus "there is hope" rests on capitals and
   context, by category:
-  * lower - "harry", "peter", "matt": capitalised is a name, lower case never.
+  * lower - "harry", "peter", "matt": capitalised is a name; lower case only with the
+    stronger evidence described below ("harry said", "sienna's mum").
   * common - Will, Mark, Grace, Hope, Faith, Joy, Rose, Amber, Frank...: capitalised in
     mid-sentence is a name ("I met Grace at school", "Hope's mum"), because ordinary words are
     not capitalised there; at the start of a sentence ("Will you...", "Hope is what keeps
@@ -34,17 +42,35 @@ Names that are also ordinary words (`name_words.txt`)
   * time - April, May, June, August, Summer...: capitalised months are normal English, so only
     with evidence ("May said", "Nan June", "spoke to April", "May Smith"); "in June",
     "May 2015", "by May half-term" are not names.
-  * place - Victoria, Jordan, Chelsea, India, Paris...: a name unless a locative word comes
-    before ("lives in Jordan", "at Victoria") or a facility word after ("Victoria Station").
+  * place - Victoria, Jordan, Chelsea, India, Paris, and UK towns that are given names
+    (Ashton, Stanley, Shirley, Beverley...): a name unless a locative word comes before
+    ("lives in Jordan", "near Ashton", "moved to Beverley") or a facility word after
+    ("Victoria Station"); a possessive is always a person ("went to Jordan's house").
   Lower-case given names that are not English words ("mum said jayden missed school") are
-  flagged if four letters or longer, or one of a short list of common three-letter names;
-  shorter lower-case words are too often something else.
+  flagged if four letters or longer, or one of a short list of common three-letter names.
+  Lower-case names that are also words, and shorter names, need stronger evidence: a family
+  word before ("her sister grace is 9", but not "her brother will be there"), a state after
+  ("mum said ruby was upset"), an age, a person's verb, or a visit ("we visited lily").
+
+Laws, schemes and reviews named after people
+  "Clare's Law", "Sarah's law", "the Jay Review", "the Casey report", "the Laming Inquiry":
+  a possessive name before "law" or "scheme", and a name before "review", "report" or
+  "inquiry", are not flagged. "Jayden's review" still is: the possessive is a person's.
+
+Sentence starts
+  A name that is also a verb or adjective ("Rose", "Sue", "Rob", "Nick", "Jack", "Sunny") at
+  the start of a sentence needs the same evidence as "Will" or "Hope"; any "lower" name
+  opening a sentence with "of" ("Ray of hope") or "and" plus an ordinary word ("Holly and
+  ivy") is read as the word.
 
 Trade-offs, knowingly made
   * Recall over precision where a person is at stake: unknown capitalised words after family
     words are flagged; a name at a sentence start is flagged unless it is an ordinary word.
-  * A surname on its own with no title and no given name ("the Nowaks") is found only by the
-    family-word and verb rules, or by the watch-list; a lower-case surname is not found.
+  * A surname on its own with no title and no given name is found only in the contexts of
+    rule (d), or by the watch-list; a lower-case surname ("jayden smith") is not found.
+  * A town that is also a given name is read as the town after "in", "near", "from"...: "dad
+    is not allowed near Stanley" is missed unless Stanley is on the watch-list.
+  * A town's possessive before a role ("Sheffield's social worker") is flagged as a surname.
   * All-capital words of three letters or fewer are treated as acronyms (MIA, ADA, SAM).
   * Hospitals and schools named after people ("St Mary's", "Queen Elizabeth Hospital",
     "Victoria Station") are not flagged: they name a place, not a family member.
@@ -53,12 +79,13 @@ Trade-offs, knowingly made
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from enum import StrEnum
 from importlib import resources
 
 from .findings import Finding, IdentifierKind
-from .tokens import Token, adjacent, normalise, tokenize, word_set
+from .tokens import MARKS, Token, adjacent, normalise, tokenize, word_set
 
 
 def _data_lines(filename: str) -> Iterator[str]:
@@ -195,6 +222,57 @@ _RAG_BEFORE = word_set("rated rating is was remains stays as at to from currentl
 # Popular three-letter names safe to flag even in lower case.
 _LOWER_THREE_LETTER = word_set("amy ava mia leo zoe ben sam eva ian kai joe dan zak zac eli ada "
                              "tia nia abi evi ali roy ron ted gus liv")  # fmt: skip
+# Verbs after which a lower-case name that is also a word is a person: "we visited lily".
+_LOWER_OBJECT_VERBS = word_set(
+    "met visited interviewed told asked phoned rang texted collected reassured comforted"
+)
+# Names that are also verbs or adjectives, read as the word at a sentence start unless there is
+# evidence: "Rose to the challenge", "Sue the council", "Rob them", "Sunny spells".
+_WORD_FIRST = word_set("rose sue rob nick bob jack josh sunny")
+_PRONOUNS = word_set("her his their my our your its i me him them us")
+# After a possessive name, a law or scheme: "Clare's Law", "Sarah's law", "Helen's Law".
+_SCHEME_AFTER_POSSESSIVE = word_set("law laws scheme")
+# After a name, a review or inquiry named after its chair: "the Jay Review", "Laming report".
+_SCHEME_AFTER_NAME = word_set("review reviews report inquiry enquiry")
+# Capitalised words with accents that are not names: loanwords and places.
+_ACCENTED_WORDS = word_set(
+    """cafe cafes creche creches pokemon fiance fiancee protege resume naive deja entree cliche
+    decor role uber facade senor senora jalapeno pinata creme brulee soiree matinee nee
+    krakow gdansk lodz wroclaw poznan bialystok torun katowice szczecin bogota malaga cordoba
+    sao curacao quebec montreal zurich dusseldorf munchen koln malmo goteborg reykjavik
+    turkiye cote reunion medellin brasilia asuncion bucuresti iasi brasov timisoara nescafe
+    citroen skoda maori"""
+)
+_SPECIAL_LETTERS = frozenset("łŁđĐøØæÆœŒıħþßðÐ")
+# Family and household words after a surname: "the Kowalski family", "the Okafor children".
+_SURNAME_CUES = word_set(
+    "family families children kids boys girls twins siblings brothers sisters household "
+    "household's home case parents"
+)
+# Words before a surname used on its own: "the Kowalski family", "both Okafor children".
+_BEFORE_SURNAME = word_set("the both all whole")
+# What belongs to a person named by surname alone: "Okafor's solicitor", "Brennan's mum".
+_OWNED_BY_PERSON = word_set(
+    "solicitor lawyer barrister advocate teacher keyworker carer carers gp house flat home bedroom"
+)
+# Words that stand before "family" or "children" as ordinary adjectives.
+_FAMILY_MODIFIERS = word_set(
+    """extended wider whole birth host blended nuclear immediate entire large big small single
+    same new other previous current biological natural adoptive older younger elder little
+    young teenage vulnerable disabled unaccompanied refugee asylum migrant respite residential
+    poorer working military forces local affected both one two three four five six seven eight
+    nine ten first second third orthodox pentecostal evangelical baptist methodist anglican
+    mormon amish quaker"""
+)
+_ADJECTIVE_ENDINGS = ("ed", "ing", "ive", "ous", "ful", "less", "ble", "ic", "ian", "ish", "ese",
+                      "er", "al", "ern")  # fmt: skip
+_ADJECTIVE_ENDINGS_ANYWHERE = ("ese", "ive", "ous", "ful", "less")
+# Plurals after "the" that name something else: "the Olympics were", "the Midlands are".
+_PLURAL_PROPER_NOUNS = word_set(
+    "olympics paralympics midlands highlands lowlands borders dales fens cotswolds commons "
+    "simpsons beatles rangers celtic hearts hibs spurs wolves saints tories greens brownies "
+    "scouts guides cubs beavers rainbows"
+)
 # "Dawn, nan, is 52", "Joy (mum) was tearful", "Amir, maternal uncle,".
 _APPOSITION = re.compile(
     r"\s*[,(]\s*(?:(?:her|his|their|the|mum's|dad's|maternal|paternal|older|younger)\s+)*"
@@ -206,7 +284,8 @@ _AGE_AFTER = re.compile(
     r"|,?\s+(?:is|was|aged?|turned|turns)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?\d{1,2}\b)"
 )
 _CONTRACTION = re.compile(r"['’](?:ve|ll|re|d|m|t)$|n['’]t$", re.IGNORECASE)
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_ALPHA = rf"(?:[^\W\d_][{MARKS}]*)+"
+_WORD_RE = re.compile(rf"{_ALPHA}(?:['’\-]{_ALPHA})*")
 
 
 def _same_sentence_prev(tokens: list[Token], i: int) -> Token | None:
@@ -303,18 +382,38 @@ def _evidence(text: str, tokens: list[Token], i: int) -> bool:
     return False
 
 
-def _lowercase_evidence(text: str, tokens: list[Token], i: int) -> bool:
-    """Stronger evidence, for a lower-case name that is also a word ("sienna's mum")."""
+def _lowercase_evidence(
+    text: str, tokens: list[Token], i: int, category: NameWord | None = NameWord.LOWER
+) -> bool:
+    """Stronger evidence, for a lower-case name that is also a word ("sienna's mum", "her
+    sister grace is 9", "mum said ruby was upset") or too short to take on its own ("ty")."""
     token = tokens[i]
     prev = _same_sentence_prev(tokens, i)
     nxt = _same_sentence_next(tokens, i)
+    if category is not None and category is not NameWord.LOWER and _against(tokens, i, category):
+        return False  # "the hope", "in june", "we will be"
     if token.possessive:
         return nxt is not None and (nxt.key in KIN_CUES or nxt.key in PERSON_STATES)
+    if _AGE_AFTER.match(text, token.full_end) or _state_follows(tokens, i):
+        return True
+    person_verb_next = nxt is not None and nxt.key in PERSON_VERBS and adjacent(text, token, nxt)
     if prev is not None and _is_kin(prev):
+        if category in (NameWord.COMMON, NameWord.TIME):
+            # "her brother will is 15", not "her brother will be there", "his son drew a car"
+            return (
+                nxt is None
+                or person_verb_next
+                or nxt.key in _LINKING
+                or text[token.full_end : nxt.start].strip() != ""
+            )
         return True
-    if _AGE_AFTER.match(text, token.full_end):
-        return True
-    return nxt is not None and nxt.key in PERSON_VERBS and adjacent(text, token, nxt)
+    if (
+        prev is not None
+        and prev.key in _LOWER_OBJECT_VERBS
+        and category not in (NameWord.COMMON, NameWord.TIME)
+    ):
+        return True  # "we visited lily at nursery"
+    return person_verb_next
 
 
 def _is_kin(token: Token) -> bool:
@@ -365,7 +464,7 @@ def _against(tokens: list[Token], i: int, category: NameWord) -> bool:
         if prev is not None and prev.key in _TEMPORAL:
             return True
         return nxt is not None and (nxt.has_digit or nxt.key in {"half", "half-term", "holidays"})
-    if category is NameWord.PLACE and prev is not None:
+    if category is NameWord.PLACE and prev is not None and not token.possessive:
         if prev.key == "to":
             before = _same_sentence_prev(tokens, i - 1)
             return before is None or before.key not in _TO_VERBS
@@ -389,6 +488,41 @@ def _is_place_context(text: str, tokens: list[Token], i: int) -> bool:
     )
 
 
+def _is_scheme(text: str, tokens: list[Token], i: int) -> bool:
+    """ "Clare's Law", "Sarah's law", "the Jay Review", "the Laming report": a law, scheme or
+    review named after someone, not a member of the family."""
+    token = tokens[i]
+    nxt = _same_sentence_next(tokens, i)
+    if nxt is None or text[token.full_end : nxt.start] != " ":
+        return False
+    if token.possessive:
+        return nxt.key in _SCHEME_AFTER_POSSESSIVE
+    return nxt.key in _SCHEME_AFTER_NAME and not nxt.possessive
+
+
+def _ordinary_at_sentence_start(text: str, tokens: list[Token], i: int) -> bool:
+    """A name that is also a word ("lower" in name_words.txt), opening a sentence as the word:
+    "Rose to the challenge", "Sue the council", "Ray of hope", "Holly and ivy"."""
+    token = tokens[i]
+    nxt = _same_sentence_next(tokens, i)
+    if token.key in _WORD_FIRST:
+        return not _evidence(text, tokens, i)
+    if nxt is None or not adjacent(text, token, nxt):
+        return False
+    if nxt.key == "of":
+        return True
+    if nxt.key in {"and", "or"} and i + 2 < len(tokens):
+        after = tokens[i + 2]
+        return (
+            not after.sentence_start
+            and after.text.islower()
+            and after.key not in _PRONOUNS
+            and not _is_kin(after)
+            and (_given_key(after) is None or _given_key(after) in NAME_WORDS)
+        )
+    return False
+
+
 def is_name_in_context(text: str, tokens: list[Token], i: int) -> bool:
     """Would the generic detector take tokens[i], a listed given name, for a name here?"""
     return _given_name_at(text, tokens, i)
@@ -403,10 +537,10 @@ def _given_name_at(text: str, tokens: list[Token], i: int) -> bool:
     if not token.is_capitalised:
         if not token.text.islower():
             return False
-        if category is NameWord.LOWER:
-            return _lowercase_evidence(text, tokens, i)  # "sienna's mum", "harry said"
-        return category is None and (len(key) >= 4 or key in _LOWER_THREE_LETTER)
-    if _is_place_context(text, tokens, i):
+        if category is None and (len(key) >= 4 or key in _LOWER_THREE_LETTER):
+            return not _is_scheme(text, tokens, i)
+        return _lowercase_evidence(text, tokens, i, category)  # "sienna's mum", "harry said"
+    if _is_place_context(text, tokens, i) or _is_scheme(text, tokens, i):
         return False
     if token.is_allcaps:
         if len(token.text) <= 3:
@@ -418,7 +552,9 @@ def _given_name_at(text: str, tokens: list[Token], i: int) -> bool:
     if category is NameWord.LOWER:
         nxt = _same_sentence_next(tokens, i)
         # "Ruby wedding", "Daisy chain"; otherwise a capitalised "Ruby" is a child.
-        return nxt is None or nxt.is_capitalised or nxt.key not in _COMPOUND_NEXT
+        if nxt is not None and not nxt.is_capitalised and nxt.key in _COMPOUND_NEXT:
+            return False
+        return not (token.sentence_start and _ordinary_at_sentence_start(text, tokens, i))
     if _against(tokens, i, category):
         return False
     if category is NameWord.TIME:
@@ -456,10 +592,75 @@ def _unknown_name_at(text: str, tokens: list[Token], i: int) -> bool:
         return True
     if prev is not None and (prev.key in _DETERMINERS or prev.key in _LOCATIVE):
         return False
+    if prev is not None and prev.possessive:
+        return False  # "Jade's Law came in": what someone owns or is named for
     if prev is not None and prev.is_capitalised and _given_key(prev) is None:
         return False  # part of a longer proper noun: "Breakfast Club starts", "City Council"
+    if _accented(token) and key not in _ACCENTED_WORDS:
+        return True  # "Jürgen is dad's friend", "we met Anaïs": accents are rare outside names
     nxt = _same_sentence_next(tokens, i)
     return nxt is not None and nxt.key in PERSON_VERBS and adjacent(text, token, nxt)
+
+
+def _accented(token: Token) -> bool:
+    """Does the word carry an accent or a letter such as ł, ø, ß?"""
+    if token.text.isascii():
+        return False
+    return any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", token.text)) or any(
+        c in _SPECIAL_LETTERS for c in token.text
+    )
+
+
+def _surname_shaped(token: Token) -> bool:
+    """A capitalised word that could be a surname: not a listed non-name, facility or modifier."""
+    if not token.is_titlecase or not _is_word(token) or len(token.text) < 2:
+        return False
+    key = token.key
+    parts = key.split("-")  # "Asylum-seeking family", but "the Pryce-Jones family"
+    return not (
+        any(p in NOT_NAMES or p in _FAMILY_MODIFIERS for p in parts)
+        or key in _FACILITY
+        or key in _DETERMINERS
+        or key.endswith(_ADJECTIVE_ENDINGS_ANYWHERE)
+        or _CONTRACTION.search(token.text)
+    )
+
+
+def _surname_at(text: str, tokens: list[Token], i: int) -> bool:
+    """A surname standing alone: "the Kowalski family", "the Okafor children", "Okafor's social
+    worker", "the Kowalskis have moved". Titles ("Mrs Okafor") are handled by `_title_at`."""
+    token = tokens[i]
+    if not _surname_shaped(token):
+        return False
+    prev = _same_sentence_prev(tokens, i)
+    nxt = _same_sentence_next(tokens, i)
+    if nxt is None or not nxt.text.islower() or text[token.full_end : nxt.start] != " ":
+        return False
+    if token.possessive:
+        if token.full_end - token.end != 2 or _is_scheme(text, tokens, i):
+            return False  # "Leeds' workers": a plural or place more often than a person
+        after = _same_sentence_next(tokens, i + 1)
+        if nxt.key in {"social", "key"}:
+            return after is not None and after.key in {"worker", "workers"}
+        return _is_kin(nxt) or nxt.key in _OWNED_BY_PERSON  # not "Leeds's children's services"
+    if prev is None:
+        # Opening a sentence, the word may be an adjective: "Extended family", "Older children".
+        if token.key.endswith(_ADJECTIVE_ENDINGS):
+            return False
+    elif prev.key not in _BEFORE_SURNAME:
+        return False
+    if nxt.key in _SURNAME_CUES:
+        after = _same_sentence_next(tokens, i + 1)
+        return after is None or nxt.possessive or after.key not in _FACILITY
+    # "the Kowalskis have moved", "the Okafors said".
+    plural = len(token.key) > 3 and token.key.endswith("s") and token.key[:-1] not in NOT_NAMES
+    return (
+        plural
+        and prev is not None
+        and prev.key == "the"
+        and token.key not in _PLURAL_PROPER_NOUNS
+        and (nxt.key in PERSON_VERBS or nxt.key in {"are", "were", "have", "had", "both", "all"})
+    )
 
 
 def find_names(text: str) -> Iterator[Finding]:
@@ -468,6 +669,8 @@ def find_names(text: str) -> Iterator[Finding]:
     while i < len(tokens):
         if _title_at(text, tokens, i):
             last = _extend_surnames(text, tokens, i + 1)
+        elif _surname_at(text, tokens, i):
+            last = i
         elif _given_name_at(text, tokens, i) or _unknown_name_at(text, tokens, i):
             last = _extend_surnames(text, tokens, i) if tokens[i].is_capitalised else i
         else:

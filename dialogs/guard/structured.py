@@ -11,13 +11,15 @@ references, scores, counts) are not flagged:
   start at 400, never use); otherwise as an NHS number. A mistyped number with a wrong check
   digit is NOT reported: that is the price of not flagging every ten-digit figure.
 * National Insurance numbers use the real prefix rules. python-stdnum has no NINO module, so the
-  rules are written out here. The prefix must be upper case unless the number is written solid
-  ("ab123456c"), so that "as 12 34 56 a" in a sentence is not a hit.
+  rules are written out here. The digits are solid or three pairs ("AB-2024-01", a case
+  reference of letters, year and serial, is not a NINO). A lower-case prefix with spaces
+  ("ab 12 34 56 c") counts when a National Insurance word is close by, or when it
+  ends in its letter and stands alone; so "as 12 34 56 a group" in a sentence is not a hit.
 * Postcodes follow the official pattern (letters allowed in each position, GIR 0AA); an inward
   part written in lower case that reads as an ordinal ("4th") is ignored.
 * Phone numbers come from `phonenumbers.PhoneNumberMatcher` (region GB, offline), plus numbers
   that are merely *possible* (not allocated: typos, Ofcom drama ranges) when they are written
-  as a national 01/02/07 number or a +44 number of the right length with spaces or hyphens only,
+  as a national 01/02/07 number or a +44 (or 0044) number of the right length with spaces or hyphens only,
   because a practitioner's typo in a family's mobile number still identifies them. A few national
   helplines (Childline, NSPCC, police non-emergency...) are not flagged: advising a family to
   ring them identifies nobody.
@@ -34,6 +36,7 @@ from stdnum.gb import nhs
 
 from .dates import is_real_date
 from .findings import Finding, IdentifierKind
+from .tokens import word_set
 
 # --- NHS / CHI -------------------------------------------------------------------------------
 
@@ -61,31 +64,56 @@ def is_valid_nhs_number(number: str) -> bool:
 
 # --- National Insurance -----------------------------------------------------------------------
 
-# First letter: not D F I Q U V. Second letter: not D F I O Q U V.
+# First letter: not D F I Q U V. Second letter: not D F I O Q U V. The six digits are written
+# solid or in three pairs with the same separator: "AB 12 34 56 C", "AB-12-34-56-C", "AB 123456 C";
+# a year and a serial ("AB-2024-01", a case reference) is not a way anyone writes a NINO.
 _NINO = re.compile(
-    r"(?<![^\W_])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ -]?(\d{2})[ -]?(\d{2})[ -]?(\d{2})"
-    r"(?:[ -]?([A-D]))?(?![^\W_])",
+    r"(?<![^\W_])(?P<prefix>[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ -]?"
+    r"(?P<digits>\d{6}|\d{2}(?P<sep>[ -])\d{2}(?P=sep)\d{2})"
+    r"(?:[ -]?(?P<suffix>[A-D]))?(?![^\W_])",
     re.IGNORECASE,
 )
 _UNALLOCATED_NINO_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+# Said just before a number in lower case: "ni number ab 12 34 56 c", "her N.I. is ...".
+_NI_CONTEXT = re.compile(r"\bn\.?\s?i\b|\bnino\b|national\s+insurance", re.IGNORECASE)
+_NI_CONTEXT_WINDOW = 50
+# Two-letter words that start a phrase such as "as 12 34 56 a group".
+_NI_PROSE_PREFIXES = word_set(
+    "ah am an as at be by eh go ha he hm lo me my no oh ok on or ow so to we ye yo"
+)
 
 
 def is_valid_ni_number(number: str) -> bool:
     m = _NINO.fullmatch(number.strip())
-    return bool(m) and m.group(1).upper() not in _UNALLOCATED_NINO_PREFIXES
+    return bool(m) and m.group("prefix").upper() not in _UNALLOCATED_NINO_PREFIXES
+
+
+def _lower_case_nino_stands(text: str, m: re.Match[str]) -> bool:
+    """A NINO with a lower-case prefix and spaces: "ab 12 34 56 c". Taken when a National
+    Insurance word comes just before or after it, or when it has its letter at the end, stands alone
+    (end of text or punctuation next) and its prefix is not a short English word."""
+    if _NI_CONTEXT.search(text, max(0, m.start() - _NI_CONTEXT_WINDOW), m.start()):
+        return True
+    if _NI_CONTEXT.search(text, m.end(), m.end() + _NI_CONTEXT_WINDOW):
+        return True  # "... gives ym 55 44 33 a as her NI number"
+    if not m.group("suffix") or m.group("prefix").lower() in _NI_PROSE_PREFIXES:
+        return False
+    tail = text[m.end() : m.end() + 1]
+    return not tail or tail in ".,;:!?)]\n"
 
 
 def find_ni_numbers(text: str) -> Iterator[Finding]:
     for m in _NINO.finditer(text):
-        prefix = m.group(1)
+        prefix = m.group("prefix")
         if prefix.upper() in _UNALLOCATED_NINO_PREFIXES:
             continue
         solid = not re.search(r"[ -]", m.group())
-        if not prefix.isupper() and not solid:
-            continue  # "on 12 34 56" in prose; a real NINO typed in lower case is typed solid
+        if not prefix.isupper() and not solid and not _lower_case_nino_stands(text, m):
+            continue  # "as 12 34 56 a group" in prose
         end = m.end()
-        if m.group(5) and m.group(5).islower() and prefix.isupper():
-            end = m.end(4)  # "AB 12 34 56 a ...": the "a" is the next word, not the suffix
+        suffix = m.group("suffix")
+        if suffix and suffix.islower() and prefix.isupper():
+            end = m.end("digits")  # "AB 12 34 56 a ...": the "a" is the next word, not the suffix
         yield Finding(IdentifierKind.NI_NUMBER, m.start(), end)
 
 
@@ -142,7 +170,9 @@ _HELPLINES = frozenset(
 )
 # A merely possible number counts only if written like a phone number: national 01/02/07 form
 # or +44, spaces/hyphens/brackets only (dates and references use / and .).
-_POSSIBLE_SHAPE = re.compile(r"(?:\+44[\s-]*(?:\(0\)[\s-]*)?[127]|\(?0[127])[\d\s()-]+")
+_POSSIBLE_SHAPE = re.compile(
+    r"(?:(?:\+|00[\s-]?)44[\s-]*(?:\(0\)[\s-]*)?[127]|\(?0[127])[\d\s()-]+"
+)
 
 
 def _e164(number: phonenumbers.PhoneNumber) -> str:
@@ -153,18 +183,21 @@ def find_phone_numbers(text: str) -> Iterator[Finding]:
     seen: list[tuple[int, int]] = []
     for leniency in (Leniency.VALID, Leniency.POSSIBLE):
         for m in PhoneNumberMatcher(text, "GB", leniency=leniency):
-            if any(m.start < e and s < m.end for s, e in seen):
+            start, raw = m.start, m.raw_string
+            if raw.startswith("(") and ")" not in raw:
+                start, raw = start + 1, raw[1:]  # "Mum (07700 900135)": the bracket is prose
+            if any(start < e and s < m.end for s, e in seen):
                 continue
             if _e164(m.number) in _HELPLINES:
-                seen.append((m.start, m.end))
+                seen.append((start, m.end))
                 continue
             if leniency is Leniency.POSSIBLE:
                 national = str(m.number.national_number)
                 if (
                     m.number.country_code != 44
-                    or not _POSSIBLE_SHAPE.fullmatch(m.raw_string)
+                    or not _POSSIBLE_SHAPE.fullmatch(raw)
                     or len(national) != 10
                 ):
                     continue
-            seen.append((m.start, m.end))
-            yield Finding(IdentifierKind.PHONE, m.start, m.end)
+            seen.append((start, m.end))
+            yield Finding(IdentifierKind.PHONE, start, m.end)

@@ -16,9 +16,12 @@ def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+# A letter may carry combining accents: "Zoë" typed as "Zoe" + U+0308, as some phones send it.
+MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_LETTERS = rf"(?:[^\W_][{MARKS}]*)+"
 # A word: letters/digits, joined by inner apostrophes or hyphens (O'Brien, Smith-Jones,
 # Jayden's), with an optional trailing apostrophe for plural possessives (James').
-_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*['’]?")
+_TOKEN = re.compile(rf"{_LETTERS}(?:['’\-]{_LETTERS})*['’]?")
 _POSSESSIVE = re.compile(r"(?:['’][sS]|(?<=[sSzZ])['’])$")
 # Abbreviations whose full stop does not end a sentence ("Dr. Patel", "St. Mary's").
 _ABBREVIATIONS = word_set(
