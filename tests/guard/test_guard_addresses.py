@@ -27,6 +27,31 @@ def test_numbered_streets_and_flats(address: str) -> None:
     assert found(f"They live at {address} now.") == [address]
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "2F1, 14 Marchmont Road", "3F2 22 Dalkeith Road", "GF1, 9 Comely Bank Avenue",
+        "PF1, 12 Gilmore Place", "Flat 2F2, 5 Warrender Park Road", "Flat G/1, 27 Cathcart Road",
+        "3/2, 41 Dumbarton Road", "0/2 101 Paisley Road West", "14/3 Leith Walk",
+        "14 (2F1) Marchmont Road", "2F1/14 Marchmont Road", "flat 1/2, 6 Allison Street",
+    ],
+)  # fmt: skip
+def test_scottish_tenement_positions_are_part_of_the_address(address: str) -> None:
+    assert found(f"They live at {address} now.") == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The team won 3/2 on penalties.", "About 2/3 of the children", "She got 3/10 on the test.",
+        "The Year 5/6 class went", "They live in a 2/1 flat in Glasgow.",
+        "There have been 3/4 Family Court hearings",
+    ],
+)  # fmt: skip
+def test_fractions_and_scores_are_not_tenement_positions(text: str) -> None:
+    assert [text[f.start : f.end] for f in find_addresses(text)] == []
+
+
 @pytest.mark.parametrize("street", ["Elm Road", "Hawthorn Crescent", "Mill Lane", "Rowan Drive"])
 def test_named_streets_without_a_number(street: str) -> None:
     assert found(f"Police were called to {street} again.") == [street]

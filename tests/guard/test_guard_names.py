@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from dialogs.guard.names import GIVEN_NAMES, NAME_WORDS, NOT_NAMES, find_names
@@ -138,3 +140,167 @@ def test_ambiguous_words_used_as_words(text: str) -> None:
 def test_all_caps_short_words_are_acronyms() -> None:
     assert names("MIA from school, SAM assessment, ADA") == []
     assert names("JAYDEN has been missing") == ["JAYDEN"]
+
+
+# Lower case, surnames alone, accents, and what stays an ordinary word.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mum said ruby was upset", ["ruby"]),
+        ("her sister grace is 9", ["grace"]),
+        ("his son max was crying", ["max"]),
+        ("her brother will is 15", ["will"]),
+        ("we visited lily at nursery", ["lily"]),
+        ("nan said jordan was scared of dad", ["jordan"]),
+        ("her brother jo is 17", ["jo"]),
+        ("mum said ana was hungry", ["ana"]),
+    ],
+)
+def test_lower_case_names_that_are_also_words_or_short(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "her brother will be there", "mum may come", "his brother drew a picture",
+        "mum said hope was all she had", "nan said rose was her favourite flower",
+        "there is hope", "the grace period",
+    ],
+)  # fmt: skip
+def test_lower_case_words_stay_words(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the Kowalski family have moved", ["Kowalski"]),
+        ("The Dimitrov family arrived last year", ["Dimitrov"]),
+        ("the Okafor children were seen", ["Okafor"]),
+        ("both Zielinski children were referred", ["Zielinski"]),
+        ("the Nuñez household is chaotic", ["Nuñez"]),
+        ("the Kowalczyk children's father", ["Kowalczyk"]),
+        ("Okafor's social worker is off sick", ["Okafor"]),
+        ("Brennan's mum rang", ["Brennan"]),
+        ("Fitzgerald's solicitor asked", ["Fitzgerald"]),
+        ("the Kowalskis have moved", ["Kowalskis"]),
+        ("the Murphys said they had moved on", ["Murphys"]),
+    ],
+)
+def test_surnames_standing_alone(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Syrian family have been rehoused", "Extended family are not able to help",
+        "Older children in the household", "Three children were seen", "the Orthodox family",
+        "the Asylum-seeking families", "the Phoenix family centre", "Tesco's manager called",
+        "Manchester's children's services", "Everyone's children", "The Simpsons were on",
+        "a Romanian family", "The Council's solicitor",
+    ],
+)  # fmt: skip
+def test_nationalities_adjectives_and_organisations_are_not_surnames(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Jürgen is dad's friend", ["Jürgen"]),
+        ("we met Anaïs at nursery", ["Anaïs"]),
+        ("we visited Łucja at school", ["Łucja"]),
+        ("Søren is the baby's father", ["Søren"]),
+        # Accents typed as combining marks, as some phones send them.
+        (
+            unicodedata.normalize("NFD", "Mrs Nuñez said"),
+            [unicodedata.normalize("NFD", "Mrs Nuñez")],
+        ),
+        (unicodedata.normalize("NFD", "Chloé was seen"), [unicodedata.normalize("NFD", "Chloé")]),
+        (
+            unicodedata.normalize("NFD", "Siobhán attended"),
+            [unicodedata.normalize("NFD", "Siobhán")],
+        ),
+    ],
+)
+def test_names_with_accents(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Café Nero is where they meet", "Pokémon cards", "Crèche staff noticed", "from Kraków"]
+)
+def test_accented_loanwords_and_places_are_not_names(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mum asked for a Clare's Law disclosure.", "Sarah's law does not apply.",
+        "Jade's Law came in after a case like this.", "The Jay Review found the same.",
+        "the Jay report on Rotherham", "Lessons from the Jay inquiry", "The Casey report",
+    ],
+)  # fmt: skip
+def test_laws_and_reviews_named_after_people_are_not_names(text: str) -> None:
+    assert names(text) == []
+
+
+def test_a_possessive_before_a_review_is_still_a_person() -> None:
+    assert names("Jayden's review is on Monday") == ["Jayden"]
+    assert names("Clare said she did not want a Clare's Law disclosure") == ["Clare"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They lived near Ashton before the eviction.", "The children go to school in Stanley.",
+        "She has moved to Beverley to be near her sister.", "They were rehoused in Bradley Stoke.",
+        "Nan lives near Shirley.", "Dad grew up in Keith.",
+    ],
+)  # fmt: skip
+def test_towns_that_are_given_names_after_a_place_word(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Stanley said he was scared", ["Stanley"]),
+        ("we spoke to Beverley", ["Beverley"]),
+        ("Ashton's mum rang", ["Ashton"]),
+        ("we went to Ashton's house", ["Ashton"]),
+    ],
+)
+def test_towns_that_are_given_names_used_as_people(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rose to the challenge, mum did.", "Holly and ivy decorations were up.",
+        "Sue the council? That is what dad threatened.", "Ray of hope: the place came through.",
+        "Nick of time, the police said.", "Sunny spells between the arguments.",
+        "Jack up the support.",
+    ],
+)  # fmt: skip
+def test_word_like_names_opening_a_sentence_as_the_word(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rose said she was hungry.", ["Rose"]),
+        ("Rose (6) has head lice.", ["Rose"]),
+        ("Holly and her brother were left alone.", ["Holly"]),
+        ("Sunny is 4.", ["Sunny"]),
+    ],
+)
+def test_word_like_names_opening_a_sentence_as_a_name(text: str, expected: list[str]) -> None:
+    assert names(text) == expected

@@ -130,6 +130,36 @@ def test_the_suffix_is_a_to_d() -> None:
 
 def test_lower_case_letters_and_spaces_read_as_prose() -> None:
     assert spans(find_ni_numbers, "we met as 12 34 56 a group") == []
+    assert spans(find_ni_numbers, "They met as 12 34 56 a group of parents.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("NI number ab 12 34 56 c", "ab 12 34 56 c"),
+        ("her ni number is jt 12 34 56 a, dad gave it", "jt 12 34 56 a"),
+        ("mum's national insurance no. ce 654321 b was on the letter", "ce 654321 b"),
+        ("NI: Ab 12 34 56 C", "Ab 12 34 56 C"),
+        ("ni wk-11-22-33-d (from the housing form)", "wk-11-22-33-d"),
+        ("the letter gives ym 55 44 33 a as her NI number", "ym 55 44 33 a"),
+        ("Checked: hs 20 40 60 b.", "hs 20 40 60 b"),
+    ],
+)
+def test_lower_case_numbers_with_spaces_near_ni_words_or_standing_alone(
+    text: str, number: str
+) -> None:
+    assert kinds(text) == [(K.NI_NUMBER, number)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ref AB-2024-01", "Case ref AB-2025-17, please use that", "See CP-2024-01 for it",
+        "RCD-2025-17 was the referral", "ref JT-2024-02-15", "case AB-2024-0153",
+    ],
+)  # fmt: skip
+def test_case_references_of_letters_year_and_serial_are_not_ni_numbers(text: str) -> None:
+    assert spans(find_ni_numbers, text) == []
 
 
 # --- Postcodes ----------------------------------------------------------------------------
@@ -184,6 +214,22 @@ def test_mobiles_landlines_and_plus_44_forms(number: str) -> None:
 )  # fmt: skip
 def test_helplines_references_and_dates_are_not_phone_numbers(text: str) -> None:
     assert spans(find_phone_numbers, text) == []
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "0044 7700 900123", "00 44 7700 900789", "0044 (0) 7700 900246", "0044 131 496 0022",
+        "00 44 131 496 0909", "+44 (0)7700 900123", "(0131) 496 0000", "(07700) 900 765",
+    ],
+)  # fmt: skip
+def test_international_00_44_prefix_and_brackets(number: str) -> None:
+    assert kinds(f"Dad is on {number} most days") == [(K.PHONE, number)]
+
+
+def test_a_bracket_opening_the_aside_is_not_part_of_the_number() -> None:
+    text = "Mum (0044 7700 900135) did not answer"
+    assert kinds(text) == [(K.PHONE, "0044 7700 900135")]
 
 
 # --- E-mail addresses ---------------------------------------------------------------------
