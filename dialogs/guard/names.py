@@ -249,6 +249,10 @@ _SURNAME_CUES = word_set(
     "family families children kids boys girls twins siblings brothers sisters household "
     "household's home case parents"
 )
+# After "family" or "children", a service rather than a household: "the Phoenix family hub".
+_SERVICE_NOUNS = word_set(
+    "hub hubs service services programme model approach partnership framework"
+)
 # Words before a surname used on its own: "the Kowalski family", "both Okafor children".
 _BEFORE_SURNAME = word_set("the both all whole")
 # What belongs to a person named by surname alone: "Okafor's solicitor", "Brennan's mum".
@@ -265,8 +269,10 @@ _FAMILY_MODIFIERS = word_set(
     mormon amish quaker"""
 )
 _ADJECTIVE_ENDINGS = ("ed", "ing", "ive", "ous", "ful", "less", "ble", "ic", "ian", "ish", "ese",
-                      "er", "al", "ern")  # fmt: skip
+                      "er", "al", "ern", "ent", "ant", "ary", "ory", "ist")  # fmt: skip
 _ADJECTIVE_ENDINGS_ANYWHERE = ("ese", "ive", "ous", "ful", "less")
+_NOUN_PLURAL_ENDINGS = ("ments", "tions", "sions", "nces", "ities")
+_PLURAL_VERBS = word_set("are were have had both all")
 # Plurals after "the" that name something else: "the Olympics were", "the Midlands are".
 _PLURAL_PROPER_NOUNS = word_set(
     "olympics paralympics midlands highlands lowlands borders dales fens cotswolds commons "
@@ -634,14 +640,14 @@ def _surname_at(text: str, tokens: list[Token], i: int) -> bool:
         return False
     prev = _same_sentence_prev(tokens, i)
     nxt = _same_sentence_next(tokens, i)
-    if nxt is None or not nxt.text.islower() or text[token.full_end : nxt.start] != " ":
-        return False
+    if nxt is not None and (not nxt.text.islower() or text[token.full_end : nxt.start] != " "):
+        nxt = None  # only a lower-case word right after counts as context
     if token.possessive:
-        if token.full_end - token.end != 2 or _is_scheme(text, tokens, i):
+        if nxt is None or token.full_end - token.end != 2 or _is_scheme(text, tokens, i):
             return False  # "Leeds' workers": a plural or place more often than a person
         after = _same_sentence_next(tokens, i + 1)
         if nxt.key in {"social", "key"}:
-            return after is not None and after.key in {"worker", "workers"}
+            return after is not None and after.key == "worker"  # not "Leeds's social workers"
         return _is_kin(nxt) or nxt.key in _OWNED_BY_PERSON  # not "Leeds's children's services"
     if prev is None:
         # Opening a sentence, the word may be an adjective: "Extended family", "Older children".
@@ -649,18 +655,27 @@ def _surname_at(text: str, tokens: list[Token], i: int) -> bool:
             return False
     elif prev.key not in _BEFORE_SURNAME:
         return False
-    if nxt.key in _SURNAME_CUES:
+    if nxt is not None and nxt.key in _SURNAME_CUES:
+        # Not "the Rainbow children's centre", "the Phoenix family hub".
         after = _same_sentence_next(tokens, i + 1)
-        return after is None or nxt.possessive or after.key not in _FACILITY
-    # "the Kowalskis have moved", "the Okafors said".
-    plural = len(token.key) > 3 and token.key.endswith("s") and token.key[:-1] not in NOT_NAMES
-    return (
-        plural
-        and prev is not None
-        and prev.key == "the"
-        and token.key not in _PLURAL_PROPER_NOUNS
-        and (nxt.key in PERSON_VERBS or nxt.key in {"are", "were", "have", "had", "both", "all"})
-    )
+        return after is None or (after.key not in _FACILITY and after.key not in _SERVICE_NOUNS)
+    # "the Kowalskis have moved", "the Okafors said", "we visited the Okafors".
+    if prev is None or prev.key != "the" or not _family_plural(token.key):
+        return False
+    before = _same_sentence_prev(tokens, i - 1)
+    if before is not None and before.key in _PERSON_OBJECT_VERBS:
+        return True
+    return nxt is not None and (nxt.key in PERSON_VERBS or nxt.key in _PLURAL_VERBS)
+
+
+def _family_plural(key: str) -> bool:
+    """ "kowalskis", "joneses": a plural whose singular is no listed word ("authorities")."""
+    if len(key) <= 3 or not key.endswith("s") or key in _PLURAL_PROPER_NOUNS:
+        return False
+    singulars = (key[:-1], key[:-2], key[:-3] + "y")
+    if any(w in NOT_NAMES or w in _FACILITY for w in singulars):
+        return False
+    return not key.endswith(_NOUN_PLURAL_ENDINGS)
 
 
 def find_names(text: str) -> Iterator[Finding]:
