@@ -19,10 +19,11 @@ references, scores, counts) are not flagged:
   part written in lower case that reads as an ordinal ("4th") is ignored.
 * Phone numbers come from `phonenumbers.PhoneNumberMatcher` (region GB, offline), plus numbers
   that are merely *possible* (not allocated: typos, Ofcom drama ranges) when they are written
-  as a national 01/02/07 number or a +44 (or 0044) number of the right length with spaces or hyphens only,
-  because a practitioner's typo in a family's mobile number still identifies them. A few national
-  helplines (Childline, NSPCC, police non-emergency...) are not flagged: advising a family to
-  ring them identifies nobody.
+  as a national 01/02/07 number or a +44 or 0044 number of the right length with spaces,
+  hyphens or brackets only, because a practitioner's typo in a family's mobile number still
+  identifies them. A bracket that opens an aside ("Mum (07700 900135)") is left out of the
+  span. A few national helplines (Childline, NSPCC, police non-emergency...) are not flagged:
+  advising a family to ring them identifies nobody.
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ def is_valid_nhs_number(number: str) -> bool:
 # --- National Insurance -----------------------------------------------------------------------
 
 # First letter: not D F I Q U V. Second letter: not D F I O Q U V. The six digits are written
-# solid or in three pairs with the same separator: "AB 12 34 56 C", "AB-12-34-56-C", "AB 123456 C";
-# a year and a serial ("AB-2024-01", a case reference) is not a way anyone writes a NINO.
+# solid or in three pairs with one separator: "AB 12 34 56 C", "AB-12-34-56-C", "AB 123456 C";
+# a year and a serial ("AB-2024-01", a case reference) is not how anyone writes a NINO.
 _NINO = re.compile(
     r"(?<![^\W_])(?P<prefix>[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ -]?"
     r"(?P<digits>\d{6}|\d{2}(?P<sep>[ -])\d{2}(?P=sep)\d{2})"
@@ -74,7 +75,7 @@ _NINO = re.compile(
     re.IGNORECASE,
 )
 _UNALLOCATED_NINO_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
-# Said just before a number in lower case: "ni number ab 12 34 56 c", "her N.I. is ...".
+# Said close to a number in lower case: "ni number ab 12 34 56 c", "her N.I. is ...".
 _NI_CONTEXT = re.compile(r"\bn\.?\s?i\b|\bnino\b|national\s+insurance", re.IGNORECASE)
 _NI_CONTEXT_WINDOW = 50
 # Two-letter words that start a phrase such as "as 12 34 56 a group".
@@ -90,8 +91,8 @@ def is_valid_ni_number(number: str) -> bool:
 
 def _lower_case_nino_stands(text: str, m: re.Match[str]) -> bool:
     """A NINO with a lower-case prefix and spaces: "ab 12 34 56 c". Taken when a National
-    Insurance word comes just before or after it, or when it has its letter at the end, stands alone
-    (end of text or punctuation next) and its prefix is not a short English word."""
+    Insurance word comes just before or after it, or when it has its letter at the end, stands
+    alone (end of text or punctuation next) and its prefix is not a short English word."""
     if _NI_CONTEXT.search(text, max(0, m.start() - _NI_CONTEXT_WINDOW), m.start()):
         return True
     if _NI_CONTEXT.search(text, m.end(), m.end() + _NI_CONTEXT_WINDOW):
@@ -169,7 +170,7 @@ _HELPLINES = frozenset(
     }
 )
 # A merely possible number counts only if written like a phone number: national 01/02/07 form
-# or +44, spaces/hyphens/brackets only (dates and references use / and .).
+# or +44 / 0044, spaces/hyphens/brackets only (dates and references use / and .).
 _POSSIBLE_SHAPE = re.compile(
     r"(?:(?:\+|00[\s-]?)44[\s-]*(?:\(0\)[\s-]*)?[127]|\(?0[127])[\d\s()-]+"
 )
