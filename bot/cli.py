@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
+from bot.logs import keep_payloads_out_of_logs
 from bot.runtime import Runtime
 from dialogs.models.catalogue import Catalogue, ModelFileError, load_model_file
 from dialogs.models.schema import FacilitationModel
@@ -386,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.command in ("serve", "practice") else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    keep_payloads_out_of_logs()
     try:
         args.run(args)
     except CommandError as error:

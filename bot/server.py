@@ -9,6 +9,7 @@ from aiohttp import web
 from adapters.teams.service_urls import is_loopback
 from bot.app import build_app
 from bot.config import Settings
+from bot.logs import keep_payloads_out_of_logs
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ def practice_room_wanted(settings: Settings, practice: bool = False) -> bool:
 def build_web_app(
     runtime: Runtime, *, background: bool = True, practice: bool = False
 ) -> web.Application:
+    keep_payloads_out_of_logs()
     app = build_app(runtime, background=background)
     if runtime.settings.slack_enabled:
         from adapters.slack.install import install as install_slack

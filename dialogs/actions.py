@@ -71,7 +71,7 @@ def button_event(action: str, value: str, actor: str) -> ev.Event | None:
                 message_id=scale_message_id(question_id, actor),
                 text=number,
             )
-        if action_id is ActionId.ACTION_DONE and value.isdigit():
+        if action_id is ActionId.ACTION_DONE and value.isdecimal():
             return ev.CompleteAction(actor=actor, index=int(value))
     except ValidationError:
         return None

@@ -75,7 +75,7 @@ def format_date(state: SessionState) -> str:
 def scale_value(text: str, low: int, high: int) -> int | None:
     """The number a scale answer gives, if it is one on the scale."""
     stripped = text.strip().rstrip(".")
-    if stripped.lstrip("-").isdigit():
+    if stripped.lstrip("-").isdecimal():
         value = int(stripped)
         if low <= value <= high:
             return value

@@ -68,7 +68,7 @@ class Rehearsal:
             answer = self.ask("Which model? Number: ")
             if answer is None:
                 return None
-            if answer.strip().isdigit() and 1 <= int(answer) <= len(models):
+            if answer.strip().isdecimal() and 1 <= int(answer) <= len(models):
                 return models[int(answer) - 1]
             self.say(f"Please type a number from 1 to {len(models)}.")
 
@@ -128,7 +128,11 @@ class Rehearsal:
             return
         target = open_questions[0]
         number, _, rest = line.partition(" ")
-        if len(open_questions) > 1 and number.isdigit() and 1 <= int(number) <= len(open_questions):
+        if (
+            len(open_questions) > 1
+            and number.isdecimal()
+            and 1 <= int(number) <= len(open_questions)
+        ):
             target, line = open_questions[int(number) - 1], rest
         await self.act(
             ev.Answer(

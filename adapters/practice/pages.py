@@ -128,7 +128,7 @@ class Pages:
 
     async def posted(self, request: web.Request) -> tuple[Viewer, MultiDictProxy[str]]:
         viewer = await self.viewer(request)
-        fields = text_fields(await request.post())
+        fields = await text_fields(request)
         if not self.signer.token_valid(viewer.room.id, viewer.me.id, fields.get("token")):
             log.info("practice room %s: refused a form without a valid token", viewer.room.id)
             self.refuse(
@@ -185,6 +185,13 @@ def answer_message_id(reply: RoomMessage, question: RoomMessage) -> str:
     return reply.message_id
 
 
-def text_fields(data: MultiDictProxy[Any]) -> MultiDictProxy[str]:
-    """The form's text fields; no page here uploads files, so any file is left out."""
+async def text_fields(request: web.Request) -> MultiDictProxy[str]:
+    """The form's text fields; no page here uploads files, so any file is left out. A body
+    no browser sends (not UTF-8, a multipart body without its boundary) is a 400."""
+    try:
+        data = await request.post()
+    except (ValueError, AssertionError, LookupError):  # UnicodeDecodeError is a ValueError
+        raise web.HTTPBadRequest(
+            text="This form could not be read. Please go back to the room and send it again."
+        ) from None
     return MultiDictProxy(MultiDict((k, v) for k, v in data.items() if isinstance(v, str)))

@@ -23,7 +23,7 @@ class PeoplePages(Pages):
         return self.render("home.html", problems=[], values={})
 
     async def create_room(self, request: web.Request) -> web.StreamResponse:
-        data = text_fields(await request.post())
+        data = await text_fields(request)
         values = {k: data.get(k, "").strip() for k in ("room", "name", "agency")}
         problems = _person_problems(values)
         if not values["room"]:
@@ -64,7 +64,7 @@ class PeoplePages(Pages):
 
     async def join(self, request: web.Request) -> web.StreamResponse:
         room = await self.room_or_404(request.match_info["room"])
-        data = text_fields(await request.post())
+        data = await text_fields(request)
         values = {k: data.get(k, "").strip() for k in ("name", "agency")}
         problems = _person_problems(values)
         if problems:

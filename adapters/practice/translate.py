@@ -126,7 +126,7 @@ def setup_problems(
         problems.append("The lead professional must be one of the participants you chose.")
     if choices.pacing not in {p.value for p in ev.Pacing}:
         problems.append("Please choose live or over-time pacing.")
-    if not choices.stage_hours.isdigit() or not 1 <= int(choices.stage_hours) <= MAX_STAGE_HOURS:
+    if not choices.stage_hours.isdecimal() or not 1 <= int(choices.stage_hours) <= MAX_STAGE_HOURS:
         problems.append(f"Hours per stage must be a whole number from 1 to {MAX_STAGE_HOURS}.")
     problems += _start_later_problems(choices.start_later, now)
     watched = choices.watched

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.response import BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.internals import parse_body
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import ACTION_PATTERN
@@ -19,30 +21,32 @@ from adapters.slack.deliverer import PLATFORM, SlackDeliverer
 from adapters.slack.forms import FORM_CALLBACK
 from adapters.slack.interactions import Interactions
 from adapters.slack.pacing import Pacer, ProcessSlots, SharedSlots, sleeper_for
+from adapters.slack.payloads import is_well_formed
 from adapters.slack.replies import message_listener
 from adapters.slack.setup import SETUP_CALLBACK
+from adapters.slack.signature import SlackSignature
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 BOLT = web.AppKey("slack_bolt", AsyncApp)
+SIGNATURE = web.AppKey("slack_signature", SlackSignature)
 
 
-async def refuse_malformed(
-    body: dict[str, Any], next_: Callable[[], Awaitable[BoltResponse]]
-) -> BoltResponse:
-    """A body Slack never sends (a view or action that is not an object) is refused before
-    Bolt reads it: Bolt's own logging of unhandled requests would fail on it."""
-    view = body.get("view", {})
-    actions = body.get("actions") or [{}]
-    if (
-        not isinstance(view, dict)
-        or not isinstance(actions, list)
-        or not all(isinstance(action, dict) for action in actions)
-    ):
-        return BoltResponse(status=400, body="malformed Slack payload")
-    return await next_()
+async def report_failure(error: Exception, body: dict[str, Any]) -> None:
+    """A listener failed (a database error, a bug): one line with the error's class, never
+    the payload or the error's text (which may quote it). The 500 makes Slack retry. A request
+    no listener takes (Bolt would log part of its body, with a suggestion) is noted by type."""
+    if isinstance(error, BoltUnhandledRequestError):
+        log.info("no listener for a Slack %s request", _kind(body))
+        return
+    log.error("a Slack %s request failed: %s", _kind(body), type(error).__name__)
+
+
+def _kind(body: dict[str, Any]) -> str:
+    kind = "command" if "command" in body else body.get("type")
+    return kind if isinstance(kind, str) and kind.isidentifier() else "unknown"
 
 
 def pacer_for(runtime: Runtime) -> Pacer:
@@ -61,7 +65,10 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
         signing_secret=settings.slack_signing_secret or "",
         # Commit state and outbox before Slack gets its 200: a crash before that means a retry.
         process_before_response=True,
-        request_verification_enabled=bool(settings.slack_signing_secret),
+        # The signature is checked by `slack_events` before Bolt reads the body: Bolt's own
+        # check logs the whole body of every request it refuses.
+        request_verification_enabled=False,
+        raise_error_for_unhandled_request=True,
     )
     deliverer = SlackDeliverer(
         client,
@@ -71,7 +78,7 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
     )
     runtime.deliverers[PLATFORM] = deliverer
     interactions = Interactions(runtime, deliverer)
-    bolt.middleware(refuse_malformed)
+    bolt.error(report_failure)
     bolt.command(COMMAND)(slash_command(interactions))
     bolt.event("message")(message_listener(runtime))
     bolt.action(ACTION_PATTERN)(interactions.button_listener())
@@ -81,14 +88,27 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
 
 
 async def slack_events(request: web.Request) -> web.Response:
-    bolt = request.app[BOLT]
+    """Slack's requests, checked at the door: signed (on the raw body, before anything reads
+    it), readable, and shaped as Slack shapes them; only then does Bolt see them."""
+    body = await request.read()
+    if not request.app[SIGNATURE].is_signed(body, request.headers):
+        return web.Response(status=401, text="This request is not signed by Slack.")
     try:
-        bolt_request = await to_bolt_request(request)
-    except ValueError:
-        # Bolt reads the body before it checks the signature; a body no Slack request has
-        # (a payload that is not JSON) is refused here, and nothing is stored.
+        text = body.decode("utf-8")
+        payload = parse_body(text, request.content_type)
+        well_formed = isinstance(payload, dict) and is_well_formed(payload)
+        # Bolt reads the payload again, and builds its context from it, as it is made.
+        bolt_request = AsyncBoltRequest(
+            body=text,
+            query=request.query_string,
+            headers=request.headers,  # type: ignore[arg-type]
+        )
+    except (ValueError, RecursionError, TypeError, AttributeError, LookupError):
+        well_formed = False
+    if not well_formed:
+        log.warning("refused a malformed Slack request")
         return web.Response(status=400, text="This is not a request Slack sends.")
-    return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
+    return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
 
 
 def socket_mode(bolt: AsyncApp, app_token: str) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -109,6 +129,7 @@ def install(app: web.Application, runtime: Runtime) -> None:
     bolt = build_bolt(runtime)
     app[BOLT] = bolt
     if settings.slack_signing_secret:
+        app[SIGNATURE] = SlackSignature(settings.slack_signing_secret)
         app.router.add_post(EVENTS_PATH, slack_events)
     if settings.slack_app_token:
         app.cleanup_ctx.append(socket_mode(bolt, settings.slack_app_token))

@@ -192,7 +192,7 @@ def read_setup(view: dict[str, Any]) -> SetupRequest:
         raise SetupError("case_reference", "Please give a case reference.")
     pacing_value = (_value(values, "pacing").get("selected_option") or {}).get("value")
     hours_text = _value(values, "stage_hours").get("value") or "24"
-    if not hours_text.isdigit() or not 1 <= int(hours_text) <= MAX_STAGE_HOURS:
+    if not hours_text.isdecimal() or not 1 <= int(hours_text) <= MAX_STAGE_HOURS:
         raise SetupError("stage_hours", f"Please give a whole number from 1 to {MAX_STAGE_HOURS}.")
     watchlist = tuple(
         line.strip()

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from adapters.teams.agent import ReflectAgent
 from adapters.teams.deliverer import TeamsDeliverer
 from adapters.teams.exports import EXPORT_PATH, Exports, origin_of, request_origin
+from adapters.teams.payloads import is_well_formed
 from adapters.teams.place import PLATFORM
 from adapters.teams.sdk import TeamsConnection
 from adapters.teams.service_urls import is_loopback
@@ -105,9 +106,12 @@ async def _refusal(request: web.Request, connection: TeamsConnection) -> web.Res
         log.warning("accepted an UNAUTHENTICATED Teams activity (anonymous local-testing mode)")
     try:
         activity = await request.json()
-    except ValueError:  # not JSON, or not UTF-8
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past reason
         return web.json_response({"error": "The activity is not JSON."}, status=400)
-    service_url = activity.get("serviceUrl") if isinstance(activity, dict) else None
+    if not is_well_formed(activity):
+        log.warning("refused a malformed Teams activity")
+        return web.json_response({"error": "The activity is not well formed."}, status=400)
+    service_url = activity.get("serviceUrl")
     if not connection.service_urls.allows(service_url):
         log.warning("refused a Teams activity whose serviceUrl is not a Bot Framework service")
         return web.json_response(

@@ -215,7 +215,7 @@ def start_event(data: dict[str, Any], actor: str, catalogue: Catalogue, now: dat
     try:
         hours = int(float(str(data.get("stage_hours") or 24)))
         pacing = Pacing(str(data.get("pacing") or Pacing.LIVE.value))
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:  # "²", "nan", "1e400"
         raise SetupRefused("Please choose the pacing, and hours as a whole number.") from error
     if not 1 <= hours <= MAX_STAGE_HOURS:
         raise SetupRefused(f"Each stage can stay open from 1 to {MAX_STAGE_HOURS} hours.")

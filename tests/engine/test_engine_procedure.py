@@ -274,6 +274,22 @@ def test_an_incomplete_action_is_refused_and_nothing_is_saved(row: tuple[str, st
 # -- evaluation ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("written", ["²", "³.", "½", "٣ ", "1e3"])
+def test_a_scale_written_in_a_digit_no_one_counts_with_is_asked_again(written: str):
+    """ "²" passes str.isdigit() but int() refuses it: the evaluation is refused plainly."""
+    model = builtin("moray-rcd")
+    run = Run(model)
+    run.to_record()
+    run.publish()
+    scale = next(q for q in model.evaluation if q.scale)
+    run.do(ev.SubmitEvaluation(actor=POLICE.user_id, answers={scale.id: written}))
+    if written.strip() == "٣":  # an Arabic-Indic three is a number on the scale
+        assert [e for e in run.effects if isinstance(e, EvaluationNote)]
+    else:
+        assert not [e for e in run.effects if isinstance(e, EvaluationNote)]
+        assert run.told(POLICE.user_id)
+
+
 def test_participants_evaluate_once_and_their_answers_carry_no_identity():
     model = builtin("moray-rcd")
     run = Run(model)
