@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
 from dialogs.effects import AnyEffect, Ephemeral, Post, Update
+from storage.pending import Thread
 from storage.repositories import Conversation, OutboxItem, PostedMessage
 from storage.unit_of_work import Store, UnitOfWork
 
@@ -79,6 +81,9 @@ class Dispatcher:
         self.coalesce = coalesce
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
+        # Called once a post is recorded in whose thread replies were kept (they came before
+        # its id was known); the runtime wires the service's `apply_kept_replies` here.
+        self.on_recorded: Callable[[Thread], Awaitable[object]] | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -176,15 +181,21 @@ class Dispatcher:
     ) -> None:
         now = self.clock.now()
         platform = delivery.conversation.platform
+        kept_replies: Thread | None = None
         async with self.store.transaction() as uow:
             effect = item.effect
             if isinstance(effect, Post) and posted:
                 await uow.messages.record(item.session_id, effect.key, platform, posted)
+                thread = Thread(platform, posted[0].channel, posted[0].message_id)
+                if await uow.pending.waiting_in(thread):
+                    kept_replies = thread
             elif isinstance(effect, Update) and posted and tuple(posted) != delivery.target:
                 # An update usually lands where the message was; only a change in its parts
                 # (it grew or shrank) is written back.
                 await uow.messages.replace_parts(item.session_id, effect.key, platform, posted)
             await uow.outbox.finish(item.id, "delivered", now)
+        if kept_replies is not None and self.on_recorded is not None:
+            await self.on_recorded(kept_replies)
 
     async def _wait_for_platform(self, item: OutboxItem, wait: RetryLater) -> None:
         now = self.clock.now()

@@ -27,6 +27,9 @@ class Runtime:
     dispatcher: Dispatcher
     deliverers: dict[str, Deliverer] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.dispatcher.on_recorded = self.service.apply_kept_replies
+
     @property
     def secret(self) -> bytes:
         return self.service.secret

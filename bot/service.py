@@ -17,6 +17,7 @@ from dialogs.engine import QUESTION_PREFIX
 from dialogs.requests import RequestEvent, SubmitRequest, step_request
 from dialogs.retention import answers_expired, without_answers
 from dialogs.state import SessionState
+from storage.pending import Thread
 from storage.practice import PracticeRooms
 from storage.repositories import Conversation, StoredSession
 from storage.unit_of_work import Store, UnitOfWork
@@ -39,6 +40,23 @@ class Outcome:
 
 class SessionNotFound(LookupError):
     pass
+
+
+@dataclass(frozen=True)
+class ThreadReply:
+    """A person's reply in a thread, its edit (the same message id), or its deletion."""
+
+    author: str
+    message_id: str
+    text: str | None  # None: deleted
+
+    def event(self, question_id: str) -> ev.Event:
+        if self.text is None:
+            return ev.DeleteAnswer(actor=self.author, message_id=self.message_id)
+        # An Answer with a known message id is an edit: the engine upserts.
+        return ev.Answer(
+            actor=self.author, question_id=question_id, message_id=self.message_id, text=self.text
+        )
 
 
 class SessionService:
@@ -107,21 +125,72 @@ class SessionService:
         platform: str,
         channel: str,
         thread: str,
-        event_for: Callable[[str], ev.Event],
+        reply: ThreadReply,
         event_id: str | None = None,
     ) -> Outcome | None:
-        """A reply (or its edit or deletion) in the thread of a posted question: `event_for`
-        makes the event from the question's id. None when the thread is not a question's.
-        One transaction finds the thread and applies the event: this is the busiest path."""
+        """A reply (or its edit or deletion) in the thread of a posted question. None when the
+        thread is not a question's. One transaction finds the thread and applies the event:
+        this is the busiest path.
+
+        A reply can come before the bot has recorded the question's post (the platform
+        answered late or with an error, and the post is found again later): while a question
+        of the conversation's session is on its way, a reply in a thread the bot does not know
+        is kept, and applied once the post is recorded."""
+        where = Thread(platform, channel, thread)
         async with self.store.transaction() as uow:
             found = await uow.messages.find(platform, channel, thread)
-            if found is None or not found[1].startswith(QUESTION_PREFIX):
+            if found is None:
+                return await self._keep(uow, where, reply, event_id)
+            if not found[1].startswith(QUESTION_PREFIX):
                 return None
             session_id, key = found
-            event = event_for(key.removeprefix(QUESTION_PREFIX))
+            event = reply.event(key.removeprefix(QUESTION_PREFIX))
             outcome = await self._apply(uow, session_id, event, platform, event_id)
         self._committed(outcome, event)
         return outcome
+
+    async def _keep(
+        self, uow: UnitOfWork, where: Thread, reply: ThreadReply, event_id: str | None
+    ) -> Outcome | None:
+        active = await uow.sessions.active_in(where.platform, where.channel)
+        if active is None or not await uow.pending.post_on_its_way(active.id, QUESTION_PREFIX):
+            return None
+        now = self.clock.now()
+        if event_id and not await uow.events.claim(where.platform, event_id, now):
+            return Outcome(session_id=active.id, duplicate=True)
+        await uow.pending.add(active.id, where, reply.author, reply.message_id, reply.text, now)
+        log.info("session %s: kept a reply until its question's post is recorded", active.id)
+        return Outcome(session_id=active.id)
+
+    async def apply_kept_replies(self, where: Thread) -> int:
+        """Apply, in the order they came, the replies kept for a thread whose post has now
+        been recorded; returns how many."""
+        async with self.store.transaction() as uow:
+            kept = await uow.pending.in_thread(where)
+            found = await uow.messages.find(where.platform, where.channel, where.thread)
+            if not kept or found is None:
+                return 0
+            session_id, key = found
+            if key.startswith(QUESTION_PREFIX):
+                question_id = key.removeprefix(QUESTION_PREFIX)
+                for reply in kept:
+                    answer = ThreadReply(reply.author, reply.message_id, reply.text)
+                    await self._apply(uow, session_id, answer.event(question_id), None, None)
+            await uow.pending.remove([reply.id for reply in kept])
+        self.on_commit()
+        return len(kept)
+
+    async def sweep_kept_replies(self) -> int:
+        """Kept replies whose post was recorded by a process that stopped before applying
+        them are applied; those in threads that were never the bot's are forgotten."""
+        async with self.store.transaction() as uow:
+            recorded = await uow.pending.threads_recorded()
+        applied = 0
+        for where in recorded:
+            applied += await self.apply_kept_replies(where)
+        async with self.store.transaction() as uow:
+            await uow.pending.forget_unclaimed()
+        return applied
 
     async def _apply(
         self,
@@ -185,11 +254,13 @@ class SessionService:
         return Outcome(session_id=request_id, immediate=immediate)
 
     async def tick_due(self) -> int:
-        """Give every session whose timer is due its Tick; returns how many."""
+        """Give every session whose timer is due its Tick; returns how many. Kept replies are
+        swept at the same time."""
         async with self.store.transaction() as uow:
             due = await uow.sessions.due(self.clock.now())
         for session_id in due:
             await self.handle(session_id, ev.Tick())
+        await self.sweep_kept_replies()
         return len(due)
 
     async def apply_retention(self, days: int) -> int:

@@ -111,6 +111,26 @@ class MessageRow(Base):
     )
 
 
+class PendingReplyRow(Base):
+    """A reply in a thread of the bot's that the bot has not recorded yet (the post's id was
+    not written back when the reply came): kept until the post is recorded, then applied as
+    the answer it is, and deleted."""
+
+    __tablename__ = "pending_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(255))
+    thread: Mapped[str] = mapped_column(String(255))
+    author: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)  # None: the reply was deleted
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_pending_replies_thread", "platform", "channel", "thread"),)
+
+
 class ProcessedEventRow(Base):
     """Platform event ids already handled: a redelivered event changes nothing."""
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.database import create_engine, is_sqlite, normalise_url
+from storage.pending import PendingReplies
 from storage.repositories import (
     Audit,
     Evaluations,
@@ -33,6 +34,7 @@ class UnitOfWork:
         self.evaluations = Evaluations(db)
         self.instance = Instance(db)
         self.pacing = Pacing(db)
+        self.pending = PendingReplies(db)
 
 
 class Store:

@@ -9,7 +9,7 @@ from typing import Any
 from adapters.slack.deliverer import PLATFORM
 from adapters.slack.listeners import Listener
 from bot.runtime import Runtime
-from dialogs import events as ev
+from bot.service import ThreadReply
 
 log = logging.getLogger(__name__)
 
@@ -30,25 +30,15 @@ def _is_reply(message: dict[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class ThreadMessage:
-    """A person's reply, edit or deletion in some thread; `text` is None for a deletion."""
+    """A person's reply, edit or deletion in some thread."""
 
     thread: str
-    author: str
-    message_id: str
-    text: str | None
-
-    def event(self, question_id: str) -> ev.Event:
-        if self.text is None:
-            return ev.DeleteAnswer(actor=self.author, message_id=self.message_id)
-        # An Answer with a known message id is an edit: the engine upserts.
-        return ev.Answer(
-            actor=self.author, question_id=question_id, message_id=self.message_id, text=self.text
-        )
+    reply: ThreadReply
 
 
 def _reply(message: dict[str, Any], deleted: bool = False) -> ThreadMessage:
     text = None if deleted else from_slack_text(message.get("text") or "")
-    return ThreadMessage(message["thread_ts"], message["user"], message["ts"], text)
+    return ThreadMessage(message["thread_ts"], ThreadReply(message["user"], message["ts"], text))
 
 
 def thread_message(event: dict[str, Any]) -> ThreadMessage | None:
@@ -76,7 +66,7 @@ def message_listener(runtime: Runtime) -> Listener:
             PLATFORM,
             event.get("channel", ""),
             message.thread,
-            message.event,
+            message.reply,
             event_id=body.get("event_id"),
         )
 

@@ -9,7 +9,6 @@ open actions, the record's files) is followups.py's."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from microsoft_agents.activity import Activity, ChannelAccount, InvokeResponse
@@ -33,7 +32,7 @@ from adapters.teams.screening import Screening
 from adapters.teams.setup import SETUP_ACTION, SetupRefused, setup_card, start_event
 from adapters.teams.text import command_text, spoken_text
 from bot.runtime import Runtime
-from bot.service import Outcome, SessionNotFound
+from bot.service import Outcome, SessionNotFound, ThreadReply
 from dialogs import events as ev
 from dialogs import messages
 from dialogs.actions import button_event, form_event
@@ -95,8 +94,8 @@ class ReflectAgent(ActivityHandler):
         channel, root = split_thread(activity.conversation.id)
         if actor is None or root is None or channel_data(activity).event_type != DELETED:
             return
-        deletion = ev.DeleteAnswer(actor=actor, message_id=activity.id)
-        await self._in_thread(channel, root, lambda _: deletion, _change_id(activity))
+        deletion = ThreadReply(actor, activity.id, None)
+        await self._in_thread(channel, root, deletion, _change_id(activity))
 
     async def on_members_added_activity(  # type: ignore[override]
         self, members_added: list[ChannelAccount], turn_context: TurnContext
@@ -125,17 +124,11 @@ class ReflectAgent(ActivityHandler):
         self, channel: str, root: str, actor: str, message_id: str, text: str, event_id: str
     ) -> bool:
         """A reply in a question's reply chain. False when the chain is not a question's."""
+        return await self._in_thread(channel, root, ThreadReply(actor, message_id, text), event_id)
 
-        def answer(question_id: str) -> ev.Event:
-            return ev.Answer(actor=actor, question_id=question_id, message_id=message_id, text=text)
-
-        return await self._in_thread(channel, root, answer, event_id)
-
-    async def _in_thread(
-        self, channel: str, root: str, event_for: Callable[[str], ev.Event], event_id: str
-    ) -> bool:
+    async def _in_thread(self, channel: str, root: str, reply: ThreadReply, event_id: str) -> bool:
         outcome = await self.runtime.service.reply_in_thread(
-            PLATFORM, channel, root, event_for, event_id
+            PLATFORM, channel, root, reply, event_id
         )
         return outcome is not None
 

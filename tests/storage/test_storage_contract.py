@@ -18,6 +18,7 @@ from dialogs.engine import step
 from dialogs.events import Participant, Person, Role
 from dialogs.models.catalogue import Catalogue
 from dialogs.state import Phase, SessionState
+from storage.pending import Thread
 from storage.repositories import Conversation, PostedMessage, StoredSession
 from storage.unit_of_work import Store
 
@@ -458,3 +459,52 @@ async def test_a_conversation_holds_one_active_session_at_a_time(store: Store, c
     async with store.transaction() as uow:
         active = await uow.sessions.active_in("slack", "C1")
     assert active is not None and active.id == "third"
+
+
+# -- replies kept until their post is recorded ---------------------------------------------
+
+
+async def test_kept_replies_come_back_in_order_until_their_post_is_recorded(
+    store: Store, clock: ManualClock
+):
+    await add_session(store, stored("s-1", clock.now()), clock.now())
+    thread = Thread("slack", "C1", "1700000000.000200")
+    elsewhere = Thread("slack", "C1", "1700000000.000999")
+    async with store.transaction() as uow:
+        await uow.outbox.add("s-1", [Post(key="q:overview", content=note("Q"))], clock.now())
+        assert await uow.pending.post_on_its_way("s-1", "q:")
+        assert not await uow.pending.post_on_its_way("s-1", "kp:")
+        await uow.pending.add("s-1", thread, "U-PRE", "m1", "first", clock.now())
+        await uow.pending.add("s-1", thread, "U-PRE", "m1", "first, edited", clock.now())
+        await uow.pending.add("s-1", elsewhere, "U-POL", "m2", "not ours", clock.now())
+        await uow.pending.add("s-1", thread, "U-POL", "m3", None, clock.now())
+    async with store.transaction() as uow:
+        kept = await uow.pending.in_thread(thread)
+        assert [(r.author, r.message_id, r.text) for r in kept] == [
+            ("U-PRE", "m1", "first"),
+            ("U-PRE", "m1", "first, edited"),
+            ("U-POL", "m3", None),
+        ]
+        assert await uow.pending.threads_recorded() == []
+        assert await uow.pending.forget_unclaimed() == 0  # the post is still on its way
+        posted = PostedMessage(channel="C1", message_id=thread.thread, part=0)
+        await uow.messages.record("s-1", "q:overview", "slack", [posted])
+        assert await uow.pending.threads_recorded() == [thread]
+        assert await uow.pending.waiting_in(thread)
+        await uow.pending.remove([r.id for r in kept])
+        assert not await uow.pending.waiting_in(thread)
+        (item,) = await uow.outbox.claim(clock.now(), LEASE)
+        await uow.outbox.finish(item.id, "delivered", clock.now())
+        assert await uow.pending.forget_unclaimed() == 1  # the other thread was never ours
+        assert await uow.pending.in_thread(elsewhere) == []
+
+
+async def test_kept_replies_go_with_their_session(store: Store, clock: ManualClock):
+    await add_session(store, stored("s-1", clock.now()), clock.now())
+    thread = Thread("slack", "C1", "1700000000.000200")
+    async with store.transaction() as uow:
+        await uow.pending.add("s-1", thread, "U-PRE", "m1", "words", clock.now())
+    async with store.transaction() as uow:
+        assert await uow.sessions.delete("s-1")
+    async with store.transaction() as uow:
+        assert await uow.pending.in_thread(thread) == []

@@ -98,7 +98,8 @@ class FakeConnector:
         self.messages: dict[str, Message] = {}
         self.members: list[Member] = []
         self.failures: deque[tuple[int, dict[str, str]]] = deque()
-        self.held: deque[asyncio.Event] = deque()
+        self.held: deque[tuple[str | None, asyncio.Event]] = deque()
+        self.holding = asyncio.Event()  # set while a held call waits
         self._ids = itertools.count(1_700_000_000_001)
         app = web.Application()
         app.router.add_post("/v3/conversations", self._create)
@@ -123,10 +124,11 @@ class FakeConnector:
     def add_member(self, teams_id: str, aad_id: str, name: str) -> None:
         self.members.append(Member(teams_id, aad_id, name))
 
-    def hold_next(self) -> asyncio.Event:
-        """The next call gets no answer until the returned event is set: a hung connector."""
+    def hold_next(self, path: str | None = None) -> asyncio.Event:
+        """The next call (to `path`, when given) gets no answer until the returned event is
+        set: a hung connector."""
         release = asyncio.Event()
-        self.held.append(release)
+        self.held.append((path, release))
         return release
 
     def fail_next(self, status: int, retry_after: str | None = None, times: int = 1) -> None:
@@ -168,8 +170,11 @@ class FakeConnector:
     async def _record(self, request: web.Request) -> dict[str, Any] | None:
         body = await request.json() if request.can_read_body else None
         self.calls.append(Call(request.method, request.path, body, dict(request.headers)))
-        if self.held:
-            await self.held.popleft().wait()
+        if self.held and self.held[0][0] in (None, request.path):
+            _, release = self.held.popleft()
+            self.holding.set()
+            await release.wait()
+            self.holding.clear()
         return body
 
     async def _create(self, request: web.Request) -> web.Response:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
-from teams_activities import CHANNEL, FACILITATOR, PARTICIPANTS
+from teams_activities import CHANNEL, FACILITATOR, PARTICIPANTS, POLICE
 from teams_driver import TeamsChannel
 
 from adapters.teams.cards import MAX_CARD_BYTES
@@ -146,3 +147,30 @@ async def test_a_long_record_is_published_in_several_posts(teams: TeamsChannel) 
     async with teams.runtime.store.transaction() as uow:
         stored = await uow.messages.parts(session_id, "record")
     assert [p.message_id for p in stored] == [p.id for p in parts]
+
+
+async def test_a_reply_that_comes_before_its_question_is_recorded_is_not_lost(
+    teams: TeamsChannel,
+) -> None:
+    """Teams has created the question's post and someone replies to it before the bot has
+    written the post's id down: the reply is kept and becomes their answer."""
+    session_id = await _agreed(teams)
+    root = await teams.post_of(session_id, "root")
+    release = teams.connector.hold_next("/v3/conversations")
+    pressing = asyncio.create_task(teams.press(FACILITATOR, root, "begin"))
+    await teams.connector.holding.wait()
+    question_id = (await teams.state(session_id)).open_questions[0].id
+    # The post the held call is creating gets the connector's next id.
+    post_id = str(max(int(m) for m in teams.connector.messages) + 1)
+    early = teams.acts.reply(POLICE, post_id, "Answered the moment it appeared.")
+    response = await teams.web.post("/api/messages", json=early)
+    assert response.status < 300
+    release.set()
+    await pressing
+    await teams.runtime.dispatcher.drain()
+
+    assert (await teams.post_of(session_id, f"q:{question_id}")).id == post_id
+    state = await teams.state(session_id)
+    assert [(a.author, a.text) for a in state.live_answers(question_id)] == [
+        (POLICE.aad_id, "Answered the moment it appeared.")
+    ]
