@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from sqlalchemy import text
 
+from bot.errors import failures_without_payloads
 from bot.runtime import Runtime
 from bot.scheduler import run_scheduler
 
@@ -49,7 +50,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
 
 
 def build_app(runtime: Runtime, *, background: bool = True) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[failures_without_payloads])
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     if background:
