@@ -50,7 +50,8 @@ def serve(
             "REFLECTBOT_TEAMS_ANONYMOUS accepts Teams activities without a token and is for "
             f"local testing only: serve it on 127.0.0.1, not {host}."
         )
-    if not settings.secret:
+    platforms = settings.slack_enabled or settings.teams_enabled
+    if platforms and not settings.secret:
         log.warning(
             "REFLECTBOT_SECRET is not set: the secret that keys watch-lists and practice-room "
             "sign-ins is kept in the database. Set REFLECTBOT_SECRET in production."
@@ -59,6 +60,8 @@ def serve(
     if practice_room_wanted(settings, practice):
         from adapters.practice.startup import start_up_lines
 
-        for line in start_up_lines(host, port):
-            print(line, flush=True)
+        banner = "\n".join(start_up_lines(host, port))
+        # Once the server listens, one short banner in place of aiohttp's own line.
+        web.run_app(app, host=host, port=port, print=lambda _: print(banner, flush=True))
+        return
     web.run_app(app, host=host, port=port, print=log.info)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -25,7 +26,15 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def _upgrade(connection: Connection) -> None:
-    command.upgrade(_config(connection), "head")
+    # Alembic names every revision it applies at INFO: a line per migration on every fresh
+    # start. The commands say themselves that the schema is up to date.
+    migration_log = logging.getLogger("alembic.runtime.migration")
+    level = migration_log.level
+    migration_log.setLevel(max(level, logging.WARNING))
+    try:
+        command.upgrade(_config(connection), "head")
+    finally:
+        migration_log.setLevel(level)
 
 
 def _is_current(connection: Connection) -> bool:

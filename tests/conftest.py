@@ -75,3 +75,26 @@ async def sqlite_store(tmp_path) -> AsyncIterator[Store]:  # type: ignore[no-unt
     await migrate.upgrade(sqlite)
     yield sqlite
     await sqlite.close()
+
+
+# Tests that need something this machine may not have, and how to run them.
+SKIPPED_GROUPS = (
+    (
+        "PostgreSQL",
+        "PostgreSQL",
+        "start PostgreSQL and run: "
+        "DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test make test",
+    ),
+    ("Chromium", "browser (practice room)", "install Chromium (apt-get install chromium)"),
+)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly what did not run and how to run it, one line per group."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    for needle, group, how in SKIPPED_GROUPS:
+        count = sum(1 for report in skipped if needle in str(report.longrepr))
+        if count:
+            terminalreporter.write_line(
+                f"{count} {group} tests were skipped. To run them, {how}.", yellow=True
+            )

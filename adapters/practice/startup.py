@@ -24,6 +24,7 @@ def start_up_lines(host: str, port: int) -> list[str]:
     lines = [
         f"The practice room is open at {url}",
         "Create a room there, then share its join link with your colleagues.",
+        "Press Ctrl+C to stop.",
     ]
     if host not in LOOPBACK:
         lines.append(

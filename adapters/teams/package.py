@@ -8,7 +8,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-MANIFEST_DIR = Path(__file__).resolve().parents[2] / "manifest" / "teams"
+import manifest
+
+MANIFEST_DIR = Path(manifest.__file__).resolve().parent / "teams"
 ICONS = ("color.png", "outline.png")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
