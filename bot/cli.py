@@ -275,10 +275,18 @@ def cmd_teams_package(args: argparse.Namespace) -> None:
 
 
 def cmd_erase(args: argparse.Namespace) -> None:
+    from bot.erasure import erase_session
+    from bot.server import build_web_app
+
     async def work(runtime: Runtime) -> None:
-        if not await runtime.service.erase(args.session, actor="command line"):
+        build_web_app(runtime, background=False)  # the configured platforms' deliverers
+        erasure = await erase_session(runtime, args.session, actor="command line")
+        if erasure is None:
             raise CommandError(f"there is no session '{args.session}'")
         print(f"Session {args.session} has been erased; the audit log records that it was.")
+        print(f"The bot's own posts taken back from the channel: {erasure.retracted}.")
+        for left in erasure.left:
+            print(f"Not taken back: {left}")
 
     asyncio.run(_with_runtime(work))
 

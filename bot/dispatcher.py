@@ -55,6 +55,9 @@ class Deliverer(Protocol):
 
     async def deliver(self, delivery: Delivery) -> list[PostedMessage]: ...
 
+    async def retract(self, conversation: Conversation, message: PostedMessage) -> None:
+        """Delete a post of the bot's (erasure); DeliveryFailed when it cannot be."""
+
 
 class Dispatcher:
     def __init__(

@@ -19,7 +19,7 @@ from dialogs.retention import answers_expired, without_answers
 from dialogs.state import SessionState
 from storage.pending import Thread
 from storage.practice import PracticeRooms
-from storage.repositories import Conversation, StoredSession
+from storage.repositories import Conversation, PostedMessage, StoredSession
 from storage.unit_of_work import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,14 @@ class Outcome:
 
 class SessionNotFound(LookupError):
     pass
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What an erased session had posted, and where."""
+
+    conversation: Conversation
+    posts: list[PostedMessage]
 
 
 @dataclass(frozen=True)
@@ -278,21 +286,27 @@ class SessionService:
                 stored.state = without_answers(stored.state, now)
                 await uow.sessions.save(stored, now, None)
                 await uow.outbox.forget_delivered(session_id)
+                await uow.pending.forget_session(session_id)
                 await PracticeRooms(uow.db).forget_answers(session_id)
                 await uow.audit.add(session_id, "raw answers deleted (retention)", "system", now)
                 purged += 1
         if purged:
+            await self.store.flush_deleted()
             log.info("retention: raw answers deleted from %d session(s)", purged)
         return purged
 
-    async def erase(self, session_id: str, actor: str) -> bool:
-        """Delete a session's content on request, leaving only an audit entry that it was erased."""
+    async def erase(self, session_id: str, actor: str) -> Erased | None:
+        """Delete a session's content on request, leaving only an audit entry that it was
+        erased; returns where its posts were, for the adapters to take them back."""
         now = self.clock.now()
         async with self.store.transaction() as uow:
-            erased = await uow.sessions.delete(session_id)
-            if erased:
-                await uow.audit.add(session_id, "erased", actor, now)
-        return erased
+            conversation = await uow.sessions.conversation(session_id)
+            posts = await uow.messages.of_session(session_id)
+            if conversation is None or not await uow.sessions.delete(session_id):
+                return None
+            await uow.audit.add(session_id, "erased", actor, now)
+        await self.store.flush_deleted()
+        return Erased(conversation, posts)
 
     async def _queue(self, uow: UnitOfWork, stream_id: str, effects: list[Effect]) -> list[Effect]:
         """Audit notes and evaluations to their tables, forms back to the caller, the rest to

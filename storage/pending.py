@@ -91,6 +91,9 @@ class PendingReplies:
     async def waiting_in(self, thread: Thread) -> bool:
         return bool(await self.db.scalar(select(exists().where(*_in(thread)))))
 
+    async def forget_session(self, session_id: str) -> None:
+        await self.db.execute(delete(_pending).where(_pending.c.session_id == session_id))
+
     async def remove(self, ids: list[int]) -> None:
         if ids:
             await self.db.execute(delete(_pending).where(_pending.c.id.in_(ids)))

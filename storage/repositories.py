@@ -315,6 +315,15 @@ class Messages:
         )
         await self.record(session_id, key, platform, parts)
 
+    async def of_session(self, session_id: str) -> list[PostedMessage]:
+        """Every post of a session, in the order they were recorded."""
+        rows = await self.db.execute(
+            select(_messages.c.channel, _messages.c.message_id, _messages.c.part)
+            .where(_messages.c.session_id == session_id)
+            .order_by(_messages.c.id)
+        )
+        return [PostedMessage(channel=r[0], message_id=r[1], part=r[2]) for r in rows]
+
     async def find(self, platform: str, channel: str, message_id: str) -> tuple[str, str] | None:
         """The session and message key a platform message belongs to."""
         parameters = {"platform": platform, "channel": channel, "message_id": message_id}

@@ -59,5 +59,18 @@ class Store:
         async with self._sessions() as db, db.begin():
             yield UnitOfWork(db)
 
+    async def flush_deleted(self) -> None:
+        """After content is deleted: on SQLite, the write-ahead log still holds the pages as
+        they were, so it is written into the file and emptied. PostgreSQL needs nothing here
+        (its dead rows are vacuumed by the server)."""
+        if not self.is_sqlite:
+            return
+        async with self.engine.connect() as connection:
+            # On the driver's connection: a checkpoint cannot run inside BEGIN IMMEDIATE.
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def close(self) -> None:
         await self.engine.dispose()

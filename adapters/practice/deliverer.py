@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.dispatcher import Delivery, DeliveryFailed
 from dialogs.effects import Destination, DirectMessage, Ephemeral, Post, Update
 from storage.practice import MessageKind, PracticeRooms, RoomMessage
-from storage.repositories import PostedMessage
+from storage.repositories import Conversation, PostedMessage
 from storage.unit_of_work import Store
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,9 @@ class PracticeDeliverer:
         self.store = store
         self.clock = clock
         self.signals = signals
+
+    async def retract(self, conversation: Conversation, message: PostedMessage) -> None:
+        """Nothing to do: what a room showed of a session goes with the session's rows."""
 
     async def deliver(self, delivery: Delivery) -> list[PostedMessage]:
         effect = delivery.effect

@@ -14,7 +14,7 @@ from adapters.slack.labels import earlier_parts, label
 from adapters.slack.pacing import POST_INTERVAL, UPDATE_INTERVAL, Pacer
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from dialogs.effects import Destination, DirectMessage, Ephemeral, Post, Update
-from storage.repositories import PostedMessage
+from storage.repositories import Conversation, PostedMessage
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,16 @@ class SlackDeliverer:
             await self._take_back(channel, posted)
             raise
         return posted
+
+    async def retract(self, conversation: Conversation, message: PostedMessage) -> None:
+        """Delete one of the bot's own posts (erasure). A post already gone counts as done."""
+        try:
+            await self.client.chat_delete(channel=message.channel, ts=message.message_id)
+        except SlackApiError as error:
+            if error.response.get("error") != "message_not_found":
+                raise DeliveryFailed(f"Slack refused ({error.response.get('error')})") from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise DeliveryFailed(f"Slack could not be reached ({type(error).__name__})") from error
 
     async def _take_back(self, channel: str, parts: list[PostedMessage]) -> None:
         for part in parts:

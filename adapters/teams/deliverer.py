@@ -29,7 +29,7 @@ from bot.clock import Clock
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from dialogs.content import Content
 from dialogs.effects import Destination, DirectMessage, Ephemeral, Post, Update
-from storage.repositories import PostedMessage
+from storage.repositories import Conversation, PostedMessage
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,20 @@ class TeamsDeliverer:
                 await client.conversations.send_to_conversation(
                     chat.id, card_activity(card, summary)
                 )
+
+    async def retract(self, conversation: Conversation, message: PostedMessage) -> None:
+        """Delete one of the bot's own posts (erasure)."""
+        place = ChannelPlace.from_conversation(conversation)
+        thread = thread_conversation(message.channel, message.message_id)
+        try:
+            with self._connector_errors():
+                async with (
+                    asyncio.timeout(self.timeout_seconds),
+                    self.connection.connector(place.service_url) as client,
+                ):
+                    await client.conversations.delete_activity(thread, message.message_id)
+        except RetryLater as error:
+            raise DeliveryFailed(str(error)) from error
 
     @contextmanager
     def _connector_errors(self) -> Iterator[None]:

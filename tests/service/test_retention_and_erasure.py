@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from service_kit import conversation, current_state, run_to_publication, start_event
+from service_kit import (
+    FACILITATOR,
+    PEOPLE,
+    answer_text,
+    conversation,
+    current_state,
+    next_event,
+    run_to_publication,
+    start_event,
+)
 
 from bot.clock import ManualClock
 from bot.dispatcher import Dispatcher
 from bot.service import SessionService
+from dialogs import events as ev
+from dialogs.state import Phase
 from storage.unit_of_work import Store
 
 
@@ -29,7 +40,10 @@ async def test_raw_answers_go_after_the_retention_days_and_the_record_stays(
     assert await service.apply_retention(30) == 1
     kept = await current_state(store, "s-1")
     assert all(not q.answers for q in kept.questions.values())
-    assert kept.record == published.record
+    assert kept.record is not None and published.record is not None
+    assert kept.record.sections == published.record.sections, "the approved record stays"
+    assert kept.record.generated == {}, "the draft the template made of the answers goes"
+    assert kept.stage_notes == published.stage_notes
     assert kept.answers_deleted_at == clock.now()
     async with store.transaction() as uow:
         actions = [entry.action for entry in await uow.audit.entries("s-1")]
@@ -58,3 +72,26 @@ async def test_erasure_leaves_only_an_audit_entry_that_it_was_erased(
         entries = await uow.audit.entries("s-1")
     assert entries[-1].action == "erased" and entries[-1].actor == "an administrator"
     assert not await service.erase("s-1", actor="an administrator"), "nothing left to erase"
+
+
+async def test_a_cancelled_sessions_draft_goes_with_its_answers(
+    service: SessionService, clock: ManualClock, store: Store
+):
+    """Cancelled after the draft was made: there is no approved record to keep, so the draft,
+    the key points and the answers all go."""
+    await service.start(conversation(), start_event("space-to-think"))
+    state = await current_state(store, "s-1")
+    while state.phase is not Phase.AWAITING_APPROVAL and state.phase is not Phase.RECORD_DRAFT:
+        event = next_event(state)
+        assert event is not None
+        await service.handle("s-1", event)
+        state = await current_state(store, "s-1")
+    assert state.record is not None and state.record.generated
+    await service.handle("s-1", ev.Cancel(actor=FACILITATOR.user_id))
+    clock.advance(timedelta(days=31))
+    assert await service.apply_retention(30) == 1
+    kept = await current_state(store, "s-1")
+    assert kept.record is None and kept.stage_notes == {}
+    assert all(not q.answers for q in kept.questions.values())
+    words = [answer_text(person, q) for q in state.questions for person in PEOPLE]
+    assert not [w for w in words if w in kept.model_dump_json()]

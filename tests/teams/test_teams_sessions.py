@@ -7,6 +7,7 @@ from teams_activities import CHANNEL
 from teams_driver import RECORD_NOTE, TeamsChannel
 
 from adapters.teams.text import escape
+from bot.erasure import erase_session
 from dialogs.models.catalogue import Catalogue
 from dialogs.state import Phase
 
@@ -28,3 +29,19 @@ async def test_a_whole_session_of_each_builtin_model(teams: TeamsChannel, model_
     for question_id in state.questions:
         post = await teams.post_of(session_id, f"q:{question_id}")
         assert post.root == post.id, "each question is its own channel post"
+
+
+async def test_erasing_a_session_deletes_the_bots_posts_in_the_channel(
+    teams: TeamsChannel,
+) -> None:
+    session_id = await teams.run(teams.runtime.catalogue.models["kolb"])
+    async with teams.runtime.store.transaction() as uow:
+        posts = [p.message_id for p in await uow.messages.of_session(session_id)]
+    assert posts
+
+    erasure = await erase_session(teams.runtime, session_id, "an administrator")
+
+    assert erasure is not None and erasure.retracted == len(posts)
+    deleted = [c.path.rsplit("/", 1)[-1] for c in teams.connector.calls if c.method == "DELETE"]
+    assert set(posts) <= set(deleted)
+    assert all(teams.connector.messages[post].deleted for post in posts)
