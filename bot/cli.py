@@ -190,7 +190,9 @@ def cmd_export(args: argparse.Namespace) -> None:
             if stored is None:
                 raise CommandError(f"there is no session '{args.session}'")
             try:
-                data = FORMATS[args.format](record_document(stored.state))
+                data = FORMATS[args.format](
+                    record_document(stored.state, runtime.settings.protective_marking)
+                )
             except NoRecord as error:
                 raise CommandError(str(error)) from error
             await uow.audit.add(

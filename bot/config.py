@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     # it each process makes up its own, which is fine only for a single local process.
     secret: str | None = Field(None, validation_alias=env("REFLECTBOT_SECRET"))
     retention_days: int = Field(30, ge=1, validation_alias=env("REFLECTBOT_RETENTION_DAYS"))
+    # Printed on every page of a record (UK public bodies mark such records so).
+    protective_marking: str = Field(
+        "OFFICIAL-SENSITIVE",
+        min_length=1,
+        max_length=60,
+        validation_alias=env("REFLECTBOT_PROTECTIVE_MARKING"),
+    )
 
     @property
     def slack_enabled(self) -> bool:

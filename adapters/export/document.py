@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from dialogs.events import Role
 from dialogs.messages import NO_IDENTIFIERS
 from dialogs.record import format_date
 from dialogs.state import Phase, SessionState
+
+# How UK public bodies mark records of this kind; REFLECTBOT_PROTECTIVE_MARKING changes it.
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+DEFAULT_ZONE = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -24,25 +31,61 @@ class ActionRow:
 
 
 @dataclass(frozen=True)
+class Attendee:
+    name: str
+    agency: str
+    role: str
+
+
+ATTENDEE_COLUMNS = ("Name", "Agency", "Role")
+
+
+@dataclass(frozen=True)
 class RecordDocument:
     title: str
+    marking: str  # on every page
     details: list[tuple[str, str]]
+    attendees: list[Attendee]
     sections: list[Section]
     key_points: list[Section]
     actions: list[ActionRow]
+    approval: str  # who approved and published it, and when
     footer: str
+    author: str  # the facilitator, as the document's author
+    published_at: datetime
 
 
 class NoRecord(ValueError):
     """The session has no record to export yet."""
 
 
-def record_document(state: SessionState) -> RecordDocument:
-    if state.record is None or state.phase is not Phase.PUBLISHED:
+def _when(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M} ({zone.key} time)"
+
+
+def _attendees(state: SessionState) -> list[Attendee]:
+    roles = state.model.roles
+    people = [Attendee(state.facilitator.name, state.facilitator.agency or "—", roles.facilitator)]
+    people += [
+        Attendee(
+            p.name,
+            p.agency or "—",
+            roles.presenter if p.role is Role.PRESENTER else roles.consultant,
+        )
+        for p in state.participants
+    ]
+    return people
+
+
+def record_document(
+    state: SessionState, marking: str = DEFAULT_MARKING, zone: ZoneInfo = DEFAULT_ZONE
+) -> RecordDocument:
+    if state.record is None or state.phase is not Phase.PUBLISHED or not state.published_at:
         raise NoRecord("this session's record has not been approved and published yet")
     presenter = state.presenter
     details = [
-        ("Model", state.model.name),
+        ("Model", f"{state.model.name} (version {state.model.version})"),
         ("Date held", format_date(state)),
         ("Facilitator", state.facilitator.name),
         (state.model.roles.presenter, presenter.name if presenter else "—"),
@@ -67,11 +110,21 @@ def record_document(state: SessionState) -> RecordDocument:
         )
         for a in state.record.actions
     ]
+    # Only the facilitator can approve, and approving publishes.
+    approval = (
+        f"Approved and published by {state.facilitator.name}, the facilitator, on "
+        f"{_when(state.published_at, zone)}."
+    )
     return RecordDocument(
         title=state.model.record.title,
+        marking=marking,
         details=details,
+        attendees=_attendees(state),
         sections=sections,
         key_points=key_points,
         actions=actions,
+        approval=approval,
         footer=NO_IDENTIFIERS,
+        author=state.facilitator.name,
+        published_at=state.published_at,
     )

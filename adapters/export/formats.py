@@ -1,18 +1,29 @@
-"""Writing a record document as Markdown, HTML, Word or PDF."""
+"""Writing a record document as Markdown, HTML, Word or PDF.
+
+Every format carries the same content: the protective marking (on every page, where there are
+pages), the details, the attendees, the sections, the actions and key points, who approved it
+and when, and the reminder that it holds no identifiers.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import astuple
 from importlib import resources
 
 from docx import Document
+from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.text.paragraph import Paragraph
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from adapters.export.document import RecordDocument, Section
+from adapters.export.document import ATTENDEE_COLUMNS, RecordDocument, Section
 
 _pages = Environment(
     loader=PackageLoader("adapters.export", "templates"), autoescape=select_autoescape(["html"])
@@ -20,106 +31,219 @@ _pages = Environment(
 FONTS = resources.files("adapters.export") / "fonts"
 ACTIONS_HEADING = "Actions, owners and review dates"
 ACTION_COLUMNS = ("Action", "Owner", "Review date", "Status")
+ATTENDEES_HEADING = "Attendees"
+KEY_POINTS_HEADING = "Key points of each stage"
+NOTHING = "Not discussed."
+BULLET = "- "
+
+
+def lines_of(text: str) -> Iterator[tuple[bool, str]]:
+    """A section's text as (is a list item, text) lines, blank lines dropped."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(BULLET) or stripped.startswith("• "):
+            yield True, stripped[2:].strip()
+        elif stripped:
+            yield False, stripped
+
+
+# -- Markdown ----------------------------------------------------------------------------
 
 
 def _markdown_text(text: str) -> str:
     # Record text is plain text: keep it from turning into Markdown markup.
-    escaped = "".join(f"\\{c}" if c in "\\`*_{}[]<>#|" else c for c in text)
-    return escaped.replace("\n", "  \n") if escaped else "(nothing recorded)"
+    return "".join(f"\\{c}" if c in "\\`*_{}[]<>#|" else c for c in text)
+
+
+def _markdown_body(text: str) -> list[str]:
+    lines = [
+        f"- {_markdown_text(line)}" if item else f"{_markdown_text(line)}  "
+        for item, line in lines_of(text)
+    ]
+    return lines or [NOTHING]
+
+
+def _markdown_table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    table = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    return table + ["| " + " | ".join(_markdown_text(c) for c in row) + " |" for row in rows]
 
 
 def to_markdown(document: RecordDocument) -> bytes:
-    lines = [f"# {_markdown_text(document.title)}", ""]
-    lines += [f"- **{label}:** {_markdown_text(value)}" for label, value in document.details]
+    lines = [f"**{_markdown_text(document.marking)}**", "", f"# {_markdown_text(document.title)}"]
+    lines += [""] + [f"- **{label}:** {_markdown_text(value)}" for label, value in document.details]
+    lines += ["", f"## {ATTENDEES_HEADING}", ""]
+    lines += _markdown_table(ATTENDEE_COLUMNS, [astuple(a) for a in document.attendees])
     for section in document.sections:
-        lines += ["", f"## {_markdown_text(section.title)}", "", _markdown_text(section.text)]
+        lines += ["", f"## {_markdown_text(section.title)}", "", *_markdown_body(section.text)]
     if document.actions:
-        lines += ["", f"## {ACTIONS_HEADING}", "", "| Action | Owner | Review date | Status |"]
-        lines += ["| --- | --- | --- | --- |"]
-        lines += [
-            "| " + " | ".join(_markdown_text(c) for c in astuple(row)) + " |"
-            for row in document.actions
-        ]
+        lines += ["", f"## {ACTIONS_HEADING}", ""]
+        lines += _markdown_table(ACTION_COLUMNS, [astuple(row) for row in document.actions])
     if document.key_points:
-        lines += ["", "## Key points of each stage"]
+        lines += ["", f"## {KEY_POINTS_HEADING}"]
         for stage in document.key_points:
-            lines += ["", f"### {_markdown_text(stage.title)}", "", _markdown_text(stage.text)]
-    lines += ["", "---", "", f"*{document.footer}*", ""]
+            lines += ["", f"### {_markdown_text(stage.title)}", "", *_markdown_body(stage.text)]
+    lines += ["", _markdown_text(document.approval), "", "---", "", f"*{document.footer}*"]
+    lines += ["", f"**{_markdown_text(document.marking)}**", ""]
     return "\n".join(lines).encode()
 
 
+# -- HTML --------------------------------------------------------------------------------
+
+
 def to_html(document: RecordDocument) -> bytes:
-    return _pages.get_template("record.html").render(document=document).encode()
+    template = _pages.get_template("record.html")
+    return template.render(document=document, lines_of=lines_of, nothing=NOTHING).encode()
+
+
+# -- Word --------------------------------------------------------------------------------
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays the pages out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _word_heading(word: WordDocument, text: str, level: int) -> None:
+    heading = word.add_heading(text, level=level)
+    heading.paragraph_format.keep_with_next = True
+
+
+def _word_body(word: WordDocument, text: str) -> None:
+    lines = list(lines_of(text)) or [(False, NOTHING)]
+    for item, line in lines:
+        word.add_paragraph(line, style="List Bullet" if item else None)
+
+
+def _word_table(word: WordDocument, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    table = word.add_table(rows=1, cols=len(columns))
+    table.style = "Light Grid Accent 1"
+    for cell, label in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = label
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = value
 
 
 def to_docx(document: RecordDocument) -> bytes:
     word = Document()
+    properties = word.core_properties
+    properties.title = document.title
+    properties.author = document.author
+    properties.created = document.published_at
+    for page in word.sections:
+        page.page_width, page.page_height = Mm(210), Mm(297)
+        page.left_margin = page.right_margin = Mm(20)
+        header = page.header.paragraphs[0]
+        header.text = document.marking
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer = page.footer.paragraphs[0]
+        footer.text = f"{document.footer}   Page "
+        _field(footer, "PAGE")
+        footer.add_run(" of ")
+        _field(footer, "NUMPAGES")
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     word.add_heading(document.title, level=0)
-    table = word.add_table(rows=0, cols=2)
-    table.style = "Light List"
+    details = word.add_table(rows=0, cols=2)
+    details.style = "Light List"
     for label, value in document.details:
-        cells = table.add_row().cells
+        cells = details.add_row().cells
         cells[0].text, cells[1].text = label, value
+    _word_heading(word, ATTENDEES_HEADING, 1)
+    _word_table(word, ATTENDEE_COLUMNS, [astuple(a) for a in document.attendees])
     for section in document.sections:
-        word.add_heading(section.title, level=1)
-        word.add_paragraph(section.text or "(nothing recorded)")
+        _word_heading(word, section.title, 1)
+        _word_body(word, section.text)
     if document.actions:
-        word.add_heading(ACTIONS_HEADING, level=1)
-        actions = word.add_table(rows=1, cols=4)
-        actions.style = "Light Grid"
-        for cell, label in zip(actions.rows[0].cells, ACTION_COLUMNS, strict=True):
-            cell.text = label
-        for row in document.actions:
-            for cell, value in zip(actions.add_row().cells, astuple(row), strict=True):
-                cell.text = value
+        _word_heading(word, ACTIONS_HEADING, 1)
+        _word_table(word, ACTION_COLUMNS, [astuple(row) for row in document.actions])
     if document.key_points:
-        word.add_heading("Key points of each stage", level=1)
+        _word_heading(word, KEY_POINTS_HEADING, 1)
         for stage in document.key_points:
-            word.add_heading(stage.title, level=2)
-            word.add_paragraph(stage.text)
-    for doc_section in word.sections:
-        doc_section.footer.paragraphs[0].text = document.footer
+            _word_heading(word, stage.title, 2)
+            _word_body(word, stage.text)
+    word.add_paragraph(document.approval)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
 
 
+# -- PDF ---------------------------------------------------------------------------------
+
+# A heading with less than this much page left under it starts the next page instead.
+HEADING_NEEDS_MM = 30
+
+
 class _RecordPdf(FPDF):
+    marking = ""
     footer_text = ""
 
+    def header(self) -> None:
+        self.set_font("DejaVu", "B", 9)
+        self.cell(0, 8, self.marking, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+
     def footer(self) -> None:
-        self.set_y(-15)
+        self.set_y(-18)
         self.set_font("DejaVu", size=8)
-        self.cell(0, 10, f"{self.footer_text}   Page {self.page_no()}", align="C")
+        self.cell(0, 5, self.footer_text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 5, f"{self.marking}   Page {self.page_no()} of {{nb}}", align="C")
 
 
-def _paragraph(pdf: FPDF, height: int, text: str) -> None:
+def _paragraph(pdf: FPDF, height: int, text: str, indent: float = 0) -> None:
+    pdf.set_x(pdf.l_margin + indent)
     pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _pdf_heading(pdf: FPDF, text: str) -> None:
-    pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 14)
-    _paragraph(pdf, 8, text)
+def _pdf_heading(pdf: FPDF, text: str, size: int = 14) -> None:
+    if pdf.get_y() > pdf.page_break_trigger - HEADING_NEEDS_MM:
+        pdf.add_page()
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "B", size)
+    _paragraph(pdf, 7, text)
     pdf.set_font("DejaVu", size=10)
 
 
-def _pdf_sections(pdf: FPDF, sections: list[Section]) -> None:
+def _pdf_body(pdf: FPDF, text: str) -> None:
+    for item, line in list(lines_of(text)) or [(False, NOTHING)]:
+        if item:
+            pdf.set_x(pdf.l_margin + 3)
+            pdf.cell(4, 5, "•")
+            _paragraph(pdf, 5, line, indent=7)
+        else:
+            _paragraph(pdf, 5, line)
+
+
+def _pdf_table(pdf: FPDF, widths: tuple[int, ...], rows: list[tuple[str, ...]]) -> None:
+    with pdf.table(col_widths=widths, text_align="LEFT") as table:
+        for values in rows:
+            cells = table.row()
+            for value in values:
+                cells.cell(value)
+
+
+def _pdf_sections(pdf: FPDF, sections: list[Section], size: int) -> None:
     for section in sections:
-        pdf.ln(3)
-        pdf.set_font("DejaVu", "B", 12)
-        _paragraph(pdf, 7, section.title)
-        pdf.set_font("DejaVu", size=10)
-        _paragraph(pdf, 5, section.text or "(nothing recorded)")
+        _pdf_heading(pdf, section.title, size)
+        _pdf_body(pdf, section.text)
 
 
 def to_pdf(document: RecordDocument) -> bytes:
-    pdf = _RecordPdf()
-    pdf.footer_text = document.footer
+    pdf = _RecordPdf(format="A4")
+    pdf.marking, pdf.footer_text = document.marking, document.footer
     # A Unicode font, so that every character people typed is printed, not dropped.
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_title(document.title)
+    pdf.set_author(document.author)
+    pdf.set_creation_date(document.published_at)
+    pdf.set_auto_page_break(True, margin=22)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 16)
     _paragraph(pdf, 8, document.title)
@@ -127,17 +251,17 @@ def to_pdf(document: RecordDocument) -> bytes:
     pdf.set_font("DejaVu", size=10)
     for label, value in document.details:
         _paragraph(pdf, 6, f"{label}: {value}")
-    _pdf_sections(pdf, document.sections)
+    _pdf_heading(pdf, ATTENDEES_HEADING, 12)
+    _pdf_table(pdf, (40, 35, 25), [ATTENDEE_COLUMNS, *(astuple(a) for a in document.attendees)])
+    _pdf_sections(pdf, document.sections, 12)
     if document.actions:
-        _pdf_heading(pdf, ACTIONS_HEADING)
-        with pdf.table(col_widths=(50, 20, 18, 12), text_align="LEFT") as table:
-            for values in (ACTION_COLUMNS, *(astuple(row) for row in document.actions)):
-                cells = table.row()
-                for value in values:
-                    cells.cell(value)
+        _pdf_heading(pdf, ACTIONS_HEADING, 12)
+        _pdf_table(pdf, (50, 20, 18, 12), [ACTION_COLUMNS, *(astuple(r) for r in document.actions)])
     if document.key_points:
-        _pdf_heading(pdf, "Key points of each stage")
-        _pdf_sections(pdf, document.key_points)
+        _pdf_heading(pdf, KEY_POINTS_HEADING)
+        _pdf_sections(pdf, document.key_points, 11)
+    pdf.ln(4)
+    _paragraph(pdf, 5, document.approval)
     return bytes(pdf.output())
 
 

@@ -137,7 +137,7 @@ class FollowUpPages(Pages):
             )
         stored = await self.ended_session_i_chaired(viewer, "download the record")
         try:
-            document = record_document(stored.state)
+            document = record_document(stored.state, self.runtime.settings.protective_marking)
         except NoRecord:
             self.refuse(
                 web.HTTPConflict,

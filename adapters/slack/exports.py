@@ -50,7 +50,7 @@ async def export_record(
     if user != state.facilitator.user_id:
         return FACILITATORS_ONLY
     try:
-        document = record_document(state)
+        document = record_document(state, runtime.settings.protective_marking)
     except NoRecord:
         return NOTHING_PUBLISHED
     try:

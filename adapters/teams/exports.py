@@ -98,7 +98,7 @@ class Exports:
         if stored is None or stored.state.facilitator.user_id != grant.actor:
             raise web.HTTPNotFound(text=GONE)
         try:
-            document = record_document(stored.state)
+            document = record_document(stored.state, runtime.settings.protective_marking)
         except NoRecord as error:
             raise web.HTTPNotFound(text=GONE) from error
         # Word and PDF writing take a moment of CPU: keep the event loop free meanwhile.

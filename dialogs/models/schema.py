@@ -144,6 +144,9 @@ class FacilitationModel(Strict):
     id: Slug
     name: Line
     summary: Line
+    version: str = Field(
+        "1", pattern=r"^[0-9A-Za-z.\-]{1,20}$", description="changes when the questions do"
+    )
     source: str = Field("", max_length=500, description="the procedure this model transcribes")
     roles: Roles = Roles()
     duration_minutes: int | None = Field(None, ge=1, le=600)

@@ -4,7 +4,9 @@ section, read back with python-docx and a PDF reader."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from docx import Document
 from pypdf import PdfReader
@@ -51,3 +53,61 @@ async def test_an_unpublished_record_is_not_exported(service: SessionService):
     assert outcome.state is not None
     with pytest.raises(NoRecord):
         record_document(outcome.state)
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "records"
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+@pytest.mark.parametrize("model_id", MODELS)
+async def test_the_word_record_is_one_a_manager_would_file(
+    model_id: str, service: SessionService, dispatcher: Dispatcher, clock: ManualClock
+):
+    await service.start(conversation(), start_event(model_id))
+    state = await run_to_publication(service, dispatcher, clock, "s-1")
+    word = Document(io.BytesIO(FORMATS["docx"](record_document(state, MARKING))))
+
+    for page in word.sections:
+        assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297), "A4"
+        assert page.header.paragraphs[0].text == MARKING
+        footer = page.footer.paragraphs[0]._p.xml
+        assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    assert [p.text for p in word.paragraphs if not p.text.strip()] == [], "no empty paragraphs"
+    assert not [p.text for p in word.paragraphs if p.text.lstrip().startswith(("- ", "• "))]
+    if any(
+        line.strip().startswith("- ")
+        for line in state.record.sections.values()
+        for line in line.splitlines()
+    ):  # type: ignore[union-attr]
+        assert any(p.style.name == "List Bullet" for p in word.paragraphs)
+    headers = [[c.text for c in table.rows[0].cells] for table in word.tables]
+    assert ["Name", "Agency", "Role"] in headers
+    attendees = next(t for t in word.tables if t.rows[0].cells[0].text == "Name")
+    names = {row.cells[0].text for row in attendees.rows[1:]}
+    assert names == {state.facilitator.name, *(p.name for p in state.participants)}
+    if state.record and state.record.actions:
+        assert ["Action", "Owner", "Review date", "Status"] in headers
+    headings = [p for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert headings and all(p.paragraph_format.keep_with_next for p in headings)
+    properties = word.core_properties
+    assert properties.title == state.model.record.title
+    assert properties.author == state.facilitator.name
+    assert properties.created is not None
+    assert "Approved and published by" in "\n".join(p.text for p in word.paragraphs)
+
+
+@pytest.mark.parametrize("model_id", MODELS)
+async def test_every_pdf_page_carries_the_marking_and_its_number(
+    model_id: str, service: SessionService, dispatcher: Dispatcher, clock: ManualClock
+):
+    await service.start(conversation(), start_event(model_id))
+    state = await run_to_publication(service, dispatcher, clock, "s-1")
+    data = FORMATS["pdf"](record_document(state, MARKING))
+    pages = PdfReader(io.BytesIO(data)).pages
+    for number, page in enumerate(pages, 1):
+        text = page.extract_text()
+        assert MARKING in text
+        assert f"Page {number} of {len(pages)}" in text
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf = pdfium.PdfDocument(data)
+    pdf[0].render(scale=1.5).to_pil().save(ARTIFACTS / f"{model_id}-page-1.png")
