@@ -65,7 +65,7 @@ KEY_POINTS = (
     "We had different assumptions about who knew what, and different expectations of the plan."
 )
 
-EDITOR_NOTE = "Reviewed by the facilitator and agreed by all present."
+EDITOR_NOTE = "Reviewed and edited by the facilitator before approval."
 # The name is fictional; the demo shows the guard catching it, as it would a real one.
 WATCHLIST = ("Jayden Smith",)
 SLIP_AT = 3
