@@ -875,6 +875,11 @@ def _approve(t: _Turn, event: ev.Approve) -> None:
         )
     t.update_root()
     t.audit("published the record")
+    if s.model.record.shared_with_participants:
+        # Each participant keeps their own copy (for their own supervision and records).
+        copy_for_them = messages.published_record(s)
+        for person in s.participants:
+            t.effects.append(DirectMessage(user_id=person.user_id, content=copy_for_them))
     if s.model.evaluation:
         invitation = messages.evaluation_invitation(s)
         for person in s.participants:

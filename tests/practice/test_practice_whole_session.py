@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from practice_kit import Visitor, session_phase, start_session
+from practice_kit import Visitor, publish, session_phase, session_state, start_session
+from sqlalchemy import text
 
 from bot.runtime import Runtime
 from dialogs.state import Phase
@@ -211,3 +212,25 @@ async def test_identifiers_typed_in_answers_never_reach_the_published_record(
     _, _, markdown = await chair.download("/record/md")
     for found in (NHS_NUMBER, POSTCODE, WATCHED, "Okafor"):
         assert found not in markdown.decode()
+
+
+async def test_each_participant_receives_the_published_record_privately(
+    runtime: Runtime, visitors: Callable[[], Visitor]
+) -> None:
+    chair, priya, dan, room_id = await start_session(runtime, visitors)
+    await publish(runtime, chair, priya, dan)
+    state = await session_state(runtime, room_id)
+    async with runtime.store.transaction() as uow:
+        private = [
+            message
+            for message in await uow.db.execute(
+                text(
+                    "SELECT visible_to, body FROM practice_messages "
+                    "WHERE room_id = :room AND kind = 'direct'"
+                ),
+                {"room": room_id},
+            )
+        ]
+    participants = {p.user_id for p in state.participants}
+    given = {to for to, body in private if state.model.record.title in body}
+    assert given == participants

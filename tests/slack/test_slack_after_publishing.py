@@ -20,10 +20,8 @@ async def test_participants_evaluate_privately_from_a_direct_message(
     await session.begin("moray-rcd")
     await session.answer_everything()
     await session.review_and_approve()
-    invitations = [
-        c for c in session.fake.called("chat.postMessage") if c.args["channel"] == "DUPOL"
-    ]
-    (invitation,) = invitations
+    direct = [c for c in session.fake.called("chat.postMessage") if c.args["channel"] == "DUPOL"]
+    (invitation,) = [c for c in direct if c.buttons()]
     button = session.button(invitation, ActionId.EVALUATE)
     response = await session.slack.press("UPOL", button, invitation, channel="DUPOL")
     assert response.status == 200
@@ -99,3 +97,19 @@ async def test_a_form_submission_that_is_not_ours_changes_nothing(session: Slack
         assert response.status == 200
     await session.drain()
     assert await session.state() == before
+
+
+async def test_each_participant_receives_the_published_record_privately(
+    session: SlackSession,
+) -> None:
+    """The models' records are shared with participants (for their own supervision): each
+    gets a copy in their direct messages with the bot."""
+    await session.begin("kolb")
+    await session.answer_everything()
+    await session.review_and_approve()
+    title = (await session.state()).model.record.title
+    for person in ("USW", "UPOL", "UHV"):
+        direct = [
+            c for c in session.fake.called("chat.postMessage") if c.args["channel"] == f"D{person}"
+        ]
+        assert any(title in " ".join(c.texts()) for c in direct), person

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from teams_activities import CHANNEL
+from teams_activities import CHANNEL, PARTICIPANTS
 from teams_driver import RECORD_NOTE, TeamsChannel
 
 from adapters.teams.text import escape
@@ -45,3 +45,13 @@ async def test_erasing_a_session_deletes_the_bots_posts_in_the_channel(
     deleted = [c.path.rsplit("/", 1)[-1] for c in teams.connector.calls if c.method == "DELETE"]
     assert set(posts) <= set(deleted)
     assert all(teams.connector.messages[post].deleted for post in posts)
+
+
+async def test_each_participant_receives_the_published_record_in_their_chat(
+    teams: TeamsChannel,
+) -> None:
+    model = teams.runtime.catalogue.models["kolb"]
+    await teams.run(model)
+    for person in PARTICIPANTS:
+        chat = " ".join(message.text() for message in teams.connector.chat(person.teams_id))
+        assert model.record.title in chat, person.name
