@@ -42,6 +42,10 @@ def heading(value: str) -> Block:
     return Block(style=BlockStyle.HEADING, text=value)
 
 
+# What a record section says when nothing in the meeting filled it.
+NOT_DISCUSSED = "Not discussed."
+
+
 def explanation(message: str) -> Content:
     """A private answer to someone whose action could not be taken."""
     return Content(title="", blocks=(text(message),), summary=message)
@@ -385,7 +389,7 @@ def record_body(state: SessionState) -> list[Block]:
     for section in state.model.record.sections:
         blocks.append(heading(section.title))
         body = state.record.sections.get(section.id, "").strip()
-        blocks.append(Block(style=BlockStyle.QUOTE, text=body or "(nothing recorded)"))
+        blocks.append(Block(style=BlockStyle.QUOTE, text=body or NOT_DISCUSSED))
     if state.record.actions:
         blocks.append(heading("Actions, owners and review dates"))
         blocks.append(Block(style=BlockStyle.BULLETS, items=tuple(action_lines(state))))
@@ -444,6 +448,18 @@ def record_preview(state: SessionState) -> Content:
     assert state.record is not None
     flagged = state.record.flagged
     blocks = [*record_body(state), *_redactions_note(state)]
+    empty = [
+        section.title
+        for section in state.model.record.sections
+        if not state.record.sections.get(section.id, "").strip()
+    ]
+    if empty:
+        blocks.append(
+            note(
+                f"Still empty, so the record will say “{NOT_DISCUSSED}”: {', '.join(empty)}. "
+                "Choose Edit again to fill them."
+            )
+        )
     approve = Action(
         id=ActionId.APPROVE,
         label="Approve and publish",

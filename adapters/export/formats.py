@@ -24,6 +24,7 @@ from fpdf.enums import XPos, YPos
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from adapters.export.document import ATTENDEE_COLUMNS, RecordDocument, Section
+from dialogs.messages import NOT_DISCUSSED
 
 _pages = Environment(
     loader=PackageLoader("adapters.export", "templates"), autoescape=select_autoescape(["html"])
@@ -33,7 +34,6 @@ ACTIONS_HEADING = "Actions, owners and review dates"
 ACTION_COLUMNS = ("Action", "Owner", "Review date", "Status")
 ATTENDEES_HEADING = "Attendees"
 KEY_POINTS_HEADING = "Key points of each stage"
-NOTHING = "Not discussed."
 BULLET = "- "
 
 
@@ -60,7 +60,7 @@ def _markdown_body(text: str) -> list[str]:
         f"- {_markdown_text(line)}" if item else f"{_markdown_text(line)}  "
         for item, line in lines_of(text)
     ]
-    return lines or [NOTHING]
+    return lines or [NOT_DISCUSSED]
 
 
 def _markdown_table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
@@ -92,7 +92,7 @@ def to_markdown(document: RecordDocument) -> bytes:
 
 def to_html(document: RecordDocument) -> bytes:
     template = _pages.get_template("record.html")
-    return template.render(document=document, lines_of=lines_of, nothing=NOTHING).encode()
+    return template.render(document=document, lines_of=lines_of, nothing=NOT_DISCUSSED).encode()
 
 
 # -- Word --------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def _word_heading(word: WordDocument, text: str, level: int) -> None:
 
 
 def _word_body(word: WordDocument, text: str) -> None:
-    lines = list(lines_of(text)) or [(False, NOTHING)]
+    lines = list(lines_of(text)) or [(False, NOT_DISCUSSED)]
     for item, line in lines:
         word.add_paragraph(line, style="List Bullet" if item else None)
 
@@ -211,7 +211,7 @@ def _pdf_heading(pdf: FPDF, text: str, size: int = 14) -> None:
 
 
 def _pdf_body(pdf: FPDF, text: str) -> None:
-    for item, line in list(lines_of(text)) or [(False, NOTHING)]:
+    for item, line in list(lines_of(text)) or [(False, NOT_DISCUSSED)]:
         if item:
             pdf.set_x(pdf.l_margin + 3)
             pdf.cell(4, 5, "•")

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from engine_kit import FACILITATOR, HEALTH, POLICE, PRESENTER, Session, builtin, small_model
+from engine_kit import (
+    FACILITATOR,
+    HEALTH,
+    POLICE,
+    PRESENTER,
+    Session,
+    builtin,
+    content_text,
+    small_model,
+)
 
 from dialogs import events as ev
+from dialogs import messages
 from dialogs.content import FormId
 from dialogs.effects import AuditNote, Destination, Ephemeral, Post, Update
 from dialogs.engine import MAX_NOTE_CHARS
@@ -324,3 +334,32 @@ def test_a_finished_session_cannot_be_cancelled(finished: str):
     session.do(ev.Cancel(actor=FAC))
     assert session.state == before
     assert f"already {finished}" in session.told(FAC)[0]
+
+
+def test_a_section_nothing_filled_says_not_discussed_and_the_preview_names_it():
+    """Kolb's "Issues for Escalation" has no question behind it: the facilitator fills it on
+    the record form. Left empty, the preview says so before approval and the record says
+    "Not discussed." rather than a placeholder."""
+
+    session = Session(builtin("kolb"))
+    session.run_to_record()
+    assert session.state.record is not None
+    assert session.state.record.sections["issues_for_escalation"] == ""
+    preview = messages.record_preview(session.state)
+    text = content_text(Ephemeral(user_id=FAC, content=preview))
+    assert "Still empty" in text and "Issues for Escalation" in text and "Escalated to" in text
+    assert "Not discussed." in content_text(Ephemeral(user_id=FAC, content=preview))
+    assert "facilitator to complete" not in text
+
+    session.do(
+        ev.EditRecord(
+            actor=FAC,
+            sections={
+                **session.state.record.sections,
+                "issues_for_escalation": "None.",
+                "escalated_to": "No one.",
+            },
+        )
+    )
+    filled = content_text(Ephemeral(user_id=FAC, content=messages.record_preview(session.state)))
+    assert "Still empty" not in filled
