@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -15,6 +19,46 @@ from storage import migrate
 from storage.unit_of_work import Store
 
 log = logging.getLogger(__name__)
+
+# A server whose database cannot be reached tries again after 0.5 s, 1 s, 2 s … at most 30 s.
+RETRY_FIRST_SECONDS = 0.5
+RETRY_MOST_SECONDS = 30.0
+
+
+class SchemaNotCurrent(SystemExit):
+    """PostgreSQL's schema is behind this code: a command stops (as SystemExit does); the
+    server keeps trying until `reflectbot db upgrade` has run."""
+
+
+def retry_delays(
+    first: float = RETRY_FIRST_SECONDS, most: float = RETRY_MOST_SECONDS
+) -> Iterator[float]:
+    """Exponential backoff: first, twice that, … then `most` for ever."""
+    delay = first
+    while True:
+        yield min(delay, most)
+        delay *= 2
+
+
+def describe_failure(error: BaseException, url: str) -> str:
+    """The error's class and the first line of its message, without the database password:
+    one log line, never a stack trace (a stack trace a minute is noise while a database is
+    down)."""
+    if isinstance(error, SchemaNotCurrent):
+        return f"{type(error).__name__}: {error.code}"
+    cause: BaseException = error
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        # The driver's own error (asyncpg's InvalidCatalogNameError, not SQLAlchemy's wrapper).
+        cause = error.orig
+        while cause.__cause__ is not None:
+            cause = cause.__cause__
+    message = str(cause).strip().splitlines()[0] if str(cause).strip() else "no message"
+    password = make_url(url).password
+    if password:
+        message = message.replace(str(password), "***")
+    if len(message) > 200:
+        message = message[:199] + "…"
+    return f"{type(cause).__name__}: {message}"
 
 
 @dataclass
@@ -54,7 +98,7 @@ class Runtime:
         if self.store.is_sqlite:
             await migrate.upgrade(self.store)
         elif not await migrate.is_current(self.store):
-            raise SystemExit(
+            raise SchemaNotCurrent(
                 "The database schema is not up to date: run `reflectbot db upgrade` first."
             )
         if not self.settings.secret:

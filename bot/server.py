@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiohttp import web
 
 from adapters.teams.service_urls import is_loopback
-from bot.app import build_app
+from bot.app import Sleep, build_app, defer_until_ready
 from bot.config import Settings
 from bot.logs import keep_payloads_out_of_logs
 from bot.runtime import Runtime
@@ -21,10 +22,15 @@ def practice_room_wanted(settings: Settings, practice: bool = False) -> bool:
 
 
 def build_web_app(
-    runtime: Runtime, *, background: bool = True, practice: bool = False
+    runtime: Runtime,
+    *,
+    background: bool = True,
+    practice: bool = False,
+    sleep: Sleep = asyncio.sleep,
 ) -> web.Application:
     keep_payloads_out_of_logs()
-    app = build_app(runtime, background=background)
+    app = build_app(runtime, background=background, sleep=sleep)
+    own_contexts = len(app.cleanup_ctx)
     if runtime.settings.slack_enabled:
         from adapters.slack.install import install as install_slack
 
@@ -37,6 +43,8 @@ def build_web_app(
         from adapters.practice.routes import install as install_practice_room
 
         install_practice_room(app, runtime)
+    if background:
+        defer_until_ready(app, own_contexts)
     return app
 
 
