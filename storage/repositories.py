@@ -19,6 +19,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -342,8 +343,26 @@ class ProcessedEvents:
         result = await self.db.execute(statement, values)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def forget_before(self, cutoff: datetime) -> None:
-        await self.db.execute(delete(_events).where(_events.c.received_at < cutoff))
+    async def prune(self, older_than: datetime, limit: int | None = None) -> int:
+        """Forget the event ids received before `older_than` (at most `limit` of them, the
+        oldest first); returns how many. Other processes pruning at once skip the rows this
+        one is deleting (PostgreSQL) rather than wait for them."""
+        old = _events.c.received_at < older_than
+        if limit is None:
+            result = await self.db.execute(delete(_events).where(old))
+        else:
+            oldest = (
+                select(_events.c.platform, _events.c.event_id)
+                .where(old)
+                .order_by(_events.c.received_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)  # SQLite has no row locks: left out there
+            )
+            key = tuple_(_events.c.platform, _events.c.event_id)
+            result = await self.db.execute(delete(_events).where(key.in_(oldest)))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    forget_before = prune  # the older name, still used by callers
 
 
 _PENDING = _outbox.c.status == "pending"
