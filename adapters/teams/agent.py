@@ -26,6 +26,7 @@ from adapters.teams.replies import (
     close_dialog,
     dialog_message,
     form_dialog,
+    not_handled,
     reply,
 )
 from adapters.teams.screening import Screening
@@ -116,7 +117,7 @@ class ReflectAgent(ActivityHandler):
         if activity.name == "task/submit" and actor:
             submitted = await self.screening.submit(turn_context, actor, data)
             return submitted or await self._submit_dialog(actor, data, activity.id)
-        return await super().on_invoke_activity(turn_context)
+        return not_handled()
 
     # -- answers -----------------------------------------------------------------------
 

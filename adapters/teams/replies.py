@@ -27,6 +27,12 @@ def close_dialog() -> InvokeResponse:
     return InvokeResponse(status=200)
 
 
+def not_handled() -> InvokeResponse:
+    """An invoke reflectbot does not take (its cards submit messages, not Action.Execute;
+    it has no message extensions or sign-in): a plain 400, never the SDK's 501 or a failure."""
+    return InvokeResponse(status=400, body={"error": "reflectbot does not handle this request."})
+
+
 def dialog_message(text: str) -> InvokeResponse:
     """A dialog that only says something (why a form cannot open, or was not accepted)."""
     return dialog({"type": "message", "value": text})
