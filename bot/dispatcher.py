@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.clock import Clock
 from dialogs.effects import AnyEffect, Ephemeral, Post, Update
 from storage.pending import Thread
@@ -121,6 +123,12 @@ class Dispatcher:
         while not stop.is_set():
             try:
                 delivered = await self.run_once()
+            except (OSError, DBAPIError) as error:
+                # The database is down or restarting: one line a round, not a traceback.
+                log.warning(
+                    "outbox dispatch: database unavailable (%s); retrying", type(error).__name__
+                )
+                delivered = 0
             except Exception:
                 log.exception("outbox dispatch failed; retrying")
                 delivered = 0

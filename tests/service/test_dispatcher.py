@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
+import pytest
 from service_kit import (
     FACILITATOR,
     PEOPLE,
@@ -15,6 +17,7 @@ from service_kit import (
     start_event,
 )
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot.clock import ManualClock
 from bot.dispatcher import DeliveryFailed, Dispatcher, RetryLater
@@ -269,3 +272,26 @@ async def test_two_dispatchers_deliver_each_effect_once_and_in_order(
         assert {r.status for r in queued} <= {"delivered", "superseded"}
         mine = [d.effect for d in platform.deliveries if d.session_id == f"s-{number}"]
         assert [e.type for e in mine] == [r.kind for r in delivered]
+
+
+async def test_a_database_outage_is_one_log_line_a_round_not_a_traceback(
+    dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    stop = asyncio.Event()
+    rounds = 0
+
+    async def database_down() -> int:
+        nonlocal rounds
+        rounds += 1
+        if rounds == 2:
+            stop.set()
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
+
+    monkeypatch.setattr(dispatcher, "run_once", database_down)
+    caplog.set_level(logging.WARNING)
+    await dispatcher.run_forever(stop, idle_seconds=0)
+    lines = [r for r in caplog.records if r.name == "bot.dispatcher"]
+    assert [r.getMessage() for r in lines] == [
+        "outbox dispatch: database unavailable (OperationalError); retrying"
+    ] * 2
+    assert all(r.exc_info is None for r in lines)
