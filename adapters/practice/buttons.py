@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import NoReturn
 
 from aiohttp import web
@@ -11,13 +12,47 @@ from adapters.practice.pages import Pages, Viewer
 from adapters.practice.translate import BadInput, form_values, pressed, submitted
 from adapters.practice.views import SCALE_REPLY_PREFIX, FormView
 from dialogs import events as ev
-from dialogs.content import Content, FieldKind, Form, FormId, Option
+from dialogs.content import ActionId, Content, FieldKind, Form, FormId, Option
 from dialogs.effects import OpenForm
 from dialogs.events import Person
+from dialogs.messages import note
 from dialogs.requests import RequestEvent, screening_decision
+from dialogs.state import FINISHED
 from storage.practice import MessageKind, PracticeRooms, RoomMessage
 
 SCREENING_FORMS = (FormId.ACCEPT_REQUEST, FormId.DECLINE_REQUEST)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    title: str
+    explanation: tuple[str, ...]
+    yes: str
+    no: str
+
+
+END_DISCUSSION = Confirmation(
+    "End the discussion now?",
+    (
+        "The questions not yet asked are skipped, nobody can add a reply to the discussion, "
+        "and the draft record is made from what has been said so far.",
+        "This cannot be undone.",
+    ),
+    "Yes, end the discussion",
+    "No, back to the room",
+)
+CANCEL_SESSION = Confirmation(
+    "Cancel this session?",
+    (
+        "The session stops at once and no record will be made. Everyone in the room is told.",
+        "This cannot be undone. You can start a new session afterwards.",
+    ),
+    "Yes, cancel the session",
+    "No, keep the session",
+)
+USED_PREFIX = "You chose "
+# Buttons whose press is confirmed on a page of its own before it is sent to the engine.
+CONFIRMED_ACTIONS = {ActionId.END.value: END_DISCUSSION}
 
 
 class ButtonPages(Pages):
@@ -29,6 +64,9 @@ class ButtonPages(Pages):
         async with self.runtime.store.transaction() as uow:
             message = await PracticeRooms(uow.db).message(room.id, data.get("message", ""))
         action, value = data.get("action", ""), data.get("value", "")
+        if message is not None and message.visible_to == me.id and spent(message):
+            # A second press on a private message whose buttons were spent (a double click).
+            raise web.HTTPSeeOther(self.person_url(room.id, me.id))
         try:
             if (
                 message is None
@@ -49,6 +87,15 @@ class ButtonPages(Pages):
                 str(problem),
                 self.person_url(room.id, me.id),
             )
+        if action in CONFIRMED_ACTIONS and data.get("confirmed") != "yes":
+            # Asked once more on a page of its own, so that it works without scripts.
+            fields = {"message": message.message_id, "rev": data.get("rev", "")}
+            return self.confirm_page(
+                viewer,
+                CONFIRMED_ACTIONS[action],
+                self.person_url(room.id, me.id, "/press"),
+                {**fields, "action": action, "value": value},
+            )
         if isinstance(meant, ev.Answer):
             await self.choose_on_scale(viewer, message, meant)
             raise web.HTTPSeeOther(self.thread_url(viewer, message.message_id, "composer"))
@@ -59,13 +106,94 @@ class ButtonPages(Pages):
         event_id = "press:" + hashlib.sha256(pressed_once.encode()).hexdigest()
         if isinstance(meant, RequestEvent):
             await self.handle_request(message.session_id, meant, event_id)
+            await self.mark_used(viewer, message, action, value)
             raise web.HTTPSeeOther(self.person_url(room.id, me.id))
         opens_form = isinstance(meant, ev.RequestForm)
         immediate = await self.handle(message.session_id, meant, None if opens_form else event_id)
+        if not opens_form:
+            await self.mark_used(viewer, message, action, value)
         forms = [e for e in immediate if isinstance(e, OpenForm) and e.user_id == me.id]
         if forms:
             await self.open_form(viewer, message.session_id, forms[-1].form)
         raise web.HTTPSeeOther(self.person_url(room.id, me.id))
+
+    async def mark_used(
+        self, viewer: Viewer, message: RoomMessage, action: str, value: str
+    ) -> None:
+        """A private message's buttons are spent once one is pressed, as Slack and Teams
+        update theirs: the buttons give way to a line saying what was chosen. (Messages the
+        whole room sees are updated by the engine.)"""
+        if message.visible_to != viewer.me.id:
+            return
+        content = Content.model_validate_json(message.body)
+        label = next(a.label for a in content.actions if a.id == action and a.value == value)
+        used = content.model_copy(
+            update={
+                "actions": (),
+                "blocks": (*content.blocks, note(f"{USED_PREFIX}“{label.rstrip('…')}”.")),
+            }
+        )
+        async with self.runtime.store.transaction() as uow:
+            await PracticeRooms(uow.db).replace_body(
+                viewer.room.id, [message.message_id], used.model_dump_json()
+            )
+        self.signals.notify(viewer.room.id)
+
+    def confirm_page(
+        self, viewer: Viewer, asked: Confirmation, action: str, fields: dict[str, str]
+    ) -> web.Response:
+        return self.render(
+            "confirm.html",
+            room=viewer.room,
+            title=asked.title,
+            explanation=asked.explanation,
+            yes=asked.yes,
+            no=asked.no,
+            action=action,
+            fields=fields,
+            token=self.signer.form_token(viewer.room.id, viewer.me.id),
+            back=self.person_url(viewer.room.id, viewer.me.id),
+        )
+
+    # -- cancelling the session --------------------------------------------------------------
+
+    async def session_i_chair(self, viewer: Viewer) -> str:
+        """The room's unfinished session, when the viewer is its facilitator."""
+        state = None
+        if viewer.room.session_id:
+            async with self.runtime.store.transaction() as uow:
+                stored = await uow.sessions.get(viewer.room.session_id)
+            state = stored.state if stored else None
+        back = self.person_url(viewer.room.id, viewer.me.id)
+        if state is None or state.phase in FINISHED:
+            self.refuse(
+                web.HTTPConflict,
+                "No session to cancel",
+                "This room has no session under way, so there is nothing to cancel.",
+                back,
+            )
+        if state.facilitator.user_id != viewer.me.id:
+            self.refuse(
+                web.HTTPForbidden,
+                "Only the facilitator can cancel",
+                "Only the facilitator of this room's session can cancel it.",
+                back,
+            )
+        return state.id
+
+    async def cancel_page(self, request: web.Request) -> web.Response:
+        viewer = await self.viewer(request)
+        await self.session_i_chair(viewer)
+        action = self.person_url(viewer.room.id, viewer.me.id, "/cancel")
+        return self.confirm_page(viewer, CANCEL_SESSION, action, {})
+
+    async def cancel(self, request: web.Request) -> web.StreamResponse:
+        viewer, data = await self.posted(request)
+        session_id = await self.session_i_chair(viewer)
+        if data.get("confirmed") != "yes":
+            raise web.HTTPSeeOther(self.person_url(viewer.room.id, viewer.me.id, "/cancel"))
+        await self.handle(session_id, ev.Cancel(actor=viewer.me.id), f"cancel:{session_id}")
+        raise web.HTTPSeeOther(self.person_url(viewer.room.id, viewer.me.id))
 
     async def open_form(self, viewer: Viewer, stream_id: str, form: Form) -> NoReturn:
         """Keep the form open for the person (a session's or a request's) and show it."""
@@ -210,3 +338,15 @@ class ButtonPages(Pages):
                 self.person_url(viewer.room.id, viewer.me.id, "/form"),
             )
         await self.handle_request(request_id, decision)
+
+
+def spent(message: RoomMessage) -> bool:
+    """A private message whose buttons gave way to what was chosen (see `mark_used`)."""
+    if message.kind == MessageKind.REPLY:
+        return False
+    content = Content.model_validate_json(message.body)
+    return (
+        not content.actions
+        and bool(content.blocks)
+        and content.blocks[-1].text.startswith(USED_PREFIX)
+    )

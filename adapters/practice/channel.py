@@ -20,7 +20,7 @@ class ChannelPages(Pages):
     async def view_for(self, viewer: Viewer, thread: str | None, **extra: Any) -> dict[str, Any]:
         token = self.signer.form_token(viewer.room.id, viewer.me.id)
         async with self.runtime.store.transaction() as uow:
-            view = await room_view(uow, viewer.room, viewer.me, token, thread)
+            view = await room_view(uow, viewer.room, viewer.me, token, thread, self.runtime.secret)
         return {
             "view": view,
             "base": self.person_url(viewer.room.id, viewer.me.id),
@@ -28,19 +28,24 @@ class ChannelPages(Pages):
             "draft": "",
             "draft_for": "",
             "problem": "",
+            "cleared": "",
             **extra,
         }
 
     async def room_page(self, request: web.Request) -> web.Response:
         viewer = await self.viewer(request)
-        context = await self.view_for(viewer, request.query.get("thread"))
+        context = await self.view_for(
+            viewer, request.query.get("thread"), cleared=request.query.get("cleared", "")
+        )
         context["join_link"] = f"{request.url.origin()}/r/{viewer.room.id}/join"
         return self.render("room.html", **context)
 
     async def room_parts(self, request: web.Request) -> web.Response:
         """The parts of the page that change, for the live refresh."""
         viewer = await self.viewer(request)
-        context = await self.view_for(viewer, request.query.get("thread"))
+        context = await self.view_for(
+            viewer, request.query.get("thread"), cleared=request.query.get("cleared", "")
+        )
         return self.render("parts.html", **context)
 
     async def live(self, request: web.Request) -> web.StreamResponse:

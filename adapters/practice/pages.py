@@ -12,7 +12,7 @@ from multidict import MultiDict, MultiDictProxy
 
 from adapters.practice.identity import COOKIE_MAX_AGE, Signer, cookie_name, cookie_path
 from adapters.practice.signals import RoomSignals
-from adapters.practice.views import PLATFORM, SCALE_REPLY_PREFIX
+from adapters.practice.views import FOLD_ITEMS, PLATFORM, SCALE_REPLY_PREFIX, fold_text
 from bot.runtime import Runtime
 from bot.service import SessionNotFound
 from dialogs import events as ev
@@ -35,13 +35,16 @@ HEADERS = {
 
 
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("adapters.practice", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["fold_text"] = fold_text
+    env.globals["FOLD_ITEMS"] = FOLD_ITEMS
+    return env
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ class ReplyPages(ChannelPages):
         problem = await self.reply_problem(viewer, question.message_id, text, reply.message_id)
         if problem:
             return problem
+        was_flagged = reply.message_id in (await self.flagged(viewer, question))
         async with self.runtime.store.transaction() as uow:
             await PracticeRooms(uow.db).replace_body(
                 viewer.room.id, [reply.message_id], text, edited=True
@@ -102,7 +103,16 @@ class ReplyPages(ChannelPages):
         self.signals.notify(viewer.room.id)
         # The engine treats an answer with a known message id as an edit of it.
         await self.answer(question, answer_message_id(reply, question), text, viewer.me.id)
-        raise web.HTTPSeeOther(self.thread_url(viewer, question.message_id, reply.message_id))
+        url = self.thread_url(viewer, question.message_id, f"t-{reply.message_id}")
+        if was_flagged and reply.message_id not in (await self.flagged(viewer, question)):
+            # Say so when the edit took the identifier out.
+            url = url.replace("#", f"&cleared={reply.message_id}#", 1)
+        raise web.HTTPSeeOther(url)
+
+    async def flagged(self, viewer: Viewer, question: RoomMessage) -> dict[str, str]:
+        """The viewer's replies under this question that the identifier guard flags."""
+        context = await self.view_for(viewer, question.message_id)
+        return dict(context["view"].flagged)
 
     async def delete_reply(self, request: web.Request) -> web.StreamResponse:
         viewer, data = await self.posted(request)

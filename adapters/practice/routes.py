@@ -56,6 +56,8 @@ def install(app: web.Application, runtime: Runtime) -> PracticeRoom:
     app.router.add_post(person + "/edit", room.edit_reply)
     app.router.add_post(person + "/delete", room.delete_reply)
     app.router.add_post(person + "/press", room.press)
+    app.router.add_get(person + "/cancel", room.cancel_page)
+    app.router.add_post(person + "/cancel", room.cancel)
     app.router.add_get(person + "/form", room.show_form)
     app.router.add_post(person + "/form", room.submit_form)
     app.router.add_get(person + "/setup", room.setup_page)

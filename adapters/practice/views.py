@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from dialogs import messages
-from dialogs.content import Action, Audience, Content, Form
-from dialogs.engine import QUESTION_PREFIX
-from dialogs.state import FINISHED, Phase, SessionState
+from dialogs.actions import scale_message_id
+from dialogs.content import Action, ActionId, Audience, Content, Form
+from dialogs.engine import CANCELLED, QUESTION_PREFIX, RECORD, ROOT
+from dialogs.guard import Watchlist
+from dialogs.record import Redactor, describe
+from dialogs.state import FINISHED, Phase, QuestionStatus, SessionState
 from storage.practice import MessageKind, PracticeRooms, Room, RoomMessage, RoomPerson
 from storage.unit_of_work import UnitOfWork
 
@@ -21,9 +24,26 @@ SCALE_REPLY_PREFIX = "s"
 DOWNLOADS = {"md": "Markdown", "docx": "Word", "pdf": "PDF"}
 
 
+# Long texts of the bot's posts (a model's purpose, a stage's aim) fold after their first
+# lines, and long lists after their first items, so that a session's page stays short.
+FOLD_CHARS = 220
+FOLD_ITEMS = 2
+
+
+def fold_text(text: str, limit: int = FOLD_CHARS) -> tuple[str, str]:
+    """A long text as what shows (its first lines, ending at a word) and the rest; short
+    texts are all head."""
+    if len(text) <= limit + limit // 2:
+        return text, ""
+    cut = text.rfind(" ", 0, limit)
+    cut = cut if cut > limit // 2 else limit
+    return text[:cut].rstrip(), text[cut:].lstrip()
+
+
 @dataclass(frozen=True)
 class ShownMessage:
     id: str
+    session_id: str | None
     rev: str  # changes whenever what the person sees of the message changes
     kind: str
     key: str | None
@@ -35,6 +55,15 @@ class ShownMessage:
     replies: int = 0
     mine: bool = False
     edited: bool = False
+    used: frozenset[str] = frozenset()  # the ids of buttons this person has already used
+
+    @property
+    def is_record(self) -> bool:
+        return self.key == RECORD
+
+    @property
+    def is_cancelled_notice(self) -> bool:
+        return self.key == CANCELLED
 
     @property
     def is_question(self) -> bool:
@@ -56,6 +85,44 @@ class RoomView:
     thread: ShownMessage | None
     thread_messages: list[ShownMessage]
     screening: list[ShownMessage]
+    # The viewer's replies in the open thread that seem to hold identifiers: id -> what.
+    flagged: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def can_cancel(self) -> bool:
+        return (
+            self.state is not None
+            and self.state.phase not in FINISHED
+            and self.state.facilitator.user_id == self.me.id
+        )
+
+    @property
+    def after_with(self) -> str | None:
+        """The message the facilitator's after-session buttons (run again, downloads) go
+        with: the published record, or the notice that the session was cancelled."""
+        if not self.chairs_finished_session or self.state is None:
+            return None
+        key = RECORD if self.state.phase is Phase.PUBLISHED else CANCELLED
+        ends = [m for m in self.channel if m.key == key and m.session_id == self.state.id]
+        return ends[-1].id if ends else None
+
+    @property
+    def next_question(self) -> ShownMessage | None:
+        """With a thread open: an open question the viewer is still to answer elsewhere."""
+        state = self.state
+        if self.thread is None or state is None or state.phase is not Phase.RUNNING:
+            return None
+        for m in self.channel:
+            asked = state.questions.get(m.question_id or "")
+            if (
+                m.id != self.thread.id
+                and asked is not None
+                and m.session_id == state.id
+                and asked.status is QuestionStatus.OPEN
+                and any(p.user_id == self.me.id for p in state.waiting_for(asked.id))
+            ):
+                return m
+        return None
 
     @property
     def is_facilitator(self) -> bool:
@@ -110,7 +177,12 @@ def _meant_for(action: Action, me: str, state: SessionState | None) -> bool:
 
 
 async def room_view(
-    uow: UnitOfWork, room: Room, me: RoomPerson, token: str, thread_id: str | None
+    uow: UnitOfWork,
+    room: Room,
+    me: RoomPerson,
+    token: str,
+    thread_id: str | None,
+    secret: bytes = b"",
 ) -> RoomView:
     rooms = PracticeRooms(uow.db)
     # The facilitator first, then everyone in the order they joined.
@@ -139,6 +211,7 @@ async def room_view(
         count = replies[message.message_id]
         return ShownMessage(
             id=message.message_id,
+            session_id=message.session_id,
             rev=f"{message.rev}.{count}",
             kind=message.kind,
             key=message.key,
@@ -150,6 +223,7 @@ async def room_view(
             replies=count,
             mine=message.author_id == me.id,
             edited=message.edited,
+            used=_used(message, me.id, sessions.get(message.session_id or "")),
         )
 
     channel = [shown(m) for m in visible if m.thread_id is None and m.kind != MessageKind.SCREENING]
@@ -158,7 +232,51 @@ async def room_view(
     thread_messages = (
         [shown(m) for m in visible if m.thread_id == thread.id] if thread is not None else []
     )
-    return RoomView(room, me, token, people, state, channel, thread, thread_messages, screening)
+    flagged = (
+        _flagged(thread, thread_messages, me.id, state, secret)
+        if thread is not None and state is not None
+        else {}
+    )
+    return RoomView(
+        room, me, token, people, state, channel, thread, thread_messages, screening, flagged
+    )
+
+
+def _used(message: RoomMessage, me: str, state: SessionState | None) -> frozenset[str]:
+    """Buttons of a shared message this person has used: agreeing to the ground rules."""
+    if state is not None and message.key == ROOT and me in state.agreed:
+        return frozenset({ActionId.AGREE.value})
+    return frozenset()
+
+
+def _flagged(
+    thread: ShownMessage,
+    replies: list[ShownMessage],
+    me: str,
+    state: SessionState,
+    secret: bytes,
+) -> dict[str, str]:
+    """What the identifier guard finds in the viewer's replies of this thread, as the engine
+    counts them (the text it keeps), so that the warning stays until the reply is fixed."""
+    asked = state.questions.get(thread.question_id or "")
+    if asked is None:
+        return {}
+    mine = {a.message_id: a.text for a in asked.answers if a.author == me}
+    if not mine:
+        return {}
+    watchlist = Watchlist(secret, state.watch_hashes) if state.watch_hashes else None
+    people = [state.facilitator.name, *(p.name for p in state.participants)]
+    redactor = Redactor(watchlist, (state.began_at or state.created_at).date(), people)
+    flagged = {}
+    for reply in replies:
+        if not reply.mine or reply.kind != MessageKind.REPLY:
+            continue
+        text = mine.get(reply.id)
+        if text is None and thread.question_id and reply.id.startswith(SCALE_REPLY_PREFIX):
+            text = mine.get(scale_message_id(thread.question_id, me))
+        if text is not None and (findings := redactor.findings(text)):
+            flagged[reply.id] = describe(findings)
+    return flagged
 
 
 @dataclass(frozen=True)

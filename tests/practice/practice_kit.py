@@ -98,6 +98,12 @@ class Visitor:
         page = await self.page(query)
         return await self.post(self.base + "/press", page.button_fields(label, within))
 
+    async def confirm(self, page: Page) -> Page:
+        """Send the confirmation page's form (ending the discussion, cancelling)."""
+        form = page.tree.xpath("//div[@id='confirm']//form")[0]
+        fields = {i.get("name"): i.get("value") for i in form.xpath(".//input")}
+        return await self.post(form.get("action"), fields)
+
     async def close(self) -> None:
         await self.session.close()
 
@@ -158,7 +164,7 @@ async def publish(
     await runtime.dispatcher.drain()
     await chair.press("Begin")
     await runtime.dispatcher.drain()
-    await chair.press("End discussion")
+    await chair.confirm(await chair.press("End discussion"))
     await runtime.dispatcher.drain()
     review = await chair.press("Review the draft record")
     saved = await chair.post(

@@ -461,7 +461,7 @@ async def test_forms_keep_oversized_text_and_say_why(runtime: Runtime, visitors:
     chair, priya, dan, room_id = await start_session(runtime, visitors)
     await begin(runtime, chair, priya, dan)
     assert (await chair.get(chair.base + "/form")).url == chair.base  # nothing open yet
-    await chair.press("End discussion")
+    await chair.confirm(await chair.press("End discussion"))
     await runtime.dispatcher.drain()
     form = await chair.press("Review the draft record")
     fields = form.tree.xpath("//main//textarea/@name")
@@ -481,7 +481,7 @@ async def test_a_participant_cannot_open_the_facilitators_forms(
 ) -> None:
     chair, priya, dan, _ = await start_session(runtime, visitors)
     await begin(runtime, chair, priya, dan)
-    await chair.press("End discussion")
+    await chair.confirm(await chair.press("End discussion"))
     await runtime.dispatcher.drain()
     review = (await chair.page()).button_fields("Review the draft record")
     page = await priya.post(priya.base + "/press", {**review, "token": await priya.token()})

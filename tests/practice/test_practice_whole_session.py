@@ -79,7 +79,7 @@ async def finish_discussion(runtime: Runtime, chair: Visitor, priya: Visitor, da
     await runtime.dispatcher.drain()
     await chair.press("Begin")
     await runtime.dispatcher.drain()
-    await chair.press("End discussion")
+    await chair.confirm(await chair.press("End discussion"))
     await runtime.dispatcher.drain()
 
 

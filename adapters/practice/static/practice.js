@@ -49,6 +49,7 @@ const announce = (words) => {
 };
 
 let fetching = null;
+let nextShown = Boolean(document.querySelector("#composer-notes .next-question"));
 let again = false;
 
 async function refresh() {
@@ -65,13 +66,17 @@ async function refresh() {
       // Like a chat app: someone reading the latest messages keeps seeing the latest.
       const following = nearTheEnd();
       let added = 0;
+      let next = false;
       for (const region of parts.querySelectorAll("[data-region]")) {
         const current = document.getElementById(region.id);
         if (!current) continue;
         const count = morph(current, region);
         if (region.matches("ol")) added += count;
+        if (region.id === "composer-notes" && current.querySelector(".next-question")) next = true;
       }
-      if (added) announce(added === 1 ? "1 new message" : `${added} new messages`);
+      if (next && !nextShown) announce("A new question is open");
+      else if (added) announce(added === 1 ? "1 new message" : `${added} new messages`);
+      nextShown = next;
       if (following && !document.body.classList.contains("has-thread")) toTheEnd();
     }
   } finally {
