@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from aiohttp import ClientSession, CookieJar
+from aiohttp import ClientSession, CookieJar, web
 from aiohttp.test_utils import TestServer
 from lxml import html
 
+from bot.app import READINESS, Readiness
 from bot.runtime import Runtime
 from dialogs import events as ev
 from dialogs.engine import step
@@ -52,6 +54,28 @@ class Page:
         """The message ids of the questions in the channel, oldest first."""
         links = self.tree.xpath("//ol[@id='channel']//p[@class='thread-link']/a/@href")
         return [re.search(r"thread=([\w-]+)", link).group(1) for link in links]  # type: ignore[union-attr]
+
+
+class _SignalledReadiness(Readiness):
+    """The app's readiness, which also says when the database has been reached."""
+
+    reached: asyncio.Event
+
+    def __setattr__(self, name: str, value: object) -> None:
+        super().__setattr__(name, value)
+        if name == "ready" and value and "reached" in self.__dict__:
+            self.reached.set()
+
+
+def readiness_event(app: web.Application) -> asyncio.Event:
+    """Set once the app (built with its background tasks) has reached its database and serves
+    pages; before then it answers 503. Call before the app starts."""
+    readiness = _SignalledReadiness(ready=app[READINESS].ready)
+    readiness.reached = asyncio.Event()
+    if readiness.ready:
+        readiness.reached.set()
+    app[READINESS] = readiness
+    return readiness.reached
 
 
 class Visitor:

@@ -6,12 +6,14 @@ Needs Debian's Chromium at /usr/bin/chromium; skipped where it is absent.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from aiohttp import web
+from practice_kit import readiness_event
 
 from bot.clock import SystemClock
 from bot.config import Settings
@@ -34,9 +36,13 @@ async def site(tmp_path: Path) -> AsyncIterator[str]:
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'practice.sqlite3'}", secret="e2e"
     )
-    runner = web.AppRunner(build_web_app(Runtime.build(settings, SystemClock())))
+    app = build_web_app(Runtime.build(settings, SystemClock()))
+    ready = readiness_event(app)
+    runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
+    # The server listens at once and answers 503 until it has reached its database.
+    await asyncio.wait_for(ready.wait(), WAIT_MS / 1000)
     host, port = runner.addresses[0][:2]
     yield f"http://{host}:{port}"
     await runner.cleanup()
