@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.logs import keep_payloads_out_of_logs
 from bot.runtime import Runtime
 from dialogs.models.catalogue import Catalogue, ModelFileError, load_model_file
+from dialogs.messages import time_box_words
 from dialogs.models.schema import FacilitationModel
 from storage import migrate
 
@@ -60,12 +61,9 @@ def describe(model: FacilitationModel) -> str:
     if model.duration_minutes:
         lines.append(f"About {model.duration_minutes} minutes")
     for number, stage in enumerate(model.stages, 1):
-        box = (
-            f" [{stage.time_box.min_minutes}–{stage.time_box.max_minutes} min]"
-            if stage.time_box
-            else ""
-        )
-        lines.append(f"\nStage {number}: {stage.title}{box} — {len(stage.questions)} questions")
+        box = f" (time box: {time_box_words(stage.time_box)})" if stage.time_box else ""
+        asked = f"{len(stage.questions)} question{'s' if len(stage.questions) != 1 else ''}"
+        lines.append(f"\nStage {number}: {stage.title}{box} — {asked}")
         if stage.speakers:
             lines.append(f"  {stage.speakers}")
         for q_number, question in enumerate(stage.questions, 1):

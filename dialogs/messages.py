@@ -19,7 +19,7 @@ from dialogs.content import (
     PersonRef,
 )
 from dialogs.events import Pacing, Person, Role
-from dialogs.models.schema import Asked, Question, QuestionKind, Stage
+from dialogs.models.schema import Asked, Question, QuestionKind, Stage, TimeBox
 from dialogs.record import format_date
 from dialogs.state import FINISHED, Phase, QuestionStatus, SessionState
 
@@ -143,6 +143,13 @@ def asked_words(state: SessionState, question: Question) -> str:
     return "Asked of every participant"
 
 
+def time_box_words(box: TimeBox) -> str:
+    """A stage's time box in words: "10 minutes", or "5–10 minutes" for a range."""
+    if box.min_minutes == box.max_minutes:
+        return f"{box.max_minutes} minutes"
+    return f"{box.min_minutes}–{box.max_minutes} minutes"
+
+
 def _stage_intro(stage: Stage, number: int, count: int, prompts: list[str]) -> list[Block]:
     blocks = [heading(f"Stage {number} of {count}: {stage.title}")]
     if stage.aim:
@@ -150,13 +157,7 @@ def _stage_intro(stage: Stage, number: int, count: int, prompts: list[str]) -> l
     if stage.speakers:
         blocks.append(note(stage.speakers))
     if stage.time_box:
-        box = stage.time_box
-        span = (
-            f"{box.min_minutes} minutes"
-            if box.min_minutes == box.max_minutes
-            else f"{box.min_minutes}–{box.max_minutes} minutes"
-        )
-        blocks.append(note(f"Time box: {span}."))
+        blocks.append(note(f"Time box: {time_box_words(stage.time_box)}."))
     if stage.offer_prompts and prompts:
         blocks.append(note("Questions the group may draw on:"))
         blocks.append(Block(style=BlockStyle.BULLETS, items=tuple(prompts)))
@@ -607,7 +608,7 @@ def invitation(state: SessionState) -> Content:
     model = state.model
     stages = tuple(
         f"{stage.title} ({len(stage.questions)} question{'s' if len(stage.questions) != 1 else ''}"
-        + (f", {stage.time_box.max_minutes} minutes" if stage.time_box else "")
+        + (f", {time_box_words(stage.time_box)}" if stage.time_box else "")
         + ")"
         for stage in model.stages
     )

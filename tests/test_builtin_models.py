@@ -267,3 +267,10 @@ def test_every_record_template_renders(model_id, empty):
         assert "23 November 2026" in drafts
         # Something the meeting said reaches the record.
         assert " on " in drafts or "Key points of" in drafts
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_stage_titles_carry_no_number_of_their_own(model_id):
+    """The bot numbers stages ("Stage 1 of 4: …"): a title numbered again reads twice."""
+    for stage in load(model_id).stages:
+        assert not re.match(r"\s*(stage\s*)?\d+\s*[-–.:)]", stage.title, re.IGNORECASE), stage.title

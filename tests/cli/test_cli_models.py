@@ -176,3 +176,12 @@ def test_a_template_looping_over_every_question_is_accepted(
     code, out, err = run(capsys, "models", "validate", str(path))
     assert (code, err) == (0, "")
     assert "is valid" in out
+
+
+def test_models_show_words_time_boxes_once_and_plainly(capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run(capsys, "models", "show", "space-to-think")
+    assert code == 0
+    stages = re.findall(r"^Stage \d: .*$", out, re.MULTILINE)
+    assert stages[0] == "Stage 1: Case Presenter offloads (time box: 5–10 minutes) — 1 question"
+    assert stages[4] == "Stage 5: Purposeful reflection (time box: 10 minutes) — 1 question"
+    assert "min]" not in out and "10–10" not in out
