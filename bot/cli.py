@@ -14,8 +14,8 @@ from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
 from bot.logs import keep_payloads_out_of_logs
 from bot.runtime import Runtime
-from dialogs.models.catalogue import Catalogue, ModelFileError, load_model_file
 from dialogs.messages import time_box_words
+from dialogs.models.catalogue import Catalogue, ModelFileError, load_model_file
 from dialogs.models.schema import FacilitationModel
 from storage import migrate
 

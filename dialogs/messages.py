@@ -681,21 +681,33 @@ def status(state: SessionState | None) -> Content:
 # -- agreed actions ------------------------------------------------------------------------
 
 
-def open_actions(states: list[SessionState]) -> Content:
-    """For a facilitator: the agreed actions not yet done, session by session."""
+def open_actions(states: list[SessionState], user_id: str) -> Content:
+    """For one person: the agreed actions not yet done that are theirs to follow, session by
+    session: every open action of the sessions they facilitated, and the ones they own in the
+    others."""
     blocks: list[Block] = []
+    chaired = False
     for state in states:
         if state.record is None:
             continue
+        facilitator = state.facilitator.user_id == user_id
+        chaired = chaired or facilitator
         lines = [
             line
             for action, line in zip(state.record.actions, action_lines(state), strict=True)
-            if not action.done
+            if not action.done and (facilitator or action.owner == user_id)
         ]
         if lines:
             blocks.append(heading(f"Case {state.case_reference}: {state.model.name}"))
             blocks.append(note(f"Held {format_date(state)}"))
             blocks.append(Block(style=BlockStyle.BULLETS, items=tuple(lines)))
     if not blocks:
-        blocks.append(text("Every agreed action of your sessions here is done."))
+        blocks.append(
+            text(
+                "Every agreed action of the sessions you facilitated here is done, "
+                "and no action of yours is open."
+                if chaired
+                else "No agreed action of yours is open here."
+            )
+        )
     return Content(title="Open agreed actions", blocks=tuple(blocks), summary="Open agreed actions")

@@ -115,11 +115,10 @@ class FollowUpPages(Pages):
         viewer = await self.viewer(request)
         async with self.runtime.store.transaction() as uow:
             sessions = await uow.sessions.in_conversation(PLATFORM, viewer.room.id)
-        chaired = [s.state for s in sessions if s.state.facilitator.user_id == viewer.me.id]
         return self.render(
             "content.html",
             room=viewer.room,
-            content=messages.open_actions(chaired),
+            content=messages.open_actions([s.state for s in sessions], viewer.me.id),
             base=self.person_url(viewer.room.id, viewer.me.id),
         )
 

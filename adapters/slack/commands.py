@@ -36,7 +36,7 @@ HELP = """\
 */reflect cancel* cancels the session without a record (facilitator).
 */reflect request* asks for a discussion: a screener finds a facilitator with no involvement.
 */reflect again [@facilitator] [@presenter]* runs the channel's last discussion again, with the same people.
-*/reflect actions* lists the open agreed actions of your discussions here (facilitator).
+*/reflect actions* lists the open agreed actions you follow here: those of the discussions you facilitated, and your own.
 */reflect export docx|pdf* uploads the published record as a Word or PDF file (facilitator).
 */reflect help* shows this help.
 Participants answer each question by replying in its thread."""

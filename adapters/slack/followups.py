@@ -17,10 +17,6 @@ from storage.repositories import Conversation
 
 NOTHING_TO_RUN_AGAIN = "No discussion has been held in this channel yet, so none can be run again."
 AGAIN_USAGE = "Use /reflect again, optionally with @new-facilitator and then @new-presenter."
-FOR_FACILITATORS = (
-    "The list of open agreed actions is for the facilitators of this channel's discussions, "
-    "and you have not facilitated one here."
-)
 
 
 async def run_again(
@@ -59,8 +55,4 @@ async def run_again(
 async def list_actions(interactions: Interactions, ack: AsyncAck, channel: str, user: str) -> None:
     async with interactions.runtime.store.transaction() as uow:
         sessions = await uow.sessions.in_conversation(PLATFORM, channel)
-    facilitated = [s.state for s in sessions if s.state.facilitator.user_id == user]
-    if not facilitated:
-        await ack(FOR_FACILITATORS)
-        return
-    await interactions.answer(ack, channel, user, open_actions(facilitated))
+    await interactions.answer(ack, channel, user, open_actions([s.state for s in sessions], user))

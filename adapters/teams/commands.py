@@ -38,7 +38,8 @@ _USAGE = (
     "request — ask for a reflective discussion of a case; a screener reads your request.",
     "again [@new facilitator] [@new presenter] — run the channel's last session again with the "
     "same people, the roles given anew.",
-    "actions — the agreed actions not yet done, for the facilitators of this channel's sessions.",
+    "actions — the agreed actions not yet done that you follow: those of the sessions you "
+    "facilitated, and your own.",
     "export — the published record as Word or PDF, by private links (facilitator only).",
     "help — this list.",
 )

@@ -23,9 +23,6 @@ from storage.repositories import StoredSession
 log = logging.getLogger(__name__)
 
 NO_SESSION = "No session has been held in this channel yet."
-FOR_FACILITATORS = (
-    "The list of open agreed actions is for the facilitators of this channel's sessions."
-)
 NO_RECORD = "No record has been published in this channel yet."
 
 
@@ -62,16 +59,10 @@ class Followups:
                 await self._tell(place, effect.user_id, effect.content)
 
     async def actions(self, actor: str, place: ChannelPlace) -> None:
-        """`@reflectbot actions`: the open agreed actions of the sessions the person chaired."""
-        chaired = [
-            stored.state
-            for stored in await self._sessions(place)
-            if stored.state.facilitator.user_id == actor
-        ]
-        if not chaired:
-            await self._tell(place, actor, messages.explanation(FOR_FACILITATORS))
-            return
-        await self._tell(place, actor, messages.open_actions(chaired))
+        """`@reflectbot actions`: the open agreed actions the person follows: all those of the
+        sessions they chaired, and their own in the others."""
+        states = [stored.state for stored in await self._sessions(place)]
+        await self._tell(place, actor, messages.open_actions(states, actor))
 
     async def export(self, actor: str, place: ChannelPlace) -> None:
         """`@reflectbot export`: private links to the last published record, for its facilitator."""

@@ -245,12 +245,31 @@ def test_open_actions_list_only_those_not_done_for_the_facilitator():
         )
     )
     run.do(ev.CompleteAction(actor=POLICE.user_id, index=0))
-    content = open_actions([run.state])
+    content = open_actions([run.state], run.state.facilitator.user_id)
     items = [item for block in content.blocks for item in block.items]
     assert len(items) == 1 and "Book a core group." in items[0] and "Jo Visitor" in items[0]
     assert any("RCD-0042" in block.text for block in content.blocks)
     run.do(ev.CompleteAction(actor=HEALTH.user_id, index=1))
-    assert "done" in open_actions([run.state]).blocks[0].text
+    assert "done" in open_actions([run.state], run.state.facilitator.user_id).blocks[0].text
+
+
+def test_an_owner_is_never_told_every_action_is_done_while_theirs_is_open():
+    run = Run()
+    run.to_record()
+    run.publish(
+        **_actions(
+            ("Share call-outs weekly.", POLICE.user_id, "2026-12-21"),
+            ("Book a core group.", HEALTH.user_id, "2027-01-04"),
+        )
+    )
+    mine = open_actions([run.state], HEALTH.user_id)
+    items = [item for block in mine.blocks for item in block.items]
+    assert len(items) == 1 and "Book a core group." in items[0], "only the owner's own"
+    assert not any("done" in block.text for block in mine.blocks)
+    run.do(ev.CompleteAction(actor=HEALTH.user_id, index=1))
+    assert open_actions([run.state], HEALTH.user_id).blocks[0].text == (
+        "No agreed action of yours is open here."
+    )
 
 
 @pytest.mark.parametrize(

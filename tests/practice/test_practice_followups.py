@@ -99,7 +99,7 @@ async def test_the_facilitator_runs_the_session_again_with_roles_reassigned(
     assert (await priya.page()).buttons() == ["Begin"]
 
 
-async def test_open_actions_list_the_agreed_actions_of_the_sessions_one_chaired(
+async def test_open_actions_list_the_sessions_one_chaired_and_the_actions_one_owns(
     runtime: Runtime, visitors: Make
 ) -> None:
     chair, priya, dan, _ = await start_session(runtime, visitors)
@@ -118,5 +118,9 @@ async def test_open_actions_list_the_agreed_actions_of_the_sessions_one_chaired(
     listed = " ".join(mine.texts("//div[@id='content']"))
     assert "Share the <b>chronology</b> & @here" in listed and "Priya" in listed
     assert not mine.tree.xpath("//div[@id='content']//b")
-    theirs = await priya.page("/actions")
-    assert "Every agreed action of your sessions here is done." in theirs.text
+    owned = " ".join((await priya.page("/actions")).texts("//div[@id='content']"))
+    assert "Share the <b>chronology</b> & @here" in owned, "the owner sees her open action"
+    assert "done" not in owned
+    neither = " ".join((await dan.page("/actions")).texts("//div[@id='content']"))
+    assert "No agreed action of yours is open here." in neither
+    assert "chronology" not in neither

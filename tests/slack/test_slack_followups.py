@@ -97,15 +97,20 @@ async def test_again_while_a_session_runs_or_before_any_says_so(session: SlackSe
 # -- /reflect actions -----------------------------------------------------------------------
 
 
-async def test_actions_lists_open_actions_for_the_facilitator_only(session: SlackSession) -> None:
+async def test_actions_lists_the_facilitators_open_actions_and_an_owners_own(
+    session: SlackSession,
+) -> None:
     await published(session)
     mine = await said(await session.slack.command(FACILITATOR, "actions"))
     assert "Case RCD-0417" in mine
     assert "Invite the school to every core group &lt;!here&gt; — Dan Okafor" in mine
     assert "<!here>" not in mine
-    theirs = await said(await session.slack.command("UPOL", "actions"))
-    assert "is for the facilitators of this channel's discussions" in theirs
-    assert "Invite the school" not in theirs
+    owners = await said(await session.slack.command("UPOL", "actions"))
+    assert "Invite the school to every core group" in owners, "the owner sees his open action"
+    assert "done" not in owners
+    others = await said(await session.slack.command("USW", "actions"))
+    assert "No agreed action of yours is open here." in others
+    assert "Invite the school" not in others
 
 
 # -- /reflect export ------------------------------------------------------------------------

@@ -95,7 +95,9 @@ ACTIONS = {
 }
 
 
-async def test_open_actions_are_listed_privately_for_the_facilitator(teams: TeamsChannel) -> None:
+async def test_open_actions_are_listed_privately_for_the_facilitator_and_each_owner(
+    teams: TeamsChannel,
+) -> None:
     session_id = await _published(teams, **ACTIONS)
     await teams.runtime.service.handle(
         session_id,
@@ -113,7 +115,12 @@ async def test_open_actions_are_listed_privately_for_the_facilitator(teams: Team
 
     await teams.send(teams.acts.command(POLICE, "actions"))
     told = teams.connector.chat(POLICE.teams_id)[-1].text()
-    assert "for the facilitators" in told and "Book a core group." not in told
+    assert "No agreed action of yours is open here." in told, "his own is done"
+    assert "Book a core group." not in told
+
+    await teams.send(teams.acts.command(HEALTH, "actions"))
+    owners = teams.connector.chat(HEALTH.teams_id)[-1].text()
+    assert "Book a core group." in owners and "done" not in owners
 
 
 # -- exports -------------------------------------------------------------------------------
