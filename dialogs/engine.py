@@ -60,6 +60,40 @@ def key_points_key(stage_id: str) -> str:
     return f"kp:{stage_id}"
 
 
+def reply_refusal(state: SessionState, *, new: bool) -> str | None:
+    """The rule for replies, the same on every adapter; None when the reply counts.
+
+    A new answer is recorded while the discussion runs and is not paused (a pause stops the
+    discussion: nothing said meanwhile is recorded). An earlier reply can be edited or deleted,
+    paused or not, until the record is approved; once the session is published or cancelled
+    nothing changes.
+    """
+    if state.phase in FINISHED:
+        been = "been published" if state.phase is Phase.PUBLISHED else "been cancelled"
+        if new:
+            return f"This session has {been}, so replies are no longer recorded."
+        return (
+            f"This session has {been}, so changes to replies are not recorded: "
+            "the reply stays as it was."
+        )
+    if not new:
+        return None
+    if state.phase in (Phase.SCHEDULED, Phase.GROUND_RULES):
+        return "The discussion has not begun yet, so this reply was not recorded."
+    if state.phase is not Phase.RUNNING:
+        return (
+            "The discussion has closed and the record is being drafted, so this reply was not "
+            "added. You can still edit your earlier replies; tell the facilitator if something "
+            "is missing."
+        )
+    if state.paused_at:
+        return (
+            "The discussion is paused, so this reply was not recorded. Post it again once the "
+            "facilitator resumes the discussion; earlier replies can still be edited."
+        )
+    return None
+
+
 @dataclass
 class Step:
     state: SessionState | None
@@ -494,15 +528,9 @@ def _answer(t: _Turn, event: ev.Answer) -> None:
     if found:
         _edit(t, ev.EditAnswer(actor=event.actor, message_id=event.message_id, text=event.text))
         return
-    if s.phase in FINISHED:
-        t.refuse(f"This session has {s.phase.value}, so replies are no longer recorded.")
-        return
-    if s.phase is not Phase.RUNNING:
-        t.refuse(
-            "The discussion has closed and the record is being drafted, so this reply was not "
-            "added. You can still edit your earlier replies; tell the facilitator if something "
-            "is missing."
-        )
+    refusal = reply_refusal(s, new=True)
+    if refusal:
+        t.refuse(refusal)
         return
     if event.question_id not in s.questions:
         t.refuse("That question is not open yet.")
@@ -535,8 +563,9 @@ def _edit(t: _Turn, event: ev.EditAnswer) -> None:
     question, answer = found
     if answer.author != t.actor:
         return
-    if s.phase in FINISHED:
-        t.refuse(f"This session has been {s.phase.value}, so changes to replies are not recorded.")
+    refusal = reply_refusal(s, new=False)
+    if refusal:
+        t.refuse(refusal)
         return
     text = t.valid_text(question.id, event.text)
     if text is None:
@@ -554,7 +583,11 @@ def _delete(t: _Turn, event: ev.DeleteAnswer) -> None:
     if found is None:
         return
     question, answer = found
-    if answer.author != t.actor or s.phase in FINISHED:
+    if answer.author != t.actor:
+        return
+    refusal = reply_refusal(s, new=False)
+    if refusal:
+        t.refuse(refusal)
         return
     question.answers.remove(answer)
     t.after_answers_changed(question.id)

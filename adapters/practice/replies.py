@@ -10,6 +10,7 @@ from adapters.practice.pages import Viewer, answer_message_id
 from adapters.practice.translate import MAX_REPLY_CHARS
 from adapters.practice.views import QUESTION_PREFIX
 from dialogs import events as ev
+from dialogs.engine import reply_refusal
 from storage.practice import MessageKind, PracticeRooms, Room, RoomMessage
 
 
@@ -66,6 +67,24 @@ class ReplyPages(ChannelPages):
         context["join_link"] = ""
         return self.render("room.html", status=status, **context)
 
+    async def refused_by_the_rule(
+        self, viewer: Viewer, question: RoomMessage, text: str, draft_for: str, *, new: bool
+    ) -> web.Response | None:
+        """The engine's rule for replies, checked before the room's copy changes, so the room
+        never shows a reply, an edit or a deletion the session did not take."""
+        if question.session_id is None:
+            return None
+        async with self.runtime.store.transaction() as uow:
+            stored = await uow.sessions.get(question.session_id)
+        refusal = reply_refusal(stored.state, new=new) if stored else None
+        if refusal is None:
+            return None
+        context = await self.view_for(
+            viewer, question.message_id, draft=text, draft_for=draft_for, problem=refusal
+        )
+        context["join_link"] = ""
+        return self.render("room.html", status=409, **context)
+
     async def reply(self, request: web.Request) -> web.StreamResponse:
         viewer, data = await self.posted(request)
         question = await self.thread_of(viewer.room, data.get("thread", ""))
@@ -73,6 +92,9 @@ class ReplyPages(ChannelPages):
         problem = await self.reply_problem(viewer, question.message_id, text, "new")
         if problem:
             return problem
+        refused = await self.refused_by_the_rule(viewer, question, text, "new", new=True)
+        if refused:
+            return refused
         reply = RoomMessage(
             message_id=new_id("r"),
             session_id=question.session_id,
@@ -95,6 +117,11 @@ class ReplyPages(ChannelPages):
         problem = await self.reply_problem(viewer, question.message_id, text, reply.message_id)
         if problem:
             return problem
+        refused = await self.refused_by_the_rule(
+            viewer, question, text, reply.message_id, new=False
+        )
+        if refused:
+            return refused
         was_flagged = reply.message_id in (await self.flagged(viewer, question))
         async with self.runtime.store.transaction() as uow:
             await PracticeRooms(uow.db).replace_body(
@@ -117,6 +144,11 @@ class ReplyPages(ChannelPages):
     async def delete_reply(self, request: web.Request) -> web.StreamResponse:
         viewer, data = await self.posted(request)
         reply, question = await self.own_reply(viewer, data.get("message", ""))
+        refused = await self.refused_by_the_rule(
+            viewer, question, reply.body, reply.message_id, new=False
+        )
+        if refused:
+            return refused
         async with self.runtime.store.transaction() as uow:
             await PracticeRooms(uow.db).remove_message(viewer.room.id, reply.message_id)
         self.signals.notify(viewer.room.id)

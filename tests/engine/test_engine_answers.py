@@ -17,7 +17,7 @@ from engine_kit import (
 )
 
 from dialogs import events as ev
-from dialogs.engine import MAX_ANSWER_CHARS
+from dialogs.engine import MAX_ANSWER_CHARS, reply_refusal
 from dialogs.events import Pacing
 from dialogs.state import Phase, QuestionStatus
 
@@ -311,3 +311,40 @@ def test_async_deadline_opens_the_next_stage_when_no_key_points_are_asked():
     assert session.posted() == ["q:q3", "q:q4"]
     assert session.state.deadline == T0 + 4 * HOUR
     assert session.state.reminded is False
+
+
+# -- the rule for replies, shared by every adapter ------------------------------------------
+
+
+def test_a_new_reply_while_paused_is_not_recorded_and_earlier_ones_can_still_change(
+    live: Session,
+):
+    live.answer(POLICE.user_id, "q1", "Before the pause.", message_id="m-before")
+    live.do(ev.Pause(actor=FACILITATOR.user_id, on="q1"))
+    assert live.state.paused_at
+    live.answer(HEALTH.user_id, "q1", "During the pause.", message_id="m-during")
+    assert "paused, so this reply was not recorded" in live.told(HEALTH.user_id)[0]
+    assert (HEALTH.user_id, "During the pause.") not in live.answers()["q1"]
+    live.do(ev.EditAnswer(actor=POLICE.user_id, message_id="m-before", text="Edited, paused."))
+    assert live.answers()["q1"] == [(POLICE.user_id, "Edited, paused.")]
+    live.do(ev.Resume(actor=FACILITATOR.user_id, on="q1"))
+    live.answer(HEALTH.user_id, "q1", "After the pause.", message_id="m-after")
+    assert (HEALTH.user_id, "After the pause.") in live.answers()["q1"]
+
+
+def test_a_deletion_after_publishing_is_refused_and_said_so(live: Session):
+    session = drafted(live)
+    session.edit_record()
+    session.do(ev.Approve(actor=FACILITATOR.user_id))
+    before = session.answers()
+    session.do(ev.DeleteAnswer(actor=POLICE.user_id, message_id="m-police"))
+    assert "published, so changes to replies are not recorded" in session.told(POLICE.user_id)[0]
+    assert session.answers() == before
+
+
+def test_until_approval_replies_change_and_the_draft_follows(live: Session):
+    session = drafted(live)
+    assert reply_refusal(session.state, new=False) is None
+    session.do(ev.DeleteAnswer(actor=POLICE.user_id, message_id="m-police"))
+    assert (POLICE.user_id, "Original words.") not in session.answers()["q1"]
+    assert reply_refusal(session.state, new=True), "no new answers once the record is drafted"

@@ -540,3 +540,54 @@ async def test_everyone_sees_the_sessions_status_and_who_is_awaited(
     status = " ".join((await dan.page()).texts("//details[@id='status-box']"))
     assert "The discussion is under way." in status
     assert "is waiting for: Dan" in status and "Priya" not in status.split("waiting for:")[1]
+
+
+async def test_the_room_keeps_the_rule_for_replies_paused_and_after_publishing(
+    runtime: Runtime, visitors: Make
+) -> None:
+    """No new answer while paused; a reply can change until approval and never after: the room
+    shows only what the session took."""
+    chair, priya, dan, room_id = await start_session(runtime, visitors)
+    thread = await begin(runtime, chair, priya, dan)
+    query = f"?thread={thread}"
+    await priya.act("/reply", {"thread": thread, "text": "First thoughts"}, query)
+    await runtime.dispatcher.drain()
+    await chair.press("Pause")
+    await runtime.dispatcher.drain()
+    paused = await dan.act("/reply", {"thread": thread, "text": "While paused"}, query)
+    assert paused.status == 409
+    assert "The discussion is paused, so this reply was not recorded." in paused.text
+    assert "While paused" in paused.texts("//textarea[@id='reply-text']"), "the words are kept"
+    texts = "//ol[@id='thread']//article[contains(@class, 'reply')]//p[@class='text']"
+    assert (await chair.page(query)).texts(texts) == ["First thoughts"]
+
+    page = await priya.page(query)
+    (reply_id,) = page.tree.xpath(
+        "//form[contains(@action, '/edit')]/input[@name='message']/@value"
+    )
+    edited = await priya.act("/edit", {"message": reply_id, "text": "Paused, edited"}, query)
+    assert edited.status == 200
+    await runtime.dispatcher.drain()
+    assert (await chair.page(query)).texts(texts) == ["Paused, edited"]
+
+    await chair.press("Resume")
+    await runtime.dispatcher.drain()
+    await chair.press("End discussion")
+    await runtime.dispatcher.drain()
+    review = await chair.press("Review the draft record")
+    saved = await chair.post(chair.base + "/form", {"token": review.token(), "form": "record"})
+    assert saved.status == 200, saved.text
+    await runtime.dispatcher.drain()
+    await chair.press("Approve and publish")
+    await runtime.dispatcher.drain()
+    assert await session_phase(runtime, room_id) is Phase.PUBLISHED
+
+    late = await priya.act("/edit", {"message": reply_id, "text": "After publishing"}, query)
+    assert late.status == 409
+    assert "This session has been published, so changes to replies are not recorded" in late.text
+    gone = await priya.act("/delete", {"message": reply_id}, query)
+    assert gone.status == 409
+    await runtime.dispatcher.drain()
+    assert (await chair.page(query)).texts(texts) == ["Paused, edited"]
+    answers = (await session_state(runtime, room_id)).questions
+    assert [a.text for q in answers.values() for a in q.answers] == ["Paused, edited"]
