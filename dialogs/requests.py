@@ -29,7 +29,7 @@ from dialogs.content import (
 )
 from dialogs.effects import AuditNote, Destination, DirectMessage, Effect, Ephemeral, Post, Update
 from dialogs.events import Person
-from dialogs.guard import find_identifiers
+from dialogs.guard import Finding, find_identifiers, redact
 from dialogs.record import describe
 
 SCREENING_POST = "request"
@@ -151,6 +151,18 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
             )
             effects.append(AuditNote(action="declined a request", actor=event.actor))
         else:
+            if event.facilitator.user_id == s.requester.user_id:
+                return RequestStep(
+                    state,
+                    [
+                        _tell_directly(
+                            event.actor,
+                            f"{s.requester.name} asked for this discussion, so is involved in the "
+                            "case and cannot facilitate it. Please choose someone with no "
+                            "involvement.",
+                        )
+                    ],
+                )
             if event.facilitator.user_id in s.involved:
                 return RequestStep(
                     state,
@@ -208,26 +220,39 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
 
 
 def _submit(event: SubmitRequest, now: datetime) -> RequestStep:
-    found = find_identifiers(f"{event.case_reference}\n{event.agencies}\n{event.why_stuck}")
-    if found:
-        # Nothing identifying may reach the screening channel: refuse, and say what kind.
-        return RequestStep(
-            None,
-            [
-                _tell(
-                    event.actor,
-                    f"Your request seems to contain {describe(found)}. Please describe the case "
-                    "without the child's or family's names, dates of birth, addresses or "
-                    "numbers, then send it again.",
-                )
-            ],
-        )
+    # Nothing identifying may reach the screening channel. As with answers, what looks like an
+    # identifier is taken out (shown as "[… removed]") and the requester is told privately what
+    # kind it was, never the identifier itself.
+    found: list[Finding] = []
+
+    def clean(text: str) -> str:
+        findings = find_identifiers(text)
+        found.extend(findings)
+        return redact(text, findings).strip() if findings else text.strip()
+
+    case_reference, agencies, why_stuck = (
+        clean(event.case_reference),
+        clean(event.agencies),
+        clean(event.why_stuck),
+    )
+    warnings = (
+        [
+            _tell(
+                event.actor,
+                f"Your request seemed to contain {describe(found)}. Requests must not identify "
+                "the child or family, so it was taken out before the request went to screening "
+                "(shown as “[… removed]”).",
+            )
+        ]
+        if found
+        else []
+    )
     state = RequestState(
         id=event.request_id,
         requester=event.requester,
-        case_reference=event.case_reference.strip(),
-        agencies=event.agencies.strip(),
-        why_stuck=event.why_stuck.strip(),
+        case_reference=case_reference,
+        agencies=agencies,
+        why_stuck=why_stuck,
         urgency=event.urgency,
         created_at=now,
     )
@@ -242,6 +267,7 @@ def _submit(event: SubmitRequest, now: datetime) -> RequestStep:
                 "Your request has been sent for screening. You will be told privately whether it "
                 "is accepted.",
             ),
+            *warnings,
             AuditNote(action="requested a reflective discussion", actor=event.actor),
         ],
     )

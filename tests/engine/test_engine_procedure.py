@@ -408,10 +408,40 @@ def _submit(why: str = "Attendance keeps dropping and agencies disagree why.") -
     )
 
 
-def test_a_request_that_identifies_the_child_never_reaches_screening():
-    result = step_request(None, _submit("Jayden Smith of 14 Elm Road keeps missing school."), T0)
-    assert result.state is None
-    assert [type(e) for e in result.effects] == [Ephemeral]
+def test_a_request_reaches_screening_with_identifiers_taken_out_and_the_requester_warned():
+    """As with answers: redacted, and the author told privately what kind was found."""
+    why = "Jayden Smith of 14 Elm Road keeps missing school; mum is on 07700 900123."
+    result = step_request(None, _submit(why), T0)
+    assert result.state is not None
+    screened = result.state.why_stuck
+    assert "Jayden" not in screened and "Elm Road" not in screened and "900123" not in screened
+    assert "removed]" in screened and "keeps missing school" in screened
+    (card,) = [e for e in result.effects if isinstance(e, Post)]
+    card_text = " ".join(b.text for b in card.content.blocks)
+    assert "Jayden" not in card_text and "07700" not in card_text
+    warned = [
+        b.text
+        for e in result.effects
+        if isinstance(e, Ephemeral) and e.user_id == REQUESTER.user_id
+        for b in e.content.blocks
+    ]
+    assert any("Your request seemed to contain" in t and "phone number" in t for t in warned)
+    assert not any("Jayden" in t or "07700" in t for t in warned), "never the identifier itself"
+
+
+def test_a_plain_request_carries_no_warning():
+    result = step_request(None, _submit(), T0)
+    told = [e for e in result.effects if isinstance(e, Ephemeral)]
+    assert len(told) == 1 and "sent for screening" in told[0].content.blocks[0].text
+
+
+def test_the_requester_cannot_be_chosen_to_facilitate():
+    submitted = step_request(None, _submit(), T0)
+    refused = step_request(submitted.state, AcceptRequest(actor="U-SCR", facilitator=REQUESTER), T0)
+    assert refused.state == submitted.state
+    (told,) = [e for e in refused.effects if isinstance(e, DirectMessage)]
+    assert told.user_id == "U-SCR"
+    assert "Rae Teacher asked for this discussion" in told.content.blocks[0].text
 
 
 def test_a_request_is_screened_accepted_and_confirmed_by_an_uninvolved_facilitator():

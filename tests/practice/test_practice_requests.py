@@ -118,15 +118,37 @@ async def test_declining_tells_the_requester_the_reason_privately(
     assert "Declined: Already in a review." in screening.text and screening.buttons() == []
 
 
-async def test_a_request_that_seems_to_identify_the_family_is_refused_with_the_words_kept(
+async def test_a_request_that_seems_to_identify_the_family_is_redacted_and_its_author_warned(
+    runtime: Runtime, visitors: Make
+) -> None:
+    """The guard treats a request as it treats an answer: redacted, and a private warning."""
+    _, priya, dan = await room_of_three(visitors)
+    why = "Mum moved to PO1 2AB; call her on 07700 900123. NHS 943 476 5919."
+    page = await ask(runtime, priya, why_stuck=why)
+    assert page.url == priya.base
+    card = " ".join((await dan.page("/screening")).texts("//ol[@id='screening']"))
+    assert "Mum moved to" in card and "removed]" in card
+    for identifier in ("PO1 2AB", "07700", "900123", "943 476 5919"):
+        assert identifier not in card
+    mine = (await priya.page()).text
+    assert "Your request seemed to contain" in mine and "phone number" in mine
+    assert "Your request seemed to contain" not in (await dan.page()).text
+
+
+async def test_the_requester_is_not_accepted_as_facilitator(
     runtime: Runtime, visitors: Make
 ) -> None:
     _, priya, dan = await room_of_three(visitors)
-    why = "Mum moved to PO1 2AB; NHS 943 476 5919."
-    page = await ask(runtime, priya, why_stuck=why)
-    assert page.status == 400 and "Please describe the case without" in page.text
-    assert page.tree.xpath("//textarea[@name='why_stuck']")[0].text == why
-    assert "No requests yet." in (await dan.page("/screening")).text
+    await ask(runtime, priya)
+    form = await dan.press("Accept…", "/screening")
+    await dan.post(
+        dan.base + "/form",
+        {"token": form.token(), "form": "accept_request", "facilitator": person_id(priya)},
+    )
+    await runtime.dispatcher.drain()
+    assert "Priya asked for this discussion" in (await dan.page()).text
+    assert "Waiting for screening." in (await dan.page("/screening")).text
+    assert "I have no involvement" not in (await priya.page()).text
 
 
 async def test_an_oversized_or_malformed_request_is_explained_and_nothing_is_sent(

@@ -146,13 +146,30 @@ async def test_only_the_facilitator_asked_can_answer(session: SlackSession) -> N
     assert "Only the facilitator asked" in " ".join(told.texts())
 
 
-async def test_a_request_naming_the_family_stays_in_the_form(session: SlackSession) -> None:
-    fields = REQUEST | {"why_stuck.0": "Her NHS number is 943 476 5919."}
-    response = await send_request(session, fields)
-    answer = json.loads(await response.text())
-    assert answer["response_action"] == "errors"
-    assert "NHS number" in answer["errors"]["why_stuck.0"]
-    assert session.fake.called("chat.postMessage") == []
+async def test_a_request_naming_the_family_is_screened_redacted_and_its_author_warned(
+    session: SlackSession,
+) -> None:
+    """As with answers: taken out of what the screeners see, and a private warning."""
+    fields = REQUEST | {"why_stuck.0": "Her NHS number is 943 476 5919, phone 07700 900123."}
+    await send_request(session, fields)
+    text = " ".join(screening_post(session).texts())
+    assert "943 476 5919" not in text and "900123" not in text and "removed]" in text
+    warned = " ".join(
+        " ".join(c.texts())
+        for c in session.fake.called("chat.postEphemeral")
+        if c.args["user"] == PRESENTER
+    )
+    assert "Your request seemed to contain" in warned and "NHS number" in warned
+    assert "943 476 5919" not in warned
+
+
+async def test_the_requester_cannot_be_chosen_to_facilitate(session: SlackSession) -> None:
+    await send_request(session)
+    await screen(session, ActionId.SCREEN_ACCEPT, {"facilitator.0": PRESENTER})
+    assert (await stored_request(session)).status is RequestStatus.SUBMITTED
+    (told,) = direct_messages(session, SCREENER)
+    assert "asked for this discussion" in " ".join(told.texts())
+    assert direct_messages(session, PRESENTER) == []
 
 
 async def test_an_over_long_request_stays_in_the_form(session: SlackSession) -> None:
