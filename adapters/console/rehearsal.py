@@ -31,9 +31,13 @@ You act as one person at a time; the facilitator to begin with.
   record              edit the draft record, section by section (facilitator)
   approve             approve and publish the record (facilitator)
   status              where the session is
+  mine                list your replies, numbered
+  edit N NEW TEXT     change your reply number N (see 'mine')
+  delete N            delete your reply number N
   help | quit
 Anything else you type is your reply in the thread of the open question
-(in a stage with several open questions, start with its number: 2 my answer)."""
+(in a stage with several open questions, start with its number: 2 my answer).
+Replies can be edited or deleted until the record is approved."""
 
 
 class Rehearsal:
@@ -46,6 +50,8 @@ class Rehearsal:
         self.session_id = ""
         self.state: SessionState | None = None
         self.reply_ids = itertools.count(1)
+        # Every reply typed here, in order: its message id and its author.
+        self.replies: list[tuple[str, str]] = []
         runtime.deliverers[PLATFORM] = ConsoleDeliverer(out, runtime.settings.learning_channel)
 
     def say(self, text: str) -> None:
@@ -134,14 +140,61 @@ class Rehearsal:
             and 1 <= int(number) <= len(open_questions)
         ):
             target, line = open_questions[int(number) - 1], rest
+        message_id = f"console-{next(self.reply_ids)}"
+        self.replies.append((message_id, self.actor))
         await self.act(
-            ev.Answer(
-                actor=self.actor,
-                question_id=target.id,
-                message_id=f"console-{next(self.reply_ids)}",
-                text=line,
-            )
+            ev.Answer(actor=self.actor, question_id=target.id, message_id=message_id, text=line)
         )
+
+    def my_replies(self) -> list[tuple[str, str, str]]:
+        """The acting person's replies the session holds: message id, question, text."""
+        state = self.state
+        if state is None:
+            return []
+        mine = []
+        for message_id, author in self.replies:
+            found = state.find_answer(message_id) if author == self.actor else None
+            if found:
+                question, answer = found
+                mine.append((message_id, state.model.question(question.id).text, answer.text))
+        return mine
+
+    def list_mine(self) -> None:
+        mine = self.my_replies()
+        if not mine:
+            self.say("You have no replies in this session.")
+        for number, (_, question, text) in enumerate(mine, 1):
+            self.say(f"  {number}. {text}  (to “{question}”)")
+
+    def my_reply(self, number: str) -> str | None:
+        mine = self.my_replies()
+        if number.isdecimal() and 1 <= int(number) <= len(mine):
+            return mine[int(number) - 1][0]
+        if not mine:
+            self.say("You have no replies in this session to change.")
+        else:
+            self.say(f"Please give the number of one of your replies, 1 to {len(mine)} ('mine').")
+        return None
+
+    async def edit(self, number: str, text: str) -> None:
+        message_id = self.my_reply(number)
+        if message_id is None:
+            return
+        if not text.strip():
+            self.say("Type the new text after the number: edit 1 my new words")
+            return
+        await self.act(ev.EditAnswer(actor=self.actor, message_id=message_id, text=text))
+        if self.state and (found := self.state.find_answer(message_id)):
+            if found[1].text == text.strip():
+                self.say("Your reply has been changed.")
+
+    async def delete(self, number: str) -> None:
+        message_id = self.my_reply(number)
+        if message_id is None:
+            return
+        await self.act(ev.DeleteAnswer(actor=self.actor, message_id=message_id))
+        if self.state and self.state.find_answer(message_id) is None:
+            self.say("Your reply has been deleted.")
 
     async def run(self, model_id: str | None) -> None:
         model = self.choose_model(model_id)
@@ -191,6 +244,14 @@ class Rehearsal:
                 self.say(HELP)
             elif word == "status":
                 self.status()
+            elif word == "mine" and len(line.split()) == 1:
+                self.list_mine()
+            elif word in ("edit", "delete") and len(line.split()) == 1:
+                self.say("Give the number of your reply ('mine' lists them): edit 1 new words")
+            elif word == "edit" and (parts := line.strip().split(maxsplit=2))[1].isdecimal():
+                await self.edit(parts[1], parts[2] if len(parts) > 2 else "")
+            elif word == "delete" and len(line.split()) == 2 and line.split()[1].isdecimal():
+                await self.delete(line.split()[1])
             elif word in commands and len(shlex.split(line)) == 1:
                 await commands[word]()
             elif line.strip():

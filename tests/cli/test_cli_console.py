@@ -1,0 +1,67 @@
+"""`reflectbot console`: a participant edits and deletes a reply, as on the platforms."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+AGREE = "".join(f"as {name}\nagree\n" for name in ("Priya", "Dan", "Ruth", "Tom", "Alex"))
+
+
+def rehearse(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    script: str,
+) -> str:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'console.sqlite3'}")
+    monkeypatch.delenv("REFLECTBOT_MODELS_DIR", raising=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(script))
+    assert main(["console", "--model", "kolb"]) == 0
+    return capsys.readouterr().out
+
+
+def test_a_participant_edits_and_deletes_a_reply(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    out = rehearse(
+        capsys,
+        monkeypatch,
+        tmp_path,
+        AGREE
+        + "as Morgan\nbegin\nas Priya\nFirst thoughts, ring 07700 900123.\n"
+        + "mine\nedit 1 Second thoughts.\nmine\nas Dan\nedit 1 Not mine\nas Priya\n"
+        + "delete 1\nmine\nquit\n",
+    )
+    assert "edit N NEW TEXT" in out and "delete N" in out, "the help names the commands"
+    _, _, after = out.partition("Please edit it to take it out.")
+    assert after, "the guard's warning asks for an edit"
+    listed, _, rest = after.partition("Your reply has been changed.")
+    assert "1. First thoughts, ring 07700 900123." in listed
+    assert "1. Second thoughts." in rest
+    assert "You have no replies in this session to change." in rest, "Dan cannot edit Priya's"
+    assert "Your reply has been deleted." in rest
+    assert (
+        rest.partition("Your reply has been deleted.")[2].count(
+            "You have no replies in this session."
+        )
+        == 1
+    )
+
+
+def test_edit_without_a_number_explains_itself_and_a_sentence_starting_edit_is_a_reply(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    out = rehearse(
+        capsys,
+        monkeypatch,
+        tmp_path,
+        AGREE + "as Morgan\nbegin\nas Priya\nedit\nedit the plan together\nmine\nquit\n",
+    )
+    assert "Give the number of your reply" in out
+    assert "1. edit the plan together" in out
