@@ -184,9 +184,9 @@ class Rehearsal:
             self.say("Type the new text after the number: edit 1 my new words")
             return
         await self.act(ev.EditAnswer(actor=self.actor, message_id=message_id, text=text))
-        if self.state and (found := self.state.find_answer(message_id)):
-            if found[1].text == text.strip():
-                self.say("Your reply has been changed.")
+        found = self.state.find_answer(message_id) if self.state else None
+        if found and found[1].text == text.strip():
+            self.say("Your reply has been changed.")
 
     async def delete(self, number: str) -> None:
         message_id = self.my_reply(number)
