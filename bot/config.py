@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dialogs.times import DEFAULT_ZONE
 from storage.database import DEFAULT_URL
 
 
@@ -55,6 +57,19 @@ class Settings(BaseSettings):
         max_length=60,
         validation_alias=env("REFLECTBOT_PROTECTIVE_MARKING"),
     )
+    # The organisation's time zone: times are shown (24-hour, zone named) and typed in it.
+    timezone: str = Field(DEFAULT_ZONE, validation_alias=env("REFLECTBOT_TIMEZONE"))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name.strip())
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(
+                f"{name!r} is not a time zone; use a name such as Europe/London"
+            ) from error
+        return name.strip()
 
     @property
     def slack_enabled(self) -> bool:

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.dispatcher import Deliverer, Dispatcher
 from bot.service import SessionService
 from dialogs.models.catalogue import Catalogue
+from dialogs.times import use_zone
 from storage import migrate
 from storage.unit_of_work import Store
 
@@ -81,6 +82,7 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
         clock = clock or SystemClock()
+        use_zone(settings.timezone)
         store = Store.open(settings.database_url)
         catalogue = Catalogue.load(settings.models_dir)
         for problem in catalogue.problems:

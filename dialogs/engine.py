@@ -37,9 +37,10 @@ from dialogs.state import (
     RecordDraft,
     SessionState,
 )
+from dialogs.times import date_and_time, zone
 
 MAX_ANSWER_CHARS = 8000
-REMINDER_TIME = time(9, 0, tzinfo=UTC)
+REMINDER_TIME = time(9, 0)  # in the organisation's time zone
 MAX_NOTE_CHARS = 20000
 ROOT = "root"
 RECORD_DRAFT = "record_draft"
@@ -1009,7 +1010,7 @@ def _tick(t: _Turn, _: ev.Tick) -> None:
         return
     if not s.reminded and t.now >= _reminder_time(s):
         s.reminded = True
-        closes = f"{s.deadline:%d %B %Y at %H:%M} UTC"
+        closes = date_and_time(s.deadline)
         for person in s.participants:
             waiting = [
                 q
@@ -1035,7 +1036,7 @@ def _reminder_time(s: SessionState) -> datetime:
 
 def _review_time(action: AgreedAction) -> datetime:
     # Reminders go out on the morning of the review date.
-    return datetime.combine(action.review_on, REMINDER_TIME)
+    return datetime.combine(action.review_on, REMINDER_TIME, zone()).astimezone(UTC)
 
 
 def next_wake(state: SessionState) -> datetime | None:

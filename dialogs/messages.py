@@ -22,6 +22,7 @@ from dialogs.events import Pacing, Person, Role
 from dialogs.models.schema import Asked, Question, QuestionKind, Stage, TimeBox
 from dialogs.record import format_date
 from dialogs.state import FINISHED, Phase, QuestionStatus, SessionState
+from dialogs.times import date_and_time
 
 NO_IDENTIFIERS = "This record holds no child or family identifiers."
 
@@ -600,8 +601,7 @@ def evaluation_form(state: SessionState) -> Form:
 
 
 def when(state: SessionState) -> str:
-    moment = state.scheduled_for or state.created_at
-    return f"{moment.day} {moment:%B %Y at %H:%M} UTC"
+    return date_and_time(state.scheduled_for or state.created_at)
 
 
 def invitation(state: SessionState) -> Content:

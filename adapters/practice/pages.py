@@ -19,6 +19,7 @@ from dialogs import events as ev
 from dialogs.actions import scale_message_id
 from dialogs.engine import QUESTION_PREFIX
 from dialogs.requests import RequestEvent
+from dialogs.times import clock_time, zone_label
 from storage.practice import PracticeRooms, Room, RoomMessage, RoomPerson
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,9 @@ def _templates() -> jinja2.Environment:
     )
     env.filters["fold_text"] = fold_text
     env.globals["FOLD_ITEMS"] = FOLD_ITEMS
+    # Every time shown in the organisation's zone, 24-hour, the zone named.
+    env.filters["clock"] = clock_time
+    env.globals["zone_label"] = zone_label
     return env
 
 

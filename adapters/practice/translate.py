@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from dialogs import events as ev
 from dialogs.actions import button_event, form_event
 from dialogs.content import Form
 from dialogs.models.catalogue import Catalogue
 from dialogs.requests import RequestEvent, request_button
+from dialogs.times import from_local, zone_label
 from storage.practice import RoomPerson
 
 MAX_REPLY_CHARS = 40_000  # what the room accepts as one message, like a chat platform's limit
@@ -77,7 +78,7 @@ class SetupChoices:
     lead_id: str = ""
     pacing: str = ev.Pacing.LIVE.value
     stage_hours: str = "24"
-    start_later: str = ""  # a browser's datetime-local value, in UTC like every time shown here
+    start_later: str = ""  # a browser's datetime-local value, in the organisation's zone
     watchlist: str = ""  # one name or address a line
 
     @property
@@ -89,7 +90,7 @@ class SetupChoices:
         """The chosen start; None when starting now. Call only once `setup_problems` passed."""
         if not self.start_later:
             return None
-        return datetime.fromisoformat(self.start_later).replace(tzinfo=UTC)
+        return from_local(datetime.fromisoformat(self.start_later))
 
 
 def read_setup(data: Mapping[str, str], participant_ids: list[str]) -> SetupChoices:
@@ -148,8 +149,8 @@ def _start_later_problems(start_later: str, now: datetime) -> list[str]:
         return ["Please give the later start as a date and a time."]
     if when.tzinfo is not None:
         return ["Please give the later start as a date and a time, without a time zone."]
-    if when.replace(tzinfo=UTC) <= now:
-        return ["The later start must be in the future (the time is in UTC)."]
+    if from_local(when) <= now:
+        return [f"The later start must be in the future (the time is in {zone_label()})."]
     return []
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,6 +13,7 @@ from adapters.teams.text import escape
 from dialogs import events as ev
 from dialogs.events import Pacing, Participant, Person, Role
 from dialogs.models.catalogue import Catalogue
+from dialogs.times import from_local, zone_label
 
 SETUP_ACTION = "setup"
 NO_LEAD = ""
@@ -111,12 +112,12 @@ def setup_card(
             {
                 "type": "Input.Date",
                 "id": "start_date",
-                "label": "Start later (optional): date, UTC",
+                "label": f"Start later (optional): date, {zone_label()}",
             },
             {
                 "type": "Input.Time",
                 "id": "start_time",
-                "label": "Start later (optional): time, UTC",
+                "label": f"Start later (optional): time, {zone_label()} (24-hour)",
             },
             {
                 "type": "TextBlock",
@@ -157,16 +158,17 @@ def setup_card(
 
 
 def _scheduled_for(data: dict[str, Any], now: datetime) -> datetime | None:
-    """The later start the card asks for, in UTC; None to start now."""
+    """The later start the card asks for, typed in the organisation's zone; None to start
+    now."""
     day, clock = str(data.get("start_date") or ""), str(data.get("start_time") or "")
     if not day and not clock:
         return None
     try:
-        moment = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock), UTC)
+        moment = from_local(datetime.combine(date.fromisoformat(day), time.fromisoformat(clock)))
     except ValueError as error:
         raise SetupRefused(
-            "To start later, please give both a date and a time (UTC); leave both empty to "
-            "start now."
+            f"To start later, please give both a date and a time ({zone_label()}); leave both "
+            "empty to start now."
         ) from error
     if moment <= now:
         raise SetupRefused(

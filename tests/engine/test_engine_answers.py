@@ -289,7 +289,7 @@ def test_async_reminds_those_still_waiting_once_at_half_time(overnight: Session)
     assert set(reminded) == {PRESENTER.user_id, HEALTH.user_id}
     assert "2 question(s)" in reminded[PRESENTER.user_id].content.summary
     assert "1 question(s)" in reminded[HEALTH.user_id].content.summary
-    assert "24 November 2026 at 09:30 UTC" in reminded[HEALTH.user_id].content.summary
+    assert "24 November 2026 at 09:30 (UK time)" in reminded[HEALTH.user_id].content.summary
     overnight.do(ev.Tick(), later=1 * HOUR)
     assert overnight.direct_messages() == []
 

@@ -591,3 +591,36 @@ async def test_the_room_keeps_the_rule_for_replies_paused_and_after_publishing(
     assert (await chair.page(query)).texts(texts) == ["Paused, edited"]
     answers = (await session_state(runtime, room_id)).questions
     assert [a.text for q in answers.values() for a in q.answers] == ["Paused, edited"]
+
+
+async def test_times_are_shown_in_the_organisations_zone_24_hour_and_named(
+    runtime: Runtime, visitors: Make, clock: ManualClock
+) -> None:
+    """On a summer morning at 09:30 UTC the room and screening say 10:30 (UK time)."""
+    clock.advance(timedelta(days=220))
+    assert clock.now().month == 7 and clock.now().hour == 9
+    chair, priya, dan, _ = await start_session(runtime, visitors)
+    room = await chair.page()
+    shown = room.texts("//ol[@id='channel']//time")
+    assert shown and all(t == "10:30 (UK time)" for t in shown)
+    assert " UTC" not in room.text
+    form = await priya.page("/request")
+    await priya.post(
+        priya.base + "/request",
+        {
+            "token": form.token(),
+            "form": "request",
+            "case_reference": "RCD-0421",
+            "agencies": "School",
+            "why_stuck": "We disagree about the risk.",
+            "urgency": "routine",
+        },
+    )
+    await runtime.dispatcher.drain()
+    screening = await dan.page("/screening")
+    assert screening.texts("//ol[@id='screening']//time") == ["10:30 (UK time)"]
+    assert " UTC" not in screening.text
+    other = visitors()
+    await create_room(other)
+    setup = await other.get(other.base + "/setup")
+    assert "Date and time in UK time, 24-hour." in setup.text

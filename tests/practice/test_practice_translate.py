@@ -78,7 +78,7 @@ def problems_of(chosen: SetupChoices) -> list[str]:
     [
         ("next Tuesday", "Please give the later start as a date and a time."),
         ("2026-03-02T09:00+01:00", "without a time zone"),
-        ("2026-03-02T08:59", "The later start must be in the future (the time is in UTC)."),
+        ("2026-03-02T08:59", "The later start must be in the future (the time is in UK time)."),
     ],
 )
 def test_a_later_start_must_be_a_future_date_and_time(start_later: str, problem: str) -> None:
@@ -103,3 +103,11 @@ def test_the_start_carries_the_later_start_and_the_watchlist_without_blank_lines
     assert start.watchlist == ("Jayden Smith", "12 Elm Road")
     now = start_event(choices(), Catalogue.load(), [CHAIR, PRIYA], CHAIR, "s-2")
     assert now.scheduled_for is None and now.watchlist == ()
+
+
+def test_a_later_start_is_read_in_the_organisations_time_zone() -> None:
+    """Typed 14:30 on a summer day in London is 13:30 UTC (British Summer Time)."""
+    chosen = choices(start_later="2026-07-01T14:30")
+    assert problems_of(chosen) == []
+    start = start_event(chosen, Catalogue.load(), [CHAIR, PRIYA], CHAIR, "s-1")
+    assert start.scheduled_for == datetime(2026, 7, 1, 13, 30, tzinfo=UTC)

@@ -182,7 +182,7 @@ async def test_a_session_can_be_scheduled_for_later(
     invited = {c.args["users"] for c in session.fake.called("conversations.open")}
     assert invited == set(PARTICIPANTS)
     status = await answer_blocks(await session.slack.command(OUTSIDER, "status"))
-    assert "scheduled for 25 November 2026 at 09:30 UTC" in status
+    assert "scheduled for 25 November 2026 at 09:30 (UK time)" in status
     clock.advance(timedelta(days=2))
     await session.runtime.service.tick_due()
     await session.drain()

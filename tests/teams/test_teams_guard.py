@@ -31,9 +31,9 @@ async def test_a_session_set_up_for_later_invites_now_and_opens_then(
     assert state.scheduled_for == datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
     assert teams.connector.channel_posts(CHANNEL) == [], "nothing in the channel yet"
     (setup,) = [m for m in teams.connector.messages.values() if "Session set up" in m.text()]
-    assert "opens here on 30 November 2026 at 14:00 UTC" in setup.text()
+    assert "opens here on 30 November 2026 at 14:00 (UK time)" in setup.text()
     for person in PARTICIPANTS:
-        assert "30 November 2026 at 14:00 UTC" in _chat(teams, person)
+        assert "30 November 2026 at 14:00 (UK time)" in _chat(teams, person)
 
     clock.advance(timedelta(days=7, hours=5))
     await teams.runtime.service.tick_due()

@@ -33,16 +33,6 @@ const channel = document.getElementById("channel");
 const nearTheEnd = () => window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
 const toTheEnd = () => channel && channel.lastElementChild?.scrollIntoView({ block: "end" });
 
-// Times come from the server in UTC; show them in the reader's own time zone.
-const localTimes = (root) => {
-  for (const time of root.querySelectorAll("time[datetime]")) {
-    time.textContent = new Date(time.dateTime).toLocaleTimeString([], {
-      hour: "2-digit",
-      minute: "2-digit",
-    });
-  }
-};
-
 const status = document.getElementById("live-status");
 const announce = (words) => {
   if (status) status.textContent = words;
@@ -62,7 +52,6 @@ async function refresh() {
     const response = await fetching;
     if (response.ok) {
       const parts = new DOMParser().parseFromString(await response.text(), "text/html");
-      localTimes(parts);
       // Like a chat app: someone reading the latest messages keeps seeing the latest.
       const following = nearTheEnd();
       let added = 0;
@@ -89,7 +78,6 @@ async function refresh() {
 }
 
 if (layout) {
-  localTimes(document);
   if (!location.hash && !document.body.classList.contains("has-thread")) toTheEnd();
   // On a phone the list of people starts folded away, leaving the screen to the channel.
   const side = document.getElementById("side");
