@@ -208,7 +208,11 @@ def question(state: SessionState, question_id: str) -> Content:
             )
         else:
             blocks.append(note("Reply in this message's thread to answer."))
-        paused = " Paused by the facilitator." if state.paused_at else ""
+        paused = (
+            " Paused by the facilitator: new replies are not recorded until it resumes."
+            if state.paused_at
+            else ""
+        )
         if waiting:
             blocks.append(note(f"{progress}.{paused} Waiting for:", waiting))
         else:

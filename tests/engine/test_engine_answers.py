@@ -13,10 +13,12 @@ from engine_kit import (
     PRESENTER,
     T0,
     Session,
+    content_text,
     small_model,
 )
 
 from dialogs import events as ev
+from dialogs.effects import Update
 from dialogs.engine import MAX_ANSWER_CHARS, reply_refusal
 from dialogs.events import Pacing
 from dialogs.state import Phase, QuestionStatus
@@ -322,6 +324,8 @@ def test_a_new_reply_while_paused_is_not_recorded_and_earlier_ones_can_still_cha
     live.answer(POLICE.user_id, "q1", "Before the pause.", message_id="m-before")
     live.do(ev.Pause(actor=FACILITATOR.user_id, on="q1"))
     assert live.state.paused_at
+    card = " ".join(content_text(e) for e in live.effects if isinstance(e, Update))
+    assert "new replies are not recorded until it resumes" in card, "the rule is said"
     live.answer(HEALTH.user_id, "q1", "During the pause.", message_id="m-during")
     assert "paused, so this reply was not recorded" in live.told(HEALTH.user_id)[0]
     assert (HEALTH.user_id, "During the pause.") not in live.answers()["q1"]
