@@ -130,12 +130,18 @@ async def test_a_declined_request_tells_the_requester_why(teams: TeamsChannel) -
     assert "Declined" in post.text()
 
 
-async def test_a_request_naming_the_child_never_reaches_screening(teams: TeamsChannel) -> None:
+async def test_a_request_naming_the_child_reaches_screening_redacted_and_its_author_warned(
+    teams: TeamsChannel,
+) -> None:
+    """As with answers: the identifiers are taken out, and the requester is told privately."""
     identifying = REQUEST | {"field:why_stuck": "Seen at PO1 2AB with NHS 943 476 5919."}
     assert (await _ask(teams, identifying)).status == 200
-    assert teams.connector.channel_posts(SCREENING_CHANNEL) == []
+    (post,) = teams.connector.channel_posts(SCREENING_CHANNEL)
+    assert "PO1 2AB" not in post.text() and "943 476 5919" not in post.text()
+    assert "postcode removed" in post.text()
     told = _chat(teams, POLICE)
-    assert "postcode" in told and "PO1 2AB" not in told
+    assert "Your request seemed to contain" in told and "postcode" in told
+    assert "PO1 2AB" not in told
 
 
 @pytest.mark.parametrize(
