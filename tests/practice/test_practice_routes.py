@@ -572,7 +572,7 @@ async def test_the_room_keeps_the_rule_for_replies_paused_and_after_publishing(
 
     await chair.press("Resume")
     await runtime.dispatcher.drain()
-    await chair.press("End discussion")
+    await chair.confirm(await chair.press("End discussion"))
     await runtime.dispatcher.drain()
     review = await chair.press("Review the draft record")
     saved = await chair.post(chair.base + "/form", {"token": review.token(), "form": "record"})
