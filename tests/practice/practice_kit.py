@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from aiohttp import ClientSession, CookieJar, web
 from aiohttp.test_utils import TestServer
@@ -183,11 +185,7 @@ async def publish(
     record: dict[str, str] | None = None,
 ) -> None:
     """Agree, begin, end at once, save the record (with these fields), approve and publish."""
-    for person in participants:
-        await person.press("I agree")
-    await runtime.dispatcher.drain()
-    await chair.press("Begin")
-    await runtime.dispatcher.drain()
+    await begin(runtime, chair, *participants)
     await chair.confirm(await chair.press("End discussion"))
     await runtime.dispatcher.drain()
     review = await chair.press("Review the draft record")
@@ -234,3 +232,38 @@ async def add_session(
         assert state is not None
     async with store.transaction() as uow:
         await uow.sessions.add(StoredSession(session_id, "practice", room_id, state), now, None)
+
+
+async def begin(runtime: Runtime, chair: Visitor, *participants: Visitor) -> str:
+    """Everyone agrees, the facilitator begins; returns the first question's message id."""
+    for person in participants:
+        await person.press("I agree")
+    await runtime.dispatcher.drain()
+    await chair.press("Begin")
+    await runtime.dispatcher.drain()
+    return (await chair.page()).question_threads()[-1]
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@contextlib.asynccontextmanager
+async def chromium() -> AsyncIterator[Any]:
+    """One headless Chromium, with nothing that reaches the network on its own."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as driver:
+        browser = await driver.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        await browser.close()

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from practice_kit import readiness_event
+from practice_kit import CHROMIUM, chromium, readiness_event
 
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.server import build_web_app
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "practice"
 WAIT_MS = 20_000
 
@@ -50,21 +49,8 @@ async def site(tmp_path: Path) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def browser() -> AsyncIterator[object]:
-    async with playwright_api.async_playwright() as driver:
-        chromium = await driver.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        await chromium.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def join(browser, join_link: str, name: str, agency: str, phone: bool = False):  # type: ignore[no-untyped-def]

@@ -21,14 +21,13 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from practice_kit import readiness_event
+from practice_kit import CHROMIUM, chromium, readiness_event
 
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.server import build_web_app
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "practice"
 WAIT_MS = 15_000
 DESKTOP = {"width": 1280, "height": 900}
@@ -47,21 +46,8 @@ pytestmark = [
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[Any]:
     expect.set_options(timeout=WAIT_MS)
-    async with playwright_api.async_playwright() as driver:
-        chromium = await driver.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        await chromium.close()
+    async with chromium() as launched:
+        yield launched
 
 
 @pytest_asyncio.fixture(loop_scope="module")

@@ -6,22 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from practice_kit import Visitor, create_room, join, publish, session_phase, start_session
+from practice_kit import Visitor, begin, create_room, join, publish, session_phase, start_session
 
 from adapters.practice.views import FOLD_CHARS, fold_text
 from bot.runtime import Runtime
 from dialogs.state import Phase
 
 Make = Callable[[], Visitor]
-
-
-async def begin(runtime: Runtime, chair: Visitor, *participants: Visitor) -> str:
-    for person in participants:
-        await person.press("I agree")
-    await runtime.dispatcher.drain()
-    await chair.press("Begin")
-    await runtime.dispatcher.drain()
-    return (await chair.page()).question_threads()[-1]
 
 
 # -- ending and cancelling ask first -----------------------------------------------------------

@@ -7,7 +7,15 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from practice_kit import Visitor, create_room, join, session_phase, session_state, start_session
+from practice_kit import (
+    Visitor,
+    begin,
+    create_room,
+    join,
+    session_phase,
+    session_state,
+    start_session,
+)
 
 from adapters.practice.identity import Signer, cookie_name
 from adapters.practice.translate import MAX_REPLY_CHARS
@@ -17,16 +25,6 @@ from dialogs.engine import MAX_ANSWER_CHARS
 from dialogs.state import Phase
 
 Make = Callable[[], Visitor]
-
-
-async def begin(runtime: Runtime, chair: Visitor, *participants: Visitor) -> str:
-    """Everyone agrees, the facilitator begins; returns the first question's message id."""
-    for person in participants:
-        await person.press("I agree")
-    await runtime.dispatcher.drain()
-    await chair.press("Begin")
-    await runtime.dispatcher.drain()
-    return (await chair.page()).question_threads()[-1]
 
 
 # -- rooms, people and who is who -----------------------------------------------------------

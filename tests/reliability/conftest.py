@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 from _pytest.fixtures import FixtureFunctionDefinition
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 # The Slack test helpers (signed requests, the fake Web API, the session driver) are shared.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "slack"))
 
+from bot.runtime import Runtime
+from bot.server import build_web_app
 from tests.conftest import postgres_url
 
 
@@ -60,3 +63,15 @@ async def fresh_database() -> AsyncIterator[str]:
         async with admin.connect() as conn:
             await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.dispose()
+
+
+@pytest.fixture
+async def every_door(runtime: Runtime) -> AsyncIterator[TestClient]:
+    """Slack, Teams (in its anonymous local-testing mode) and the practice room on one app:
+    every door hostile input can knock on."""
+    runtime.settings = runtime.settings.model_copy(update={"teams_anonymous": True})
+    app = build_web_app(runtime, background=False, practice=True)
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    yield client
+    await client.close()

@@ -4,27 +4,15 @@ message and no traceback, and changes nothing."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from slack_driver import SlackSession
 from slack_requests import FACILITATOR, PATH, TEAM, Workspace, setup_values, signed_headers
 
 from bot.runtime import Runtime
-from bot.server import build_web_app
-
-
-@pytest.fixture
-async def web(runtime: Runtime) -> AsyncIterator[TestClient]:
-    runtime.settings = runtime.settings.model_copy(update={"teams_anonymous": True})
-    app = build_web_app(runtime, background=False, practice=True)
-    client = TestClient(TestServer(app, host="127.0.0.1"))
-    await client.start_server()
-    yield client
-    await client.close()
 
 
 async def refused(response: Any) -> str:
@@ -36,19 +24,19 @@ async def refused(response: Any) -> str:
 
 @pytest.mark.parametrize("timestamp", ["soon", "", "1e9", "²", "9" * 40])
 async def test_a_slack_timestamp_that_is_not_a_number_is_refused(
-    web: TestClient, timestamp: str
+    every_door: TestClient, timestamp: str
 ) -> None:
     body = json.dumps({"type": "event_callback", "event": {"type": "message"}})
     headers = {"Content-Type": "application/json", **signed_headers(body)}
     headers["X-Slack-Request-Timestamp"] = timestamp
-    await refused(await web.post(PATH, data=body, headers=headers))
+    await refused(await every_door.post(PATH, data=body, headers=headers))
 
 
 @pytest.mark.parametrize("path", [PATH, "/api/messages"])
-async def test_deeply_nested_json_is_refused(web: TestClient, path: str) -> None:
+async def test_deeply_nested_json_is_refused(every_door: TestClient, path: str) -> None:
     body = "[" * 100_000 + "]" * 100_000
     headers = {"Content-Type": "application/json", **signed_headers(body)}
-    await refused(await web.post(path, data=body, headers=headers))
+    await refused(await every_door.post(path, data=body, headers=headers))
 
 
 def _press(user: Any = FACILITATOR, actions: Any = None, **extra: Any) -> dict[str, Any]:
@@ -82,11 +70,11 @@ def _press(user: Any = FACILITATOR, actions: Any = None, **extra: Any) -> dict[s
     ],
 )
 async def test_a_signed_interaction_with_wrong_field_types_is_answered_cleanly(
-    web: TestClient, payload: dict[str, Any]
+    every_door: TestClient, payload: dict[str, Any]
 ) -> None:
     body = urlencode({"payload": json.dumps(payload)})
     headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
-    response = await web.post(PATH, data=body, headers=headers)
+    response = await every_door.post(PATH, data=body, headers=headers)
     text = await response.text()
     assert response.status < 500, text
     assert "Traceback" not in text
@@ -103,13 +91,13 @@ async def test_a_signed_interaction_with_wrong_field_types_is_answered_cleanly(
     ],
 )
 async def test_a_signed_event_with_wrong_field_types_is_answered_cleanly(
-    web: TestClient, event: dict[str, Any]
+    every_door: TestClient, event: dict[str, Any]
 ) -> None:
     body = json.dumps(
         {"type": "event_callback", "team_id": TEAM, "event_id": "Ev1", "event": event}
     )
     headers = {"Content-Type": "application/json", **signed_headers(body)}
-    response = await web.post(PATH, data=body, headers=headers)
+    response = await every_door.post(PATH, data=body, headers=headers)
     text = await response.text()
     assert response.status < 500, text
 
@@ -129,11 +117,11 @@ async def test_a_signed_event_with_wrong_field_types_is_answered_cleanly(
     ],
 )
 async def test_a_signed_command_missing_fields_is_answered_cleanly(
-    web: TestClient, fields: dict[str, Any]
+    every_door: TestClient, fields: dict[str, Any]
 ) -> None:
     body = urlencode(fields, doseq=True)
     headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
-    response = await web.post(PATH, data=body, headers=headers)
+    response = await every_door.post(PATH, data=body, headers=headers)
     assert response.status < 500, await response.text()
 
 
@@ -171,16 +159,16 @@ def _activity(**changes: Any) -> dict[str, Any]:
     ],
 )
 async def test_a_teams_activity_with_bad_fields_is_refused_cleanly(
-    web: TestClient, activity: dict[str, Any]
+    every_door: TestClient, activity: dict[str, Any]
 ) -> None:
-    response = await web.post("/api/messages", json=activity)
+    response = await every_door.post("/api/messages", json=activity)
     text = await response.text()
     assert response.status < 500, text
     assert "Traceback" not in text
 
 
-async def test_a_practice_form_with_invalid_utf8_is_refused(web: TestClient) -> None:
-    response = await web.post(
+async def test_a_practice_form_with_invalid_utf8_is_refused(every_door: TestClient) -> None:
+    response = await every_door.post(
         "/rooms",
         data=b"name=\xff\xfe\xfd&agency=x",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
@@ -189,8 +177,10 @@ async def test_a_practice_form_with_invalid_utf8_is_refused(web: TestClient) -> 
     await refused(response)
 
 
-async def test_a_practice_multipart_form_without_boundary_is_refused(web: TestClient) -> None:
-    response = await web.post(
+async def test_a_practice_multipart_form_without_boundary_is_refused(
+    every_door: TestClient,
+) -> None:
+    response = await every_door.post(
         "/rooms",
         data=b'--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nA\r\n--x--\r\n',
         headers={"Content-Type": "multipart/form-data"},

@@ -5,12 +5,11 @@ oversized bodies are refused before anything is parsed."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_driver import SlackSession
@@ -18,7 +17,6 @@ from slack_requests import PATH, PRESENTER, Workspace, signed_headers
 
 from bot.app import MAX_BODY
 from bot.runtime import Runtime
-from bot.server import build_web_app
 
 FUZZ = settings(
     max_examples=60,
@@ -45,17 +43,6 @@ SLACK_TYPES = st.sampled_from(
 EVENT_TYPES = st.sampled_from(["message", "app_mention", "member_joined_channel", "x"])
 
 
-@pytest.fixture
-async def web(runtime: Runtime) -> AsyncIterator[TestClient]:
-    """Slack, Teams (in its anonymous local-testing mode) and the practice room on one app."""
-    runtime.settings = runtime.settings.model_copy(update={"teams_anonymous": True})
-    app = build_web_app(runtime, background=False, practice=True)
-    client = TestClient(TestServer(app, host="127.0.0.1"))
-    await client.start_server()
-    yield client
-    await client.close()
-
-
 async def nothing_stored(runtime: Runtime) -> None:
     async with runtime.store.transaction() as uow:
         assert await uow.sessions.listing() == []
@@ -76,32 +63,32 @@ async def assert_refused_cleanly(response: Any) -> None:
     extra=st.dictionaries(st.text(max_size=12), JSON_VALUES, max_size=4),
 )
 async def test_fuzzed_slack_events_are_refused_cleanly(
-    web: TestClient, runtime: Runtime, kind: str, event_type: str, event: dict, extra: dict
+    every_door: TestClient, runtime: Runtime, kind: str, event_type: str, event: dict, extra: dict
 ) -> None:
     body = json.dumps({**extra, "type": kind, "event": {**event, "type": event_type}})
     headers = {"Content-Type": "application/json", **signed_headers(body)}
-    await assert_refused_cleanly(await web.post(PATH, data=body, headers=headers))
+    await assert_refused_cleanly(await every_door.post(PATH, data=body, headers=headers))
     await nothing_stored(runtime)
 
 
 @FUZZ
 @given(payload=st.dictionaries(st.text(max_size=12), JSON_VALUES, max_size=6), kind=SLACK_TYPES)
 async def test_fuzzed_slack_interactions_are_refused_cleanly(
-    web: TestClient, runtime: Runtime, payload: dict, kind: str
+    every_door: TestClient, runtime: Runtime, payload: dict, kind: str
 ) -> None:
     body = urlencode({"payload": json.dumps({**payload, "type": kind})})
     headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
-    await assert_refused_cleanly(await web.post(PATH, data=body, headers=headers))
+    await assert_refused_cleanly(await every_door.post(PATH, data=body, headers=headers))
     await nothing_stored(runtime)
 
 
 @pytest.mark.parametrize("payload", ["", "not json", "{"])
 async def test_an_interaction_whose_payload_is_not_json_is_refused_cleanly(
-    web: TestClient, runtime: Runtime, payload: str
+    every_door: TestClient, runtime: Runtime, payload: str
 ) -> None:
     body = urlencode({"payload": payload})
     headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
-    await assert_refused_cleanly(await web.post(PATH, data=body, headers=headers))
+    await assert_refused_cleanly(await every_door.post(PATH, data=body, headers=headers))
     await nothing_stored(runtime)
 
 
@@ -113,11 +100,11 @@ async def test_an_interaction_whose_payload_is_not_json_is_refused_cleanly(
     )
 )
 async def test_fuzzed_slash_commands_are_refused_cleanly(
-    web: TestClient, runtime: Runtime, fields: dict[str, str]
+    every_door: TestClient, runtime: Runtime, fields: dict[str, str]
 ) -> None:
     body = urlencode(fields)
     headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
-    await assert_refused_cleanly(await web.post(PATH, data=body, headers=headers))
+    await assert_refused_cleanly(await every_door.post(PATH, data=body, headers=headers))
     await nothing_stored(runtime)
 
 
@@ -128,10 +115,10 @@ async def test_fuzzed_slash_commands_are_refused_cleanly(
     text=HOSTILE_TEXT,
 )
 async def test_fuzzed_teams_activities_are_refused_cleanly(
-    web: TestClient, runtime: Runtime, activity: dict, kind: str, text: str
+    every_door: TestClient, runtime: Runtime, activity: dict, kind: str, text: str
 ) -> None:
     body = json.dumps({**activity, "type": kind, "text": text})
-    response = await web.post(
+    response = await every_door.post(
         "/api/messages", data=body, headers={"Content-Type": "application/json"}
     )
     await assert_refused_cleanly(response)
@@ -148,10 +135,10 @@ async def test_fuzzed_teams_activities_are_refused_cleanly(
     ),
 )
 async def test_fuzzed_practice_room_forms_are_refused_cleanly(
-    web: TestClient, runtime: Runtime, path: str, room: str, fields: dict[str, str]
+    every_door: TestClient, runtime: Runtime, path: str, room: str, fields: dict[str, str]
 ) -> None:
     target = path.format(room=room, person=room)
-    response = await web.post(target, data=fields, allow_redirects=False)
+    response = await every_door.post(target, data=fields, allow_redirects=False)
     await assert_refused_cleanly(response)
     async with runtime.store.transaction() as uow:
         assert await uow.sessions.listing() == []
@@ -174,21 +161,21 @@ async def test_a_replayed_signed_reply_is_taken_once(slack: Workspace, runtime: 
     assert await session.answers(question_id) == [(PRESENTER, "Said once.")]
 
 
-async def test_a_stale_signed_request_is_refused(web: TestClient, runtime: Runtime) -> None:
+async def test_a_stale_signed_request_is_refused(every_door: TestClient, runtime: Runtime) -> None:
     body = json.dumps({"type": "event_callback", "event": {"type": "message"}})
     headers = {"Content-Type": "application/json", **signed_headers(body, age=10 * 60)}
-    response = await web.post(PATH, data=body, headers=headers)
+    response = await every_door.post(PATH, data=body, headers=headers)
     assert response.status == 401
     await nothing_stored(runtime)
 
 
 @pytest.mark.parametrize("path", [PATH, "/api/messages"])
 async def test_an_oversized_body_is_refused_before_parsing(
-    web: TestClient, runtime: Runtime, path: str
+    every_door: TestClient, runtime: Runtime, path: str
 ) -> None:
     body = json.dumps({"type": "event_callback", "text": "x" * (MAX_BODY + 1)})
     headers = {"Content-Type": "application/json", **signed_headers(body)}
-    response = await web.post(path, data=body, headers=headers)
+    response = await every_door.post(path, data=body, headers=headers)
     assert response.status == 413
     await nothing_stored(runtime)
 
@@ -321,7 +308,7 @@ def mutated(templates: dict[str, dict[str, Any]]) -> st.SearchStrategy[dict[str,
 @FUZZ
 @given(payload=mutated(SLACK_TEMPLATES))
 async def test_signed_slack_payloads_with_a_field_of_the_wrong_type_get_no_5xx(
-    web: TestClient, runtime: Runtime, payload: dict[str, Any]
+    every_door: TestClient, runtime: Runtime, payload: dict[str, Any]
 ) -> None:
     if payload.get("type") == "event_callback":
         body, kind = json.dumps(payload), "application/json"
@@ -331,7 +318,7 @@ async def test_signed_slack_payloads_with_a_field_of_the_wrong_type_get_no_5xx(
             "application/x-www-form-urlencoded",
         )
     headers = {"Content-Type": kind, **signed_headers(body)}
-    await assert_refused_cleanly(await web.post(PATH, data=body, headers=headers))
+    await assert_refused_cleanly(await every_door.post(PATH, data=body, headers=headers))
     await nothing_stored(runtime)
 
 
@@ -348,29 +335,31 @@ async def test_signed_slack_payloads_with_a_field_of_the_wrong_type_get_no_5xx(
     )
 )
 async def test_signed_slash_commands_missing_or_mangled_fields_get_no_5xx(
-    web: TestClient, runtime: Runtime, fields: dict[str, str]
+    every_door: TestClient, runtime: Runtime, fields: dict[str, str]
 ) -> None:
     body = urlencode(fields)
     headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
-    await assert_refused_cleanly(await web.post(PATH, data=body, headers=headers))
+    await assert_refused_cleanly(await every_door.post(PATH, data=body, headers=headers))
     await nothing_stored(runtime)
 
 
 @FUZZ
 @given(timestamp=st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30))
-async def test_any_slack_timestamp_header_gets_no_5xx(web: TestClient, timestamp: str) -> None:
+async def test_any_slack_timestamp_header_gets_no_5xx(
+    every_door: TestClient, timestamp: str
+) -> None:
     body = json.dumps({"type": "event_callback", "event": {"type": "message"}})
     headers = {"Content-Type": "application/json", **signed_headers(body)}
     headers["X-Slack-Request-Timestamp"] = timestamp
-    await assert_refused_cleanly(await web.post(PATH, data=body, headers=headers))
+    await assert_refused_cleanly(await every_door.post(PATH, data=body, headers=headers))
 
 
 @FUZZ
 @given(activity=mutated(TEAMS_TEMPLATES))
 async def test_teams_activities_with_a_field_of_the_wrong_type_get_no_5xx(
-    web: TestClient, runtime: Runtime, activity: dict[str, Any]
+    every_door: TestClient, runtime: Runtime, activity: dict[str, Any]
 ) -> None:
-    response = await web.post("/api/messages", json=activity)
+    response = await every_door.post("/api/messages", json=activity)
     await assert_refused_cleanly(response)
     await nothing_stored(runtime)
 
@@ -389,9 +378,9 @@ async def test_teams_activities_with_a_field_of_the_wrong_type_get_no_5xx(
     ),
 )
 async def test_practice_room_bodies_of_any_bytes_get_no_5xx(
-    web: TestClient, runtime: Runtime, body: bytes, kind: str
+    every_door: TestClient, runtime: Runtime, body: bytes, kind: str
 ) -> None:
-    response = await web.post(
+    response = await every_door.post(
         "/rooms", data=body, headers={"Content-Type": kind}, allow_redirects=False
     )
     await assert_refused_cleanly(response)
