@@ -112,9 +112,10 @@ async def test_a_whole_morrison_session_in_three_browsers(site: str, browser) ->
     for page in (priya, dan):
         agree = page.get_by_role("button", name="I agree")
         await expect(agree).to_be_visible(timeout=WAIT_MS)
-    await priya.get_by_role("button", name="I agree").click()
-    # Dan uses the keyboard alone.
+    # Dan uses the keyboard alone, and keeps his place while Priya's agreement redraws the message.
     await dan.get_by_role("button", name="I agree").focus()
+    await priya.get_by_role("button", name="I agree").click()
+    await expect(dan.get_by_text("Waiting for: Dan <@U123> Okafor")).to_be_visible(timeout=WAIT_MS)
     await dan.keyboard.press("Enter")
     await expect(chair.get_by_text("Everyone has agreed")).to_be_visible(timeout=WAIT_MS)
     await chair.get_by_role("button", name="Begin").click()

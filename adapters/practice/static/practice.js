@@ -4,6 +4,20 @@
 
 const layout = document.querySelector("[data-live]");
 
+const FOCUSABLE = "a[href], button, input, select, textarea, summary";
+
+// A message that changed is replaced whole; someone working it by keyboard keeps their place
+// on the same control of the new copy (another person's agreement must not drop their focus).
+function replaceKeepingFocus(kept, node) {
+  const focused = document.activeElement;
+  if (!focused || !kept.contains(focused)) return;
+  const before = [...kept.querySelectorAll(FOCUSABLE)].indexOf(focused);
+  const after = [...node.querySelectorAll(FOCUSABLE)][before];
+  if (after && after.tagName === focused.tagName && after.textContent === focused.textContent) {
+    after.focus({ preventScroll: true });
+  }
+}
+
 // Returns how many elements are new, for the screen-reader announcement.
 function morph(current, fresh) {
   const old = new Map([...current.children].filter((el) => el.id).map((el) => [el.id, el]));
@@ -14,12 +28,13 @@ function morph(current, fresh) {
     const kept = old.get(incoming.id);
     const reuse = kept && kept.dataset.rev === incoming.dataset.rev;
     const node = reuse ? kept : document.importNode(incoming, true);
-    if (kept && !reuse) {
-      if (kept === cursor) cursor = cursor.nextElementSibling;
-      kept.remove();
-    }
     if (node === cursor) cursor = cursor.nextElementSibling;
     else current.insertBefore(node, cursor);
+    if (kept && !reuse) {
+      if (kept === cursor) cursor = cursor.nextElementSibling;
+      replaceKeepingFocus(kept, node);
+      kept.remove();
+    }
   }
   while (cursor) {
     const stale = cursor;
