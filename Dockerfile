@@ -14,8 +14,8 @@ COPY adapters ./adapters
 COPY dialogs ./dialogs
 COPY storage ./storage
 COPY manifest ./manifest
-# Installed in place, so that `reflectbot teams-package` finds manifest/ beside the code.
-RUN pip install --no-cache-dir -e .
+# A plain install: the package carries what its commands need (the Teams manifest included).
+RUN pip install --no-cache-dir .
 
 USER reflectbot
 WORKDIR /home/reflectbot

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -17,17 +19,22 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_a_fresh_start_prints_only_the_banner(tmp_path: Path) -> None:
+@pytest.mark.parametrize("port_given_by", ["--port", "PORT"])
+def test_a_fresh_start_prints_only_the_banner(tmp_path: Path, port_given_by: str) -> None:
+    """As the README says: `reflectbot serve --port 3979`, or `PORT=3979 make run`."""
     port = _free_port()
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("REFLECTBOT_", "SLACK_", "MICROSOFT_", "DATABASE_URL"))
     }
+    by_option = port_given_by == "--port"
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "bot.cli", "serve", *(["--port", str(port)] if by_option else [])],
         cwd=tmp_path,
-        env=env | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        env=env
+        | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+        | ({} if by_option else {"PORT": str(port)}),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
