@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from dialogs.events import Role
 from dialogs.messages import NO_IDENTIFIERS
 from dialogs.record import format_date
 from dialogs.state import Phase, SessionState
+from dialogs.times import date_and_time
 
 # How UK public bodies mark records of this kind; REFLECTBOT_PROTECTIVE_MARKING changes it.
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
-DEFAULT_ZONE = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -59,11 +58,6 @@ class NoRecord(ValueError):
     """The session has no record to export yet."""
 
 
-def _when(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local.day} {local:%B %Y} at {local:%H:%M} ({zone.key} time)"
-
-
 def _attendees(state: SessionState) -> list[Attendee]:
     roles = state.model.roles
     people = [Attendee(state.facilitator.name, state.facilitator.agency or "—", roles.facilitator)]
@@ -78,9 +72,7 @@ def _attendees(state: SessionState) -> list[Attendee]:
     return people
 
 
-def record_document(
-    state: SessionState, marking: str = DEFAULT_MARKING, zone: ZoneInfo = DEFAULT_ZONE
-) -> RecordDocument:
+def record_document(state: SessionState, marking: str = DEFAULT_MARKING) -> RecordDocument:
     if state.record is None or state.phase is not Phase.PUBLISHED or not state.published_at:
         raise NoRecord("this session's record has not been approved and published yet")
     presenter = state.presenter
@@ -113,7 +105,7 @@ def record_document(
     # Only the facilitator can approve, and approving publishes.
     approval = (
         f"Approved and published by {state.facilitator.name}, the facilitator, on "
-        f"{_when(state.published_at, zone)}."
+        f"{date_and_time(state.published_at)}."
     )
     return RecordDocument(
         title=state.model.record.title,

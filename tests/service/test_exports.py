@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pypdfium2 as pdfium
 import pytest
@@ -17,6 +18,7 @@ from adapters.export.formats import FORMATS
 from bot.clock import ManualClock
 from bot.dispatcher import Dispatcher
 from bot.service import SessionService
+from dialogs import times
 from dialogs.messages import NO_IDENTIFIERS
 
 MODELS = sorted(CATALOGUE.models)
@@ -46,6 +48,23 @@ async def test_every_format_holds_every_section_of_the_record(
             assert section.title.replace("\\", "") in text.replace("\\", ""), (format_, section.id)
         assert state.facilitator.name in text, format_
         assert NO_IDENTIFIERS in text, format_
+
+
+async def test_the_approval_is_dated_in_the_organisations_zone(
+    service: SessionService, dispatcher: Dispatcher, clock: ManualClock
+):
+    await service.start(conversation(), start_event("kolb"))
+    state = await run_to_publication(service, dispatcher, clock, "s-1")
+    assert state.published_at is not None
+    times.use_zone("America/New_York")
+    try:
+        approval = record_document(state).approval
+    finally:
+        times.use_zone(times.DEFAULT_ZONE)
+    assert times.date_and_time(state.published_at) not in approval
+    assert "(America/New_York)" in approval
+    new_york = state.published_at.astimezone(ZoneInfo("America/New_York"))
+    assert f"at {new_york:%H:%M}" in approval
 
 
 async def test_an_unpublished_record_is_not_exported(service: SessionService):
