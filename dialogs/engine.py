@@ -26,7 +26,7 @@ from dialogs.effects import (
 from dialogs.events import Pacing, Role
 from dialogs.guard import Watchlist, find_identifiers
 from dialogs.models.schema import Asked, QuestionKind, Stage
-from dialogs.record import Redactor, describe, draft_record, scale_value
+from dialogs.record import Redactor, describe, draft_record, scale_value, session_redactor
 from dialogs.state import (
     FINISHED,
     AgreedAction,
@@ -115,10 +115,7 @@ class _Turn:
     # -- the identifier guard ----------------------------------------------------------
 
     def redactor(self) -> Redactor:
-        s = self.state
-        watchlist = Watchlist(self.secret, s.watch_hashes) if s.watch_hashes else None
-        people = [s.facilitator.name, *(p.name for p in s.participants)]
-        return Redactor(watchlist, (s.began_at or s.created_at).date(), people)
+        return session_redactor(self.state, self.secret)
 
     def warn_identifiers(self, text: str, thread: str | None, what: str) -> None:
         """Tell the author, privately, what kind of identifier their text seems to hold —

@@ -117,6 +117,13 @@ class Redactor:
         return redact(text, findings)
 
 
+def session_redactor(state: SessionState, secret: bytes) -> Redactor:
+    """The guard as it applies to this session: its watch-list, its day, its professionals."""
+    watchlist = Watchlist(secret, state.watch_hashes) if state.watch_hashes else None
+    people = [state.facilitator.name, *(p.name for p in state.participants)]
+    return Redactor(watchlist, (state.began_at or state.created_at).date(), people)
+
+
 def _a(label: str) -> str:
     return "an" if label[0].lower() in "aeiou" or label.startswith(("NHS", "NI")) else "a"
 

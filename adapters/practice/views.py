@@ -11,8 +11,7 @@ from dialogs import messages
 from dialogs.actions import scale_message_id
 from dialogs.content import Action, ActionId, Audience, Content, Form
 from dialogs.engine import CANCELLED, QUESTION_PREFIX, RECORD, ROOT
-from dialogs.guard import Watchlist
-from dialogs.record import Redactor, describe
+from dialogs.record import describe, session_redactor
 from dialogs.state import FINISHED, Phase, QuestionStatus, SessionState
 from storage.practice import MessageKind, PracticeRooms, Room, RoomMessage, RoomPerson
 from storage.unit_of_work import UnitOfWork
@@ -264,9 +263,7 @@ def _flagged(
     mine = {a.message_id: a.text for a in asked.answers if a.author == me}
     if not mine:
         return {}
-    watchlist = Watchlist(secret, state.watch_hashes) if state.watch_hashes else None
-    people = [state.facilitator.name, *(p.name for p in state.participants)]
-    redactor = Redactor(watchlist, (state.began_at or state.created_at).date(), people)
+    redactor = session_redactor(state, secret)
     flagged = {}
     for reply in replies:
         if not reply.mine or reply.kind != MessageKind.REPLY:
