@@ -17,6 +17,7 @@ from bot.runtime import Runtime
 from dialogs.messages import time_box_words
 from dialogs.models.catalogue import Catalogue, ModelFileError, load_model_file
 from dialogs.models.schema import FacilitationModel
+from dialogs.state import SessionState
 from storage import migrate
 
 log = logging.getLogger("reflectbot")
@@ -134,6 +135,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
     serve(Settings(), host=args.host, port=args.port, practice=args.command == "practice")
 
 
+def _learning_word(state: SessionState) -> str | None:
+    """Whether a published session's learning themes reached their lead (None: it had none)."""
+    if state.learning is None:
+        return None
+    return "not delivered" if state.learning_undelivered else "delivered"
+
+
 def cmd_sessions_list(args: argparse.Namespace) -> None:
     async def work(runtime: Runtime) -> None:
         async with runtime.store.transaction() as uow:
@@ -147,6 +155,7 @@ def cmd_sessions_list(args: argparse.Namespace) -> None:
                 "case_reference": s.state.case_reference,
                 "created_at": s.state.created_at.isoformat(),
                 "participants": len(s.state.participants),
+                "learning": _learning_word(s.state),
             }
             for s in stored
         ]

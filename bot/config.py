@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dialogs.learning import LearningRoutes
 from dialogs.times import DEFAULT_ZONE
 from storage.database import DEFAULT_URL
 
@@ -42,7 +43,12 @@ class Settings(BaseSettings):
     )
 
     models_dir: Path | None = Field(None, validation_alias=env("REFLECTBOT_MODELS_DIR"))
+    # The learning themes' channel for every audience without its own in learning_channels.
     learning_channel: str | None = Field(None, validation_alias=env("REFLECTBOT_LEARNING_CHANNEL"))
+    # A channel per learning audience: "CPC Lead Officer=C0123;Case Review Committee=C0456".
+    learning_channels: str | None = Field(
+        None, validation_alias=env("REFLECTBOT_LEARNING_CHANNELS")
+    )
     screening_channel: str | None = Field(
         None, validation_alias=env("REFLECTBOT_SCREENING_CHANNEL")
     )
@@ -70,6 +76,16 @@ class Settings(BaseSettings):
                 f"{name!r} is not a time zone; use a name such as Europe/London"
             ) from error
         return name.strip()
+
+    @field_validator("learning_channels")
+    @classmethod
+    def _audience_channel_pairs(cls, text: str | None) -> str | None:
+        LearningRoutes.parse(text)
+        return text
+
+    @property
+    def learning_routes(self) -> LearningRoutes:
+        return LearningRoutes.parse(self.learning_channels, self.learning_channel)
 
     @property
     def slack_enabled(self) -> bool:

@@ -14,6 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatcher import Deliverer, Dispatcher
 from bot.service import SessionService
+from dialogs.learning import routing_problems
 from dialogs.models.catalogue import Catalogue
 from dialogs.times import use_zone
 from storage import migrate
@@ -74,6 +75,7 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.dispatcher.on_recorded = self.service.apply_kept_replies
+        self.service.learning = self.settings.learning_routes
 
     @property
     def secret(self) -> bytes:
@@ -87,6 +89,10 @@ class Runtime:
         catalogue = Catalogue.load(settings.models_dir)
         for problem in catalogue.problems:
             log.error("model file skipped: %s", problem)
+        if settings.slack_enabled or settings.teams_enabled:
+            audiences = [m.record.learning_audience for m in catalogue.models.values()]
+            for problem in routing_problems(settings.learning_routes, audiences):
+                log.warning("learning: %s", problem)
         deliverers: dict[str, Deliverer] = {}
         dispatcher = Dispatcher(store, clock, deliverers)
         # Until prepare() reads the database, a process without REFLECTBOT_SECRET has its own.

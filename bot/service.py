@@ -14,6 +14,7 @@ from dialogs import engine
 from dialogs import events as ev
 from dialogs.effects import AuditNote, Effect, EvaluationNote, OpenForm
 from dialogs.engine import QUESTION_PREFIX
+from dialogs.learning import NO_ROUTES, LearningRoutes
 from dialogs.requests import RequestEvent, SubmitRequest, step_request
 from dialogs.retention import answers_expired, without_answers
 from dialogs.state import SessionState
@@ -79,6 +80,10 @@ class SessionService:
         self.clock = clock
         self.on_commit = on_commit  # wakes the dispatcher after effects were queued
         self.secret = secret  # keys the watch-list hashes
+        # Where learning themes go: the settings' routes (the runtime sets them), or a
+        # platform's own (the practice room shows them in the room).
+        self.learning = NO_ROUTES
+        self.learning_by_platform: dict[str, LearningRoutes] = {}
 
     async def start(
         self, conversation: Conversation, event: ev.Start, event_id: str | None = None
@@ -214,7 +219,8 @@ class SessionService:
             raise SessionNotFound(session_id)
         if event_id and not await uow.events.claim(platform or stored.platform, event_id, now):
             return Outcome(session_id=session_id, state=stored.state, duplicate=True)
-        step = engine.step(stored.state, event, now, secret=self.secret)
+        learning = self.learning_by_platform.get(stored.platform, self.learning)
+        step = engine.step(stored.state, event, now, secret=self.secret, learning=learning)
         assert step.state is not None
         stored.state = step.state
         await uow.sessions.save(stored, now, engine.next_wake(step.state))

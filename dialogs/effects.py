@@ -28,6 +28,9 @@ class Post(Effect):
     content: Content
     thread: str | None = None  # key of the message to reply under
     destination: Destination = Destination.SESSION
+    # The channel the engine chose for a post outside the session (learning themes); None: the
+    # adapter's configured channel for the destination.
+    channel: str | None = None
 
 
 class Update(Effect):

@@ -14,7 +14,6 @@ from dialogs import events as ev
 from dialogs import messages
 from dialogs.effects import (
     AuditNote,
-    Destination,
     DirectMessage,
     Effect,
     Ephemeral,
@@ -25,6 +24,7 @@ from dialogs.effects import (
 )
 from dialogs.events import Pacing, Role
 from dialogs.guard import Watchlist, find_identifiers
+from dialogs.learning import NO_ROUTES, LearningRoutes, share_at_publication
 from dialogs.models.schema import Asked, QuestionKind, Stage
 from dialogs.record import Redactor, describe, draft_record, scale_value, session_redactor
 from dialogs.state import (
@@ -45,7 +45,6 @@ MAX_NOTE_CHARS = 20000
 ROOT = "root"
 RECORD_DRAFT = "record_draft"
 RECORD = "record"
-LEARNING = "learning"
 CANCELLED = "cancelled"
 
 
@@ -104,12 +103,20 @@ class Step:
 class _Turn:
     """One event's work: a private copy of the state and the effects it produces."""
 
-    def __init__(self, state: SessionState, actor: str, now: datetime, secret: bytes) -> None:
+    def __init__(
+        self,
+        state: SessionState,
+        actor: str,
+        now: datetime,
+        secret: bytes,
+        learning: LearningRoutes = NO_ROUTES,
+    ) -> None:
         # The model snapshot is frozen; share it rather than copy it on every event.
         self.state = copy.deepcopy(state, memo={id(state.model): state.model})
         self.actor = actor
         self.now = now
         self.secret = secret
+        self.learning = learning
         self.effects: list[Effect] = []
 
     # -- the identifier guard ----------------------------------------------------------
@@ -444,9 +451,15 @@ def _start(event: ev.Start, now: datetime, secret: bytes) -> Step:
 
 
 def step(
-    state: SessionState | None, event: ev.Event, now: datetime, *, secret: bytes = b""
+    state: SessionState | None,
+    event: ev.Event,
+    now: datetime,
+    *,
+    secret: bytes = b"",
+    learning: LearningRoutes = NO_ROUTES,
 ) -> Step:
-    """Apply one event. The input state is never modified. `secret` keys the watch-list."""
+    """Apply one event. The input state is never modified. `secret` keys the watch-list;
+    `learning` says where each audience's learning themes go."""
     if isinstance(event, ev.Start):
         if state is not None:
             return Step(
@@ -466,7 +479,7 @@ def step(
         return _start(event, now, secret)
     if state is None:
         raise ValueError("no session to apply the event to")
-    turn = _Turn(state, event.actor, now, secret)
+    turn = _Turn(state, event.actor, now, secret, learning)
     handler = _HANDLERS[type(event)]
     handler(turn, event)
     return Step(turn.state, turn.effects)
@@ -895,17 +908,9 @@ def _approve(t: _Turn, event: ev.Approve) -> None:
             content=messages.explanation("The record has been approved and published below."),
         )
     )
-    learning = s.model.record.learning_section
-    if learning and s.record.sections.get(learning, "").strip():
-        t.effects.append(
-            Post(
-                key=LEARNING,
-                content=messages.learning_themes(s, learning),
-                destination=Destination.LEARNING,
-            )
-        )
     t.update_root()
     t.audit("published the record")
+    t.effects += share_at_publication(s, t.learning, t.now)
     if s.model.record.shared_with_participants:
         # Each participant keeps their own copy (for their own supervision and records).
         copy_for_them = messages.published_record(s)

@@ -531,7 +531,9 @@ def learning_themes(state: SessionState, section_id: str) -> Content:
     """For the learning lead: the model, the date and the themes only — no case reference."""
     assert state.record is not None
     model = state.model
-    audience = f" for {model.record.learning_audience}" if model.record.learning_audience else ""
+    audience = (
+        f" for the {model.record.learning_audience}" if model.record.learning_audience else ""
+    )
     return Content(
         title=f"Learning themes{audience}",
         blocks=(
@@ -539,6 +541,27 @@ def learning_themes(state: SessionState, section_id: str) -> Content:
             Block(style=BlockStyle.QUOTE, text=state.record.sections.get(section_id, "")),
         ),
         summary="Learning themes from a reflective case discussion",
+    )
+
+
+def learning_not_sent(state: SessionState) -> Content:
+    """For the facilitator, at publication: the themes reached nobody, and what happens now."""
+    assert state.record is not None and state.model.record.learning_section
+    named = state.model.record.learning_audience
+    audience = f"the {named}" if named else "the learning lead"
+    themes = state.record.sections.get(state.model.record.learning_section, "")
+    return Content(
+        title="The learning themes were not sent",
+        blocks=(
+            text(
+                f"No learning channel is set up for {audience}, so the learning themes of this "
+                "record were not sent to anyone. They are kept with the record and listed as "
+                f"not delivered in the learning report. Please share them with {audience} "
+                "yourself, and ask whoever runs reflectbot to set up a learning channel."
+            ),
+            Block(style=BlockStyle.QUOTE, text=themes),
+        ),
+        summary="The learning themes were not sent: no learning channel is set up",
     )
 
 

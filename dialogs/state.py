@@ -75,6 +75,17 @@ class RecordDraft(BaseModel):
     flagged: dict[str, str] = Field(default_factory=dict)
 
 
+class LearningDelivery(BaseModel):
+    """Where a published session's learning themes went: `channel` None means nowhere, because
+    no channel was configured for their audience; they stay in the record, for the report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    audience: str
+    channel: str | None
+    at: datetime
+
+
 class SessionState(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -101,6 +112,7 @@ class SessionState(BaseModel):
     stage_notes: dict[str, str] = Field(default_factory=dict)
     record: RecordDraft | None = None
     published_at: datetime | None = None
+    learning: LearningDelivery | None = None  # set at publication when there are themes
     cancelled_at: datetime | None = None
     answers_deleted_at: datetime | None = None  # by the retention policy
     # Keyed hashes of the watch-list entered at setup (never the names themselves).
@@ -115,6 +127,11 @@ class SessionState(BaseModel):
     @property
     def ended_at(self) -> datetime | None:
         return self.published_at or self.cancelled_at
+
+    @property
+    def learning_undelivered(self) -> bool:
+        """Published learning themes that reached no learning lead (none was configured)."""
+        return self.learning is not None and self.learning.channel is None
 
     @property
     def stage(self) -> Stage | None:

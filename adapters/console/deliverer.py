@@ -15,9 +15,8 @@ CHANNEL = "console"
 
 
 class ConsoleDeliverer:
-    def __init__(self, out: TextIO, learning_channel: str | None = None) -> None:
+    def __init__(self, out: TextIO) -> None:
         self.out = out
-        self.learning_channel = learning_channel
         self._ids = itertools.count(1)
 
     def _name(self, delivery: Delivery, user_id: str) -> str:
@@ -30,7 +29,7 @@ class ConsoleDeliverer:
         effect = delivery.effect
         if isinstance(effect, Post):
             if effect.destination == "learning":
-                where = self.learning_channel or "the learning channel (not configured)"
+                where = effect.channel or "the learning channel"
                 self._print(f"\n── posted in {where} ──")
             indent = "      " if effect.thread else ""
             self._print("\n" + render(effect.content, indent))

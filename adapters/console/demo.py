@@ -26,7 +26,7 @@ class Demo:
         self.runtime = runtime
         self.out = out
         self.messages = 0
-        runtime.deliverers[PLATFORM] = ConsoleDeliverer(out, runtime.settings.learning_channel)
+        runtime.deliverers[PLATFORM] = ConsoleDeliverer(out)
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)

@@ -52,7 +52,7 @@ class Rehearsal:
         self.reply_ids = itertools.count(1)
         # Every reply typed here, in order: its message id and its author.
         self.replies: list[tuple[str, str]] = []
-        runtime.deliverers[PLATFORM] = ConsoleDeliverer(out, runtime.settings.learning_channel)
+        runtime.deliverers[PLATFORM] = ConsoleDeliverer(out)
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)

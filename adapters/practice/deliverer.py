@@ -10,13 +10,16 @@ from adapters.practice.signals import RoomSignals
 from bot.clock import Clock
 from bot.dispatcher import Delivery, DeliveryFailed
 from dialogs.effects import Destination, DirectMessage, Ephemeral, Post, Update
+from dialogs.learning import LearningRoutes
 from storage.practice import MessageKind, PracticeRooms, RoomMessage
 from storage.repositories import Conversation, PostedMessage
 from storage.unit_of_work import Store
 
 log = logging.getLogger(__name__)
 
-# A practice room has no other channels: it shows each destination in its own place.
+# A practice room has no other channels: it shows each destination in its own place, so every
+# audience's learning themes have somewhere to go (the room, tagged as the learning channel).
+IN_THE_ROOM = LearningRoutes(default="the practice room")
 POST_KINDS = {
     Destination.SESSION: MessageKind.POST,
     Destination.LEARNING: MessageKind.LEARNING,

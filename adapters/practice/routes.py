@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from adapters.practice.deliverer import PracticeDeliverer
+from adapters.practice.deliverer import IN_THE_ROOM, PracticeDeliverer
 from adapters.practice.followups import FollowUpPages
 from adapters.practice.pages import PLATFORM
 from adapters.practice.people import PeoplePages
@@ -35,6 +35,7 @@ def install(app: web.Application, runtime: Runtime) -> PracticeRoom:
     """Serve the practice room on `app` and deliver practice sessions' effects into it."""
     signals = RoomSignals()
     runtime.deliverers[PLATFORM] = PracticeDeliverer(runtime.store, runtime.clock, signals)
+    runtime.service.learning_by_platform[PLATFORM] = IN_THE_ROOM
     room = PracticeRoom(runtime, signals)
     app[PRACTICE] = room
 

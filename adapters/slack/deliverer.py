@@ -90,7 +90,7 @@ class SlackDeliverer:
     ) -> list[PostedMessage]:
         channel = delivery.conversation.key
         if effect.destination is not Destination.SESSION:
-            configured = self.configured.get(effect.destination)
+            configured = effect.channel or self.configured.get(effect.destination)
             if not configured:
                 log.info(
                     "session %s: %s post dropped, its channel is not configured",

@@ -152,7 +152,7 @@ class TeamsDeliverer:
     ) -> list[PostedMessage]:
         channel = place.channel_id
         if effect.destination in self.channels:
-            configured = self.channels[effect.destination]
+            configured = effect.channel or self.channels[effect.destination]
             if not configured:
                 log.info(
                     "%s: no %s channel configured; %s not posted",

@@ -18,6 +18,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.delenv("REFLECTBOT_MODELS_DIR", raising=False)
     monkeypatch.delenv("REFLECTBOT_LEARNING_CHANNEL", raising=False)
+    monkeypatch.delenv("REFLECTBOT_LEARNING_CHANNELS", raising=False)
     return path
 
 
@@ -65,7 +66,10 @@ def test_after_a_demo_the_session_is_listed_and_audited(
         "case_reference",
         "created_at",
         "participants",
+        "learning",
     }
+    # No learning channel is configured: the themes are kept, as not delivered.
+    assert row["learning"] == "not delivered"
 
     code, out, _ = run(capsys, "audit")
     assert code == 0

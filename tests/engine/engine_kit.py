@@ -9,6 +9,7 @@ from dialogs import events as ev
 from dialogs.effects import DirectMessage, Effect, Ephemeral, OpenForm, Post, Update
 from dialogs.engine import step
 from dialogs.events import Pacing, Participant, Person, Role
+from dialogs.learning import LearningRoutes
 from dialogs.models.catalogue import Catalogue
 from dialogs.models.schema import FacilitationModel
 from dialogs.state import SessionState
@@ -25,6 +26,10 @@ TEAM = (PRESENTER, POLICE, HEALTH)
 OUTSIDER = "U-OUT"
 
 BUILTIN = Catalogue.load()
+
+LEARNING_CHANNEL = "C-LEARN"
+# Unless a test says otherwise, every audience's learning themes have a channel.
+LEARNING_ROUTES = LearningRoutes(default=LEARNING_CHANNEL)
 
 
 def builtin(model_id: str) -> FacilitationModel:
@@ -131,8 +136,10 @@ class Session:
         *,
         pacing: Pacing = Pacing.LIVE,
         stage_hours: int = 24,
+        learning: LearningRoutes = LEARNING_ROUTES,
     ) -> None:
         self.now = T0
+        self.learning = learning
         started = step(
             None, start_event(model, participants, pacing=pacing, stage_hours=stage_hours), T0
         )
@@ -143,7 +150,7 @@ class Session:
 
     def do(self, event: ev.Event, *, later: timedelta = timedelta()) -> list[Effect]:
         self.now += later
-        result = step(self.state, event, self.now)
+        result = step(self.state, event, self.now, learning=self.learning)
         assert result.state is not None
         self.state = result.state
         self.effects = result.effects

@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from engine_kit import FACILITATOR, HEALTH, POLICE, PRESENTER, T0, TEAM, builtin, small_model
+from engine_kit import (
+    FACILITATOR,
+    HEALTH,
+    LEARNING_ROUTES,
+    POLICE,
+    PRESENTER,
+    T0,
+    TEAM,
+    builtin,
+    small_model,
+)
 from pydantic import ValidationError
 
 from dialogs import events as ev
@@ -51,7 +61,7 @@ class Run:
 
     def do(self, event: ev.Event, later: timedelta = timedelta()) -> list:  # type: ignore[type-arg]
         self.now += later
-        result = step(self.state, event, self.now, secret=SECRET)
+        result = step(self.state, event, self.now, secret=SECRET, learning=LEARNING_ROUTES)
         assert result.state is not None
         self.state, self.effects = result.state, result.effects
         return self.effects

@@ -224,7 +224,11 @@ def test_approving_publishes_the_record_and_the_learning_themes(drafted: Session
     assert "RCD-0042" not in "".join(b.text for b in learning.content.blocks)
     assert {"root", "record_draft"} <= set(drafted.updated())
     actions = [e.action for e in drafted.effects if isinstance(e, AuditNote)]
-    assert actions == ["approved the record", "published the record"]
+    assert actions == [
+        "approved the record",
+        "published the record",
+        "learning themes sent to the learning channel",
+    ]
 
 
 def test_no_learning_post_when_the_learning_section_is_empty(drafted: Session):

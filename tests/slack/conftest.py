@@ -36,6 +36,11 @@ def learning_channel() -> str | None:
 
 
 @pytest.fixture
+def learning_channels() -> str | None:
+    return None
+
+
+@pytest.fixture
 def screening_channel() -> str | None:
     return SCREENING_CHANNEL
 
@@ -46,6 +51,7 @@ def runtime(
     clock: ManualClock,
     fake_slack: FakeSlack,
     learning_channel: str | None,
+    learning_channels: str | None,
     screening_channel: str | None,
 ) -> Runtime:
     settings = Settings(
@@ -53,6 +59,7 @@ def runtime(
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.url,
         learning_channel=learning_channel,
+        learning_channels=learning_channels,
         screening_channel=screening_channel,
     )
     deliverers: dict = {}

@@ -1,12 +1,12 @@
-"""Without REFLECTBOT_LEARNING_CHANNEL, learning themes are not posted anywhere; without
-REFLECTBOT_SCREENING_CHANNEL, requests are not taken."""
+"""Without a learning channel, learning themes are not posted anywhere and the facilitator is
+told (a whole Moray session); without REFLECTBOT_SCREENING_CHANNEL, requests are not taken."""
 
 from __future__ import annotations
 
 import logging
 
 import pytest
-from teams_activities import CHANNEL, POLICE
+from teams_activities import CHANNEL, FACILITATOR, POLICE
 from teams_driver import TeamsChannel
 
 from bot.config import Settings
@@ -19,16 +19,18 @@ def settings() -> Settings:
     )
 
 
-async def test_learning_themes_are_dropped_with_a_log_line(
-    teams: TeamsChannel, caplog: pytest.LogCaptureFixture
+async def test_learning_themes_are_not_posted_and_the_facilitator_is_told(
+    teams: TeamsChannel,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="adapters.teams.deliverer")
-    session_id = await teams.run(teams.runtime.catalogue.models["kolb"])
+    session_id = await teams.run(teams.runtime.catalogue.models["moray-rcd"])
     channels = {message.conversation for message in teams.connector.messages.values()}
     assert {c for c in channels if c.startswith("19:")} == {CHANNEL}
-    assert f"{session_id}: no learning channel configured" in caplog.text
     async with teams.runtime.store.transaction() as uow:
         assert await uow.messages.parts(session_id, "learning") == []
+    told = [m for m in teams.connector.chat(FACILITATOR.teams_id) if "not sent" in m.text()]
+    assert len(told) == 1
+    assert "CPC Lead Officer" in told[0].text() and "surprises" in told[0].text()
+    assert (await teams.state(session_id)).learning_undelivered
 
 
 async def test_a_request_is_refused_before_it_is_written(

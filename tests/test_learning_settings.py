@@ -1,0 +1,36 @@
+"""Where learning goes, as an operator sets it: a channel per audience, and a default for all."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+def test_a_channel_per_audience_and_the_default_for_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "REFLECTBOT_LEARNING_CHANNELS", "CPC Lead Officer=C0CPC; Case Review Committee=C0CRC"
+    )
+    monkeypatch.setenv("REFLECTBOT_LEARNING_CHANNEL", "C0ALL")
+    routes = Settings().learning_routes
+    assert routes.channel_for("CPC Lead Officer") == "C0CPC"
+    assert routes.channel_for("Case Review Committee") == "C0CRC"
+    assert routes.channel_for("Safeguarding Partnership") == "C0ALL"
+
+
+def test_with_neither_setting_learning_has_nowhere_to_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REFLECTBOT_LEARNING_CHANNELS", raising=False)
+    monkeypatch.delenv("REFLECTBOT_LEARNING_CHANNEL", raising=False)
+    assert Settings().learning_routes.channel_for("CPC Lead Officer") is None
+
+
+@pytest.mark.parametrize("text", ["C0CPC", "CPC Lead Officer:C0CPC", "=C0CPC"])
+def test_a_setting_that_is_not_audience_channel_pairs_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setenv("REFLECTBOT_LEARNING_CHANNELS", text)
+    with pytest.raises(ValidationError, match="is not audience=channel"):
+        Settings()
