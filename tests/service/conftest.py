@@ -8,6 +8,7 @@ from service_kit import PLATFORM, FakePlatform
 from bot.clock import ManualClock
 from bot.dispatcher import Dispatcher
 from bot.service import SessionService
+from dialogs.learning import LearningRoutes
 from storage.unit_of_work import Store
 
 
@@ -18,7 +19,9 @@ def platform() -> FakePlatform:
 
 @pytest.fixture
 def service(store: Store, clock: ManualClock) -> SessionService:
-    return SessionService(store, clock)
+    service = SessionService(store, clock)
+    service.learning = LearningRoutes(default="C-LEARN")  # as a configured deployment has
+    return service
 
 
 @pytest.fixture

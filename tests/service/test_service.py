@@ -57,9 +57,10 @@ async def test_a_whole_session_runs_to_its_published_record(
         assert await uow.outbox.pending_count() == 0
         actions = [e.action for e in await uow.audit.entries(session_id)]
         assert await uow.sessions.active_in("fake", "C-ROOM") is None
-    assert actions[0] == "started" and actions[-2:] == [
+    assert actions[0] == "started" and actions[-3:] == [
         "approved the record",
         "published the record",
+        "learning themes sent to the learning channel",
     ]
 
 
