@@ -8,12 +8,14 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
 from bot.logs import keep_payloads_out_of_logs
 from bot.runtime import Runtime
+from dialogs.learning_report import Period, Scope
 from dialogs.messages import time_box_words
 from dialogs.models.catalogue import Catalogue, ModelFileError, load_model_file
 from dialogs.models.schema import FacilitationModel
@@ -247,6 +249,54 @@ def cmd_evaluations(args: argparse.Namespace) -> None:
     asyncio.run(_with_runtime(work))
 
 
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise CommandError(f"{option} {text!r} is not a date: give it as YYYY-MM-DD") from error
+
+
+def _learning_scope(args: argparse.Namespace, catalogue: Catalogue) -> Scope:
+    from bot.learning import audiences
+
+    period = Period(_day(args.start, "--from"), _day(args.end, "--to"))
+    if period.start and period.end and period.end < period.start:
+        raise CommandError("--to is before --from")
+    if args.model:
+        _model(catalogue, args.model)
+    if args.audience:
+        known = audiences(catalogue)
+        if args.audience.casefold() not in {a.casefold() for a in known}:
+            raise CommandError(
+                f"no model sends its learning to '{args.audience}'. Audiences: {'; '.join(known)}"
+            )
+    return Scope(period=period, model_id=args.model, audience=args.audience)
+
+
+def cmd_learning_report(args: argparse.Namespace) -> None:
+    from adapters.export.learning import write_report
+    from bot.learning import load_report
+
+    async def work(runtime: Runtime) -> None:
+        scope = _learning_scope(args, runtime.catalogue)
+        report = await load_report(runtime.store, runtime.catalogue, runtime.clock, scope)
+        now = runtime.clock.now()
+        data = write_report(report, args.format, runtime.settings.protective_marking, now)
+        async with runtime.store.transaction() as uow:
+            await uow.audit.add(None, f"learning report ({args.format})", "command line", now)
+        if args.output:
+            Path(args.output).write_bytes(data)
+            print(f"Wrote {args.output}", file=sys.stderr)
+        elif args.format in ("html", "csv"):
+            sys.stdout.write(data.decode())
+        else:
+            raise CommandError(f"a {args.format} file is binary: give --output FILE")
+
+    asyncio.run(_with_runtime(work))
+
+
 def cmd_guard_check(args: argparse.Namespace) -> None:
     from dialogs.guard import find_identifiers, redact
 
@@ -374,6 +424,19 @@ def parser() -> argparse.ArgumentParser:
     evaluations = commands.add_parser("evaluations", help="what participants said of sessions")
     evaluations.add_argument("--model", default=None)
     evaluations.set_defaults(run=cmd_evaluations)
+
+    learning = commands.add_parser("learning", help="learning across sessions, for the leads")
+    learning_commands = learning.add_subparsers(dest="learning_command", required=True)
+    report = learning_commands.add_parser(
+        "report", help="sessions, agencies, learning themes, actions and evaluations of a period"
+    )
+    report.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
+    report.add_argument("--to", dest="end", metavar="DATE", help="last day (YYYY-MM-DD)")
+    report.add_argument("--model", default=None, help="only this model's sessions")
+    report.add_argument("--audience", default=None, help="only models sending learning to it")
+    report.add_argument("--format", choices=["html", "pdf", "docx", "csv"], required=True)
+    report.add_argument("--output", default=None, help="file to write (default: standard output)")
+    report.set_defaults(run=cmd_learning_report)
 
     guard = commands.add_parser("guard", help="the identifier guard, for administrators")
     guard_commands = guard.add_subparsers(dest="guard_command", required=True)

@@ -16,7 +16,8 @@ from dialogs.guard import Finding, IdentifierKind, Watchlist, find_identifiers, 
 from dialogs.models.schema import FacilitationModel, QuestionKind
 from dialogs.state import QuestionStatus, SessionState
 
-_NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# The words of a name ("Anne-Marie O’Neil": two words).
+NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 # Records are plain text: platforms and exports escape it, so no autoescaping here.
 _templates = SandboxedEnvironment(
@@ -94,7 +95,7 @@ class Redactor:
         # The session's own people are professionals, not the child or family: their names
         # (the facilitator chairing, a colleague's view) belong in a record.
         self.professional_words = {
-            word.casefold() for name in professionals for word in _NAME_WORDS.findall(name)
+            word.casefold() for name in professionals for word in NAME_WORDS.findall(name)
         }
         self.removed: list[str] = []
 
@@ -106,7 +107,7 @@ class Redactor:
         ]
 
     def _professional(self, span: str) -> bool:
-        words = [w.casefold() for w in _NAME_WORDS.findall(span)]
+        words = [w.casefold() for w in NAME_WORDS.findall(span)]
         return bool(words) and all(w in self.professional_words for w in words)
 
     def __call__(self, text: str, where: str) -> str:

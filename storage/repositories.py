@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.effects import AnyEffect, Effect
+from dialogs.learning_report import SubmittedEvaluation
 from dialogs.requests import RequestState
 from dialogs.state import FINISHED, SessionState
 from storage.tables import (
@@ -511,6 +512,18 @@ class Evaluations:
         if model_id:
             query = query.where(_evaluations.c.model_id == model_id)
         return [(r[0], json.loads(r[1])) for r in await self.db.execute(query)]
+
+    async def submitted(self, start: date | None, end: date | None) -> list[SubmittedEvaluation]:
+        """The evaluations submitted from `start` to `end` (both included; None: unbounded)."""
+        query = select(_evaluations).order_by(_evaluations.c.id)
+        if start:
+            query = query.where(_evaluations.c.submitted_on >= start)
+        if end:
+            query = query.where(_evaluations.c.submitted_on <= end)
+        return [
+            SubmittedEvaluation(r.model_id, r.submitted_on, json.loads(r.answers))
+            for r in await self.db.execute(query)
+        ]
 
 
 # The first process to store a secret wins; the others read it back.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import astuple
+from datetime import datetime
 from importlib import resources
 
 from docx import Document
@@ -110,18 +111,18 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _word_heading(word: WordDocument, text: str, level: int) -> None:
+def word_heading(word: WordDocument, text: str, level: int) -> None:
     heading = word.add_heading(text, level=level)
     heading.paragraph_format.keep_with_next = True
 
 
-def _word_body(word: WordDocument, text: str) -> None:
+def word_body(word: WordDocument, text: str) -> None:
     lines = list(lines_of(text)) or [(False, NOT_DISCUSSED)]
     for item, line in lines:
         word.add_paragraph(line, style="List Bullet" if item else None)
 
 
-def _word_table(word: WordDocument, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def word_table(word: WordDocument, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     table = word.add_table(rows=1, cols=len(columns))
     table.style = "Light Grid Accent 1"
     for cell, label in zip(table.rows[0].cells, columns, strict=True):
@@ -131,47 +132,62 @@ def _word_table(word: WordDocument, columns: tuple[str, ...], rows: list[tuple[s
             cell.text = value
 
 
-def to_docx(document: RecordDocument) -> bytes:
+def marked_word(
+    marking: str, footer_text: str, title: str, author: str, created: datetime
+) -> WordDocument:
+    """An A4 Word document with the marking at the top of every page and the footer, with
+    "Page N of M", at the bottom."""
     word = Document()
     properties = word.core_properties
-    properties.title = document.title
-    properties.author = document.author
-    properties.created = document.published_at
+    properties.title = title
+    properties.author = author
+    properties.created = created
     for page in word.sections:
         page.page_width, page.page_height = Mm(210), Mm(297)
         page.left_margin = page.right_margin = Mm(20)
         header = page.header.paragraphs[0]
-        header.text = document.marking
+        header.text = marking
         header.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer = page.footer.paragraphs[0]
-        footer.text = f"{document.footer}   Page "
+        footer.text = f"{footer_text}   Page "
         _field(footer, "PAGE")
         footer.add_run(" of ")
         _field(footer, "NUMPAGES")
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return word
+
+
+def word_bytes(word: WordDocument) -> bytes:
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def to_docx(document: RecordDocument) -> bytes:
+    word = marked_word(
+        document.marking, document.footer, document.title, document.author, document.published_at
+    )
     word.add_heading(document.title, level=0)
     details = word.add_table(rows=0, cols=2)
     details.style = "Light List"
     for label, value in document.details:
         cells = details.add_row().cells
         cells[0].text, cells[1].text = label, value
-    _word_heading(word, ATTENDEES_HEADING, 1)
-    _word_table(word, ATTENDEE_COLUMNS, [astuple(a) for a in document.attendees])
+    word_heading(word, ATTENDEES_HEADING, 1)
+    word_table(word, ATTENDEE_COLUMNS, [astuple(a) for a in document.attendees])
     for section in document.sections:
-        _word_heading(word, section.title, 1)
-        _word_body(word, section.text)
+        word_heading(word, section.title, 1)
+        word_body(word, section.text)
     if document.actions:
-        _word_heading(word, ACTIONS_HEADING, 1)
-        _word_table(word, ACTION_COLUMNS, [astuple(row) for row in document.actions])
+        word_heading(word, ACTIONS_HEADING, 1)
+        word_table(word, ACTION_COLUMNS, [astuple(row) for row in document.actions])
     if document.key_points:
-        _word_heading(word, KEY_POINTS_HEADING, 1)
+        word_heading(word, KEY_POINTS_HEADING, 1)
         for stage in document.key_points:
-            _word_heading(word, stage.title, 2)
-            _word_body(word, stage.text)
+            word_heading(word, stage.title, 2)
+            word_body(word, stage.text)
     word.add_paragraph(document.approval)
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
+    return word_bytes(word)
 
 
 # -- PDF ---------------------------------------------------------------------------------
@@ -180,7 +196,7 @@ def to_docx(document: RecordDocument) -> bytes:
 HEADING_NEEDS_MM = 30
 
 
-class _RecordPdf(FPDF):
+class MarkedPdf(FPDF):
     marking = ""
     footer_text = ""
 
@@ -196,31 +212,31 @@ class _RecordPdf(FPDF):
         self.cell(0, 5, f"{self.marking}   Page {self.page_no()} of {{nb}}", align="C")
 
 
-def _paragraph(pdf: FPDF, height: int, text: str, indent: float = 0) -> None:
+def pdf_paragraph(pdf: FPDF, height: int, text: str, indent: float = 0) -> None:
     pdf.set_x(pdf.l_margin + indent)
     pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _pdf_heading(pdf: FPDF, text: str, size: int = 14) -> None:
+def pdf_heading(pdf: FPDF, text: str, size: int = 14) -> None:
     if pdf.get_y() > pdf.page_break_trigger - HEADING_NEEDS_MM:
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font("DejaVu", "B", size)
-    _paragraph(pdf, 7, text)
+    pdf_paragraph(pdf, 7, text)
     pdf.set_font("DejaVu", size=10)
 
 
-def _pdf_body(pdf: FPDF, text: str) -> None:
+def pdf_body(pdf: FPDF, text: str) -> None:
     for item, line in list(lines_of(text)) or [(False, NOT_DISCUSSED)]:
         if item:
             pdf.set_x(pdf.l_margin + 3)
             pdf.cell(4, 5, "•")
-            _paragraph(pdf, 5, line, indent=7)
+            pdf_paragraph(pdf, 5, line, indent=7)
         else:
-            _paragraph(pdf, 5, line)
+            pdf_paragraph(pdf, 5, line)
 
 
-def _pdf_table(pdf: FPDF, widths: tuple[int, ...], rows: list[tuple[str, ...]]) -> None:
+def pdf_table(pdf: FPDF, widths: tuple[int, ...], rows: list[tuple[str, ...]]) -> None:
     with pdf.table(col_widths=widths, text_align="LEFT") as table:
         for values in rows:
             cells = table.row()
@@ -230,38 +246,49 @@ def _pdf_table(pdf: FPDF, widths: tuple[int, ...], rows: list[tuple[str, ...]]) 
 
 def _pdf_sections(pdf: FPDF, sections: list[Section], size: int) -> None:
     for section in sections:
-        _pdf_heading(pdf, section.title, size)
-        _pdf_body(pdf, section.text)
+        pdf_heading(pdf, section.title, size)
+        pdf_body(pdf, section.text)
 
 
-def to_pdf(document: RecordDocument) -> bytes:
-    pdf = _RecordPdf(format="A4")
-    pdf.marking, pdf.footer_text = document.marking, document.footer
+def marked_pdf(
+    marking: str, footer_text: str, title: str, author: str, created: datetime
+) -> MarkedPdf:
+    """An A4 PDF, its first page begun, with the marking at the top of every page and the
+    footer, the marking and "Page N of M" at the bottom."""
+    pdf = MarkedPdf(format="A4")
+    pdf.marking, pdf.footer_text = marking, footer_text
     # A Unicode font, so that every character people typed is printed, not dropped.
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(document.title)
-    pdf.set_author(document.author)
-    pdf.set_creation_date(document.published_at)
+    pdf.set_title(title)
+    pdf.set_author(author)
+    pdf.set_creation_date(created)
     pdf.set_auto_page_break(True, margin=22)
     pdf.add_page()
+    return pdf
+
+
+def to_pdf(document: RecordDocument) -> bytes:
+    pdf = marked_pdf(
+        document.marking, document.footer, document.title, document.author, document.published_at
+    )
     pdf.set_font("DejaVu", "B", 16)
-    _paragraph(pdf, 8, document.title)
+    pdf_paragraph(pdf, 8, document.title)
     pdf.ln(2)
     pdf.set_font("DejaVu", size=10)
     for label, value in document.details:
-        _paragraph(pdf, 6, f"{label}: {value}")
-    _pdf_heading(pdf, ATTENDEES_HEADING, 12)
-    _pdf_table(pdf, (40, 35, 25), [ATTENDEE_COLUMNS, *(astuple(a) for a in document.attendees)])
+        pdf_paragraph(pdf, 6, f"{label}: {value}")
+    pdf_heading(pdf, ATTENDEES_HEADING, 12)
+    pdf_table(pdf, (40, 35, 25), [ATTENDEE_COLUMNS, *(astuple(a) for a in document.attendees)])
     _pdf_sections(pdf, document.sections, 12)
     if document.actions:
-        _pdf_heading(pdf, ACTIONS_HEADING, 12)
-        _pdf_table(pdf, (50, 20, 18, 12), [ACTION_COLUMNS, *(astuple(r) for r in document.actions)])
+        pdf_heading(pdf, ACTIONS_HEADING, 12)
+        pdf_table(pdf, (50, 20, 18, 12), [ACTION_COLUMNS, *(astuple(r) for r in document.actions)])
     if document.key_points:
-        _pdf_heading(pdf, KEY_POINTS_HEADING)
+        pdf_heading(pdf, KEY_POINTS_HEADING)
         _pdf_sections(pdf, document.key_points, 11)
     pdf.ln(4)
-    _paragraph(pdf, 5, document.approval)
+    pdf_paragraph(pdf, 5, document.approval)
     return bytes(pdf.output())
 
 

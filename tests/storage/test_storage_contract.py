@@ -5,7 +5,7 @@ Each test runs once per database through the `store` fixture.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,7 @@ from dialogs.content import Content
 from dialogs.effects import DirectMessage, Ephemeral, Post, Update
 from dialogs.engine import step
 from dialogs.events import Participant, Person, Role
+from dialogs.learning_report import SubmittedEvaluation
 from dialogs.models.catalogue import Catalogue
 from dialogs.state import Phase, SessionState
 from storage.pending import Thread
@@ -424,6 +425,25 @@ async def test_audit_entries_keep_who_did_what_and_when(store: Store, clock: Man
 
 
 # -- pacing ---------------------------------------------------------------------------------
+
+
+async def test_evaluations_submitted_in_a_period_come_back_with_their_model_and_day(
+    store: Store,
+):
+    days = [date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 30), date(2026, 12, 1)]
+    async with store.transaction() as uow:
+        for number, day in enumerate(days):
+            await uow.evaluations.add("kolb", {"q": f"answer {number} — “café”"}, day)
+    async with store.transaction() as uow:
+        november = await uow.evaluations.submitted(date(2026, 11, 1), date(2026, 11, 30))
+        everything = await uow.evaluations.submitted(None, None)
+        from_december = await uow.evaluations.submitted(date(2026, 12, 1), None)
+    assert november == [
+        SubmittedEvaluation("kolb", days[1], {"q": "answer 1 — “café”"}),
+        SubmittedEvaluation("kolb", days[2], {"q": "answer 2 — “café”"}),
+    ]
+    assert [e.submitted_on for e in everything] == days
+    assert [e.submitted_on for e in from_december] == [days[3]]
 
 
 async def test_pacing_slots_follow_each_other_by_the_interval(store: Store):
