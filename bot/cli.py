@@ -260,6 +260,7 @@ def _day(text: str | None, option: str) -> date | None:
 
 def _learning_scope(args: argparse.Namespace, catalogue: Catalogue) -> Scope:
     from bot.learning import audiences
+    from dialogs.learning import audience_key
 
     period = Period(_day(args.start, "--from"), _day(args.end, "--to"))
     if period.start and period.end and period.end < period.start:
@@ -268,7 +269,7 @@ def _learning_scope(args: argparse.Namespace, catalogue: Catalogue) -> Scope:
         _model(catalogue, args.model)
     if args.audience:
         known = audiences(catalogue)
-        if args.audience.casefold() not in {a.casefold() for a in known}:
+        if audience_key(args.audience) not in {audience_key(a) for a in known}:
             raise CommandError(
                 f"no model sends its learning to '{args.audience}'. Audiences: {'; '.join(known)}"
             )

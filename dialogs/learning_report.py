@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dialogs.evaluation import QuestionSummary, answers_to, summarise_answers
+from dialogs.learning import audience_key
 from dialogs.models.schema import FacilitationModel, Question
 from dialogs.record import NAME_WORDS, format_date
 from dialogs.state import Phase, SessionState
@@ -91,11 +92,14 @@ class SessionCounts:
 
 @dataclass(frozen=True)
 class Theme:
-    """One session's learning themes (or points for the child's plan), by model and month."""
+    """One session's learning themes, by model and month."""
 
     model: str
     month: str
     text: str
+    # False: no learning channel was configured for its audience when it was published, so
+    # this report is the first its lead sees of it.
+    delivered: bool = True
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ class Scope:
         if self.model_id and model.id != self.model_id:
             return False
         audience = model.record.learning_audience
-        return not self.audience or audience.casefold() == self.audience.casefold()
+        return not self.audience or audience_key(audience) == audience_key(self.audience)
 
 
 # -- when ---------------------------------------------------------------------------------
@@ -238,7 +242,8 @@ def _themes(sessions: list[SessionState]) -> tuple[list[Theme], list[str]]:
             continue
         text = without_identifiers(state.record.sections.get(section, ""), state)
         if text:
-            themes.append(Theme(state.model.name, month_words(_month(held_at(state))), text))
+            month = month_words(_month(held_at(state)))
+            themes.append(Theme(state.model.name, month, text, not state.learning_undelivered))
     return themes, sorted(silent)
 
 

@@ -41,6 +41,9 @@ _pages = Environment(
 )
 AUTHOR = "reflectbot"
 COUNT_COLUMNS = ("Published", "Cancelled", "Not finished", "Total")
+NOT_DELIVERED = (
+    "(Not delivered when it was published: no learning channel was configured for its audience.)"
+)
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,13 @@ def _themes(report: LearningReport) -> ReportSection:
     ]
     if not report.themes:
         parts.append("No published session of the period has learning themes.")
-    parts += [Text(f"{theme.model}, {theme.month}", theme.text) for theme in report.themes]
+    parts += [
+        Text(
+            f"{theme.model}, {theme.month}",
+            theme.text if theme.delivered else f"{theme.text}\n{NOT_DELIVERED}",
+        )
+        for theme in report.themes
+    ]
     if report.without_learning_section:
         parts.append(
             "The records of "

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from service_kit import PLATFORM, FakePlatform
 
 from adapters.export.formats import lines_of
-from adapters.export.learning import REPORT_FORMATS, report_sections, write_report
+from adapters.export.learning import NOT_DELIVERED, REPORT_FORMATS, report_sections, write_report
 from bot.cli import main
 from bot.clock import ManualClock
 from bot.dispatcher import Dispatcher
@@ -139,6 +139,9 @@ def test_every_published_sessions_learning_is_there_with_its_model_and_month(yea
     assert "Date of reflective practice meeting" not in portsmouth
     assert "Chair of meeting" not in portsmouth
     assert "Learning to be shared:" in portsmouth
+    # Nobody configured a learning channel: each theme says it was not delivered.
+    assert not any(t.delivered for t in year.report.themes)
+    assert NOT_DELIVERED in " ".join(text_of("html", year.files["html"]).split())
     silent = {m.model.name for m in year.made if not m.model.record.learning_section}
     assert set(year.report.without_learning_section) == silent
 
