@@ -77,8 +77,14 @@ def describe(model: FacilitationModel) -> str:
     if model.prompts:
         lines.append("\nReflective prompts for the facilitator:")
         lines.extend(f"  - {prompt}" for prompt in model.prompts)
+    if model.preparation:
+        lines.append("\nTo prepare (sent with the preparation pack):")
+        lines.extend(f"  - {line}" for line in model.preparation)
     lines.append(f"\nRecord: {model.record.title}")
     lines.extend(f"  - {section.title}" for section in model.record.sections)
+    if model.record.learning_section:
+        audience = model.record.learning_audience or "(no audience named)"
+        lines.append(f"Learning audience: {audience}")
     if model.evaluation:
         lines.append("\nEvaluation questions:")
         lines.extend(f"  - {question.text}" for question in model.evaluation)

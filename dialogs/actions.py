@@ -19,6 +19,7 @@ SCALE_SEPARATOR = ":"
 _PLAIN: dict[ActionId, type[ev.Event]] = {
     ActionId.AGREE: ev.AgreeRules,
     ActionId.BEGIN: ev.Begin,
+    ActionId.SEND_PREPARATION: ev.SendPreparation,
     ActionId.NEXT: ev.Next,
     ActionId.SKIP: ev.Skip,
     ActionId.PAUSE: ev.Pause,

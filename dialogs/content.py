@@ -56,6 +56,7 @@ class ActionStyle(StrEnum):
 class ActionId(StrEnum):
     AGREE = "agree"
     BEGIN = "begin"
+    SEND_PREPARATION = "send_preparation"
     NEXT = "next"
     SKIP = "skip"
     PAUSE = "pause"

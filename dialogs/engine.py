@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from dialogs import events as ev
-from dialogs import messages
+from dialogs import messages, preparation
 from dialogs.effects import (
     AuditNote,
     DirectMessage,
@@ -433,17 +433,22 @@ def _start(event: ev.Start, now: datetime, secret: bytes) -> Step:
     effects: list[Effect] = [AuditNote(action="started", actor=event.actor)]
     if scheduled is None:
         effects.append(Post(key=ROOT, content=messages.root(state)))
+        if event.send_preparation:
+            effects += preparation.send(state, event.actor)
         return Step(state, effects)
     # The Morrison 4x4x4 procedure: the invitation goes ahead, so that people know the purpose and can prepare.
-    invitation = messages.invitation(state)
-    effects += [DirectMessage(user_id=p.user_id, content=invitation) for p in participants]
+    effects += [
+        DirectMessage(user_id=p.user_id, content=preparation.invitation(state, p))
+        for p in participants
+    ]
     effects.append(
         Ephemeral(
             user_id=event.actor,
             content=messages.explanation(
                 f"The session is scheduled for {messages.when(state)}. Each participant has been "
-                "sent the invitation with its purpose, ground rules and stages; you will be "
-                "reminded when it is time."
+                "sent the invitation with the preparation pack (purpose, ground rules, every "
+                "stage's questions, their role and the expected length); you will be reminded "
+                "when it is time."
             ),
         )
     )
@@ -531,6 +536,10 @@ def _begin(t: _Turn, _: ev.Begin) -> None:
     t.update_root()
     t.audit("began")
     t.open_stage(0)
+
+
+def _send_preparation(t: _Turn, _: ev.SendPreparation) -> None:
+    t.effects += preparation.send(t.state, t.actor)
 
 
 def _answer(t: _Turn, event: ev.Answer) -> None:
@@ -1063,6 +1072,7 @@ def next_wake(state: SessionState) -> datetime | None:
 _HANDLERS = {
     ev.AgreeRules: _agree,
     ev.Begin: _begin,
+    ev.SendPreparation: _send_preparation,
     ev.Answer: _answer,
     ev.EditAnswer: _edit,
     ev.DeleteAnswer: _delete,

@@ -58,6 +58,8 @@ class Start(Event):
     watch_hashes: tuple[str, ...] = Field((), max_length=500)
     # When set (and in the future), participants are invited now and the session opens then.
     scheduled_for: datetime | None = None
+    # Send each participant the preparation pack now (a scheduled session's invitation is it).
+    send_preparation: bool = False
 
 
 class AgreeRules(Event):
@@ -66,6 +68,12 @@ class AgreeRules(Event):
 
 class Begin(Event):
     type: Literal["begin"] = "begin"
+
+
+class SendPreparation(Event):
+    """The facilitator sends participants the preparation pack, before the discussion begins."""
+
+    type: Literal["send_preparation"] = "send_preparation"
 
 
 class Answer(Event):
@@ -170,6 +178,7 @@ AnyEvent = Annotated[
     Start
     | AgreeRules
     | Begin
+    | SendPreparation
     | Answer
     | EditAnswer
     | DeleteAnswer

@@ -115,6 +115,7 @@ def root(state: SessionState) -> Content:
                 audience=Audience.FACILITATOR,
                 style=ActionStyle.PRIMARY,
             ),
+            _facilitator_button(ActionId.SEND_PREPARATION, "Send the preparation pack"),
         )
     elif state.phase is Phase.CANCELLED:
         blocks.append(note("This session was cancelled."))
@@ -629,36 +630,6 @@ def evaluation_form(state: SessionState) -> Form:
 
 def when(state: SessionState) -> str:
     return date_and_time(state.scheduled_for or state.created_at)
-
-
-def invitation(state: SessionState) -> Content:
-    model = state.model
-    stages = tuple(
-        f"{stage.title} ({len(stage.questions)} question{'s' if len(stage.questions) != 1 else ''}"
-        + (f", {time_box_words(stage.time_box)}" if stage.time_box else "")
-        + ")"
-        for stage in model.stages
-    )
-    blocks = [
-        text(
-            f"{state.facilitator.name} invites you to a reflective case discussion on "
-            f"{when(state)}, using the {model.name}. Case reference: {state.case_reference}."
-        ),
-        heading("Purpose"),
-        Block(style=BlockStyle.BULLETS, items=tuple(model.purposes)),
-        heading("Ground rules"),
-        Block(style=BlockStyle.NUMBERED, items=tuple(model.ground_rules)),
-        heading("Stages"),
-        Block(style=BlockStyle.NUMBERED, items=stages),
-    ]
-    if model.opening:
-        blocks.append(note(model.opening))
-    blocks.append(note("The session opens in the team's channel at that time."))
-    return Content(
-        title="Invitation to a reflective case discussion",
-        blocks=tuple(blocks),
-        summary=f"Invitation to a reflective case discussion on {when(state)}",
-    )
 
 
 # -- status --------------------------------------------------------------------------------

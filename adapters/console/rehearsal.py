@@ -27,6 +27,7 @@ You act as one person at a time; the facilitator to begin with.
   who                 list the people in this rehearsal
   agree               agree to the ground rules (participants)
   begin | next | skip | pause | resume | end | cancel      facilitator buttons
+  prepare             send each participant the preparation pack (facilitator, before begin)
   keypoints           write the key points of the stage just finished (facilitator)
   record              edit the draft record, section by section (facilitator)
   approve             approve and publish the record (facilitator)
@@ -219,6 +220,7 @@ class Rehearsal:
         commands: dict[str, Callable[[], Awaitable[None]]] = {
             "agree": lambda: self.act(ev.AgreeRules(actor=self.actor)),
             "begin": lambda: self.act(ev.Begin(actor=self.actor)),
+            "prepare": lambda: self.act(ev.SendPreparation(actor=self.actor)),
             "next": lambda: self.act(ev.Next(actor=self.actor)),
             "skip": lambda: self.act(ev.Skip(actor=self.actor)),
             "pause": lambda: self.act(ev.Pause(actor=self.actor)),

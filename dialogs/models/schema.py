@@ -159,6 +159,11 @@ class FacilitationModel(Strict):
     prompts: list[Line] = Field(
         default_factory=list, description="example reflective questions the facilitator may draw on"
     )
+    preparation: list[Line] = Field(
+        default_factory=list,
+        description="what participants are asked to prepare or bring (tools, chronologies), "
+        "sent with the preparation pack",
+    )
     record: Record
     evaluation: list[Question] = Field(
         default_factory=list, description="questions sent to each participant after publishing"

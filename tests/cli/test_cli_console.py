@@ -65,3 +65,15 @@ def test_edit_without_a_number_explains_itself_and_a_sentence_starting_edit_is_a
     )
     assert "Give the number of your reply" in out
     assert "1. edit the plan together" in out
+
+
+def test_the_facilitator_sends_the_preparation_pack_and_each_participant_is_shown_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    out = rehearse(capsys, monkeypatch, tmp_path, "prepare\nquit\n")
+    assert "prepare" in out.partition("Anything else you type")[0], "the help names it"
+    assert out.count("Preparing for the reflective case discussion") == 5
+    for name in ("Priya", "Dan", "Ruth", "Tom", "Alex"):
+        assert f"direct message to {name}" in out
+    assert "What is your contingency plan?" in out
+    assert "sent privately to each of the 5 participants" in out

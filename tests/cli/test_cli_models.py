@@ -185,3 +185,15 @@ def test_models_show_words_time_boxes_once_and_plainly(capsys: pytest.CaptureFix
     assert stages[0] == "Stage 1: Case Presenter offloads (time box: 5–10 minutes) — 1 question"
     assert stages[4] == "Stage 5: Purposeful reflection (time box: 10 minutes) — 1 question"
     assert "min]" not in out and "10–10" not in out
+
+
+def test_models_show_moray_names_its_learning_audience_and_what_to_prepare(
+    capsys: pytest.CaptureFixture[str],
+):
+    code, out, _ = run(capsys, "models", "show", "moray-rcd")
+    assert code == 0
+    assert "Learning audience: CPC Lead Officer" in out, (
+        "the name REFLECTBOT_LEARNING_CHANNELS uses"
+    )
+    preparing = out.split("To prepare (sent with the preparation pack):")[1].split("\nRecord:")[0]
+    assert "Genogram" in preparing and "Ecomap" in preparing

@@ -19,7 +19,7 @@ async def test_a_whole_session_from_ground_rules_to_the_published_record(
     page = await priya.page()
     assert "Ground rules" in page.text
     assert page.buttons() == ["I agree"]  # Begin is the facilitator's
-    assert (await chair.page()).buttons() == ["Begin"]
+    assert (await chair.page()).buttons() == ["Begin", "Send the preparation pack"]
 
     for person in (priya, dan):
         await person.press("I agree")
