@@ -824,6 +824,13 @@ def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
             + "."
         )
         return
+    if action_fields and not s.model.record.tracks_actions:
+        t.refuse(
+            f"The record was not saved: the {s.model.name} is not a decision-making forum, so it "
+            "takes no actions with owners and review dates. Changes to the child's plan go back "
+            "to the child's plan meeting or core group."
+        )
+        return
     if action_fields:
         actions = _agreed_actions(t, action_fields)
         if actions is None:

@@ -380,7 +380,7 @@ def record_form(state: SessionState) -> Form:
             )
             for section in state.model.record.sections
         )
-        + tuple(_action_fields(state)),
+        + (tuple(_action_fields(state)) if state.model.record.tracks_actions else ()),
         submit_label="Preview",
     )
 

@@ -121,6 +121,11 @@ class Record(Strict):
     shared_with_participants: bool = Field(
         True, description="every participant receives the record"
     )
+    tracks_actions: bool = Field(
+        True,
+        description="the record form takes agreed actions, each with an owner and a review date, "
+        "and owners are reminded; false where the meeting makes no decisions on the child's plan",
+    )
 
     @model_validator(mode="after")
     def _learning_section_exists(self) -> Self:

@@ -214,8 +214,6 @@ async def make_the_year(organisation: Organisation) -> list[Made]:
     await o.session(
         moray,
         AGENCIES[:3],
-        actions=(("Share the chronology with the school nurse", 1), ("Book a core group", 2)),
-        done=(0,),
         evaluations=(
             moray_evaluation(5, 4, "Health's view of the home visits."),
             moray_evaluation(4, 4, "How the police log a concern."),
@@ -226,7 +224,13 @@ async def make_the_year(organisation: Organisation) -> list[Made]:
     await o.session(space, ("Social work", "Police"), cancel="before")
     o.next_month()
     # December 2026
-    await o.session(morrison, ("Social work", "Health visiting", "Third sector"))
+    # Moray and Argyll & Bute take no actions (not decision-making forums); 4x4x4 does.
+    await o.session(
+        morrison,
+        ("Social work", "Health visiting", "Third sector"),
+        actions=(("Share the chronology with the school nurse", 1), ("Book a core group", 2)),
+        done=(0,),
+    )
     await o.session(
         portsmouth, ("Social work", "Police", "Education"), actions=(("Brief the team", 0),)
     )

@@ -41,7 +41,7 @@ async def test_participants_evaluate_privately_from_a_direct_message(
 async def test_the_owner_of_an_agreed_action_is_reminded_and_marks_it_done(
     session: SlackSession, clock: ManualClock
 ) -> None:
-    await session.begin("kolb")
+    await session.begin("space-to-think")
     await session.answer_everything()
     edits = {
         f"{action_field(1, 'text')}.0": "Invite the school to every core group",

@@ -20,7 +20,7 @@ def _chat(teams: TeamsChannel, person: Person) -> str:
 
 
 async def _published(teams: TeamsChannel, **record: str) -> str:
-    session_id = await teams.start("kolb")
+    session_id = await teams.start("space-to-think")
     await teams.begin(session_id)
     await teams.send(teams.acts.command(FACILITATOR, "end"))
     await teams.approve_record(session_id, **record)
