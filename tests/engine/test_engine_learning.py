@@ -16,6 +16,7 @@ ROUTES = LearningRoutes.parse(
 )
 THEMES = {
     "moray-rcd": ("learning_themes", "Agencies read 'neglect' differently."),
+    "kolb": ("learning_themes", "The school was never asked what it saw."),
     "portsmouth-rpm": ("learning_summary", "Health was not invited to the strategy meeting."),
 }
 
@@ -30,7 +31,8 @@ def published(model_id: str, routes: LearningRoutes) -> Session:
 
 
 @pytest.mark.parametrize(
-    ("model_id", "channel"), [("moray-rcd", "C-CPC"), ("portsmouth-rpm", "C-CRC")]
+    ("model_id", "channel"),
+    [("moray-rcd", "C-CPC"), ("kolb", "C-CPC"), ("portsmouth-rpm", "C-CRC")],
 )
 def test_learning_themes_go_to_the_channel_of_the_models_audience(model_id: str, channel: str):
     session = published(model_id, ROUTES)
