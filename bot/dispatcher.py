@@ -17,7 +17,7 @@ from typing import Protocol
 from sqlalchemy.exc import DBAPIError
 
 from bot.clock import Clock
-from dialogs.effects import AnyEffect, Ephemeral, Post, Update
+from dialogs.effects import AnyEffect, Destination, Ephemeral, Post, Update
 from storage.pending import Thread
 from storage.repositories import Conversation, OutboxItem, PostedMessage
 from storage.unit_of_work import Store, UnitOfWork
@@ -89,6 +89,10 @@ class Dispatcher:
         # Called once a post is recorded in whose thread replies were kept (they came before
         # its id was known); the runtime wires the service's `apply_kept_replies` here.
         self.on_recorded: Callable[[Thread], Awaitable[object]] | None = None
+        # Called when a session's learning themes could not be delivered for good, so that the
+        # session records it and the facilitator is told; the runtime wires the service's
+        # `learning_refused` here.
+        self.on_learning_failed: Callable[[str, str], Awaitable[object]] | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -234,6 +238,10 @@ class Dispatcher:
             log.error("outbox item %s (%s) failed: %s", item.id, item.effect.type, reason)
         async with self.store.transaction() as uow:
             await uow.outbox.finish(item.id, status, self.clock.now(), reason)
+        effect = item.effect
+        learning = isinstance(effect, Post) and effect.destination is Destination.LEARNING
+        if status == "failed" and learning and self.on_learning_failed is not None:
+            await self.on_learning_failed(item.session_id, reason)
 
 
 def _backoff(attempts: int) -> float:

@@ -75,6 +75,7 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.dispatcher.on_recorded = self.service.apply_kept_replies
+        self.dispatcher.on_learning_failed = self.service.learning_refused
         self.service.learning = self.settings.learning_routes
 
     @property

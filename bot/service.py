@@ -133,6 +133,14 @@ class SessionService:
         self._committed(outcome, event)
         return outcome
 
+    async def learning_refused(self, session_id: str, reason: str) -> None:
+        """The learning channel refused a session's themes for good: record it, tell the
+        facilitator. A session erased meanwhile has nothing left to tell."""
+        try:
+            await self.handle(session_id, ev.LearningRefused(reason=reason[:200]))
+        except SessionNotFound:
+            log.info("session %s: learning refused after the session was erased", session_id)
+
     async def reply_in_thread(
         self,
         platform: str,

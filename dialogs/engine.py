@@ -24,7 +24,7 @@ from dialogs.effects import (
 )
 from dialogs.events import Pacing, Role
 from dialogs.guard import Watchlist, find_identifiers
-from dialogs.learning import NO_ROUTES, LearningRoutes, share_at_publication
+from dialogs.learning import NO_ROUTES, LearningRoutes, refused_by_channel, share_at_publication
 from dialogs.models.schema import Asked, QuestionKind, Stage
 from dialogs.record import Redactor, describe, draft_record, scale_value, session_redactor
 from dialogs.state import (
@@ -536,6 +536,10 @@ def _begin(t: _Turn, _: ev.Begin) -> None:
     t.update_root()
     t.audit("began")
     t.open_stage(0)
+
+
+def _learning_refused(t: _Turn, event: ev.LearningRefused) -> None:
+    t.effects += refused_by_channel(t.state, event.reason)
 
 
 def _send_preparation(t: _Turn, _: ev.SendPreparation) -> None:
@@ -1095,5 +1099,6 @@ _HANDLERS = {
     ev.SubmitEvaluation: _submit_evaluation,
     ev.CompleteAction: _complete_action,
     ev.Cancel: _cancel,
+    ev.LearningRefused: _learning_refused,
     ev.Tick: _tick,
 }

@@ -169,6 +169,14 @@ class Cancel(Event):
     type: Literal["cancel"] = "cancel"
 
 
+class LearningRefused(Event):
+    """The learning channel's platform refused the learning themes for good (the outbox)."""
+
+    type: Literal["learning_refused"] = "learning_refused"
+    actor: str = SYSTEM
+    reason: str = Field("", max_length=200)
+
+
 class Tick(Event):
     type: Literal["tick"] = "tick"
     actor: str = SYSTEM
@@ -194,6 +202,7 @@ AnyEvent = Annotated[
     | SubmitEvaluation
     | CompleteAction
     | Cancel
+    | LearningRefused
     | Tick,
     Field(discriminator="type"),
 ]

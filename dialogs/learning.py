@@ -14,6 +14,7 @@ from datetime import datetime
 
 from dialogs import messages
 from dialogs.effects import AuditNote, Destination, DirectMessage, Effect, Post
+from dialogs.events import SYSTEM
 from dialogs.state import LearningDelivery, SessionState
 
 LEARNING = "learning"  # the message key of the learning post
@@ -103,5 +104,20 @@ def share_at_publication(
         ),
         AuditNote(
             action="learning themes sent to the learning channel", actor=state.facilitator.user_id
+        ),
+    ]
+
+
+def refused_by_channel(state: SessionState, reason: str) -> list[Effect]:
+    """The learning channel refused the themes: the session keeps them as not delivered and the
+    facilitator is told, as when no channel is configured."""
+    if state.learning is None or state.learning.channel is None or state.learning.refused:
+        return []
+    state.learning.refused = reason.strip() or "refused"
+    facilitator = state.facilitator.user_id
+    return [
+        DirectMessage(user_id=facilitator, content=messages.learning_not_sent(state)),
+        AuditNote(
+            action="learning themes not delivered: the learning channel refused them", actor=SYSTEM
         ),
     ]

@@ -551,14 +551,26 @@ def learning_not_sent(state: SessionState) -> Content:
     named = state.model.record.learning_audience
     audience = f"the {named}" if named else "the learning lead"
     themes = state.record.sections.get(state.model.record.learning_section, "")
+    learning = state.learning
+    if learning is not None and learning.refused:
+        why = (
+            f"The learning channel for {audience} refused the learning themes of this record "
+            f"({learning.refused}), so they reached no one."
+        )
+        fix = "to check that reflectbot is a member of that channel"
+    else:
+        why = (
+            f"No learning channel is set up for {audience}, so the learning themes of this "
+            "record were not sent to anyone."
+        )
+        fix = "to set up a learning channel"
     return Content(
         title="The learning themes were not sent",
         blocks=(
             text(
-                f"No learning channel is set up for {audience}, so the learning themes of this "
-                "record were not sent to anyone. They are kept with the record and listed as "
-                f"not delivered in the learning report. Please share them with {audience} "
-                "yourself, and ask whoever runs reflectbot to set up a learning channel."
+                f"{why} They are kept with the record and listed as not delivered in the "
+                f"learning report. Please share them with {audience} yourself, and ask whoever "
+                f"runs reflectbot {fix}."
             ),
             Block(style=BlockStyle.QUOTE, text=themes),
         ),

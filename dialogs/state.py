@@ -77,13 +77,16 @@ class RecordDraft(BaseModel):
 
 class LearningDelivery(BaseModel):
     """Where a published session's learning themes went: `channel` None means nowhere, because
-    no channel was configured for their audience; they stay in the record, for the report."""
+    no channel was configured for their audience, and `refused` that the channel's platform
+    refused them; either way they stay in the record, for the report."""
 
     model_config = ConfigDict(extra="forbid")
 
     audience: str
     channel: str | None
     at: datetime
+    # The platform refused the post for good (e.g. the bot is not in the channel): why, briefly.
+    refused: str = ""
 
 
 class SessionState(BaseModel):
@@ -130,8 +133,11 @@ class SessionState(BaseModel):
 
     @property
     def learning_undelivered(self) -> bool:
-        """Published learning themes that reached no learning lead (none was configured)."""
-        return self.learning is not None and self.learning.channel is None
+        """Published learning themes that reached no learning lead: no channel was configured for
+        their audience, or its platform refused the post."""
+        return self.learning is not None and (
+            self.learning.channel is None or bool(self.learning.refused)
+        )
 
     @property
     def stage(self) -> Stage | None:

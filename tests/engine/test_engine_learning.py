@@ -97,3 +97,19 @@ def test_the_operator_hears_of_audiences_without_a_channel_and_of_unknown_ones()
         "learning_audience is",
     ]
     assert routing_problems(LearningRoutes(default="C-ALL"), ["CPC Lead Officer"]) == []
+
+
+def test_a_channel_that_refuses_the_themes_leaves_them_undelivered_and_says_so_once():
+    session = published("moray-rcd", ROUTES)
+    session.do(ev.LearningRefused(reason="Slack refused: not_in_channel"))
+    assert session.state.learning_undelivered
+    (told,) = session.told(FAC)
+    assert "refused the learning themes" in told and "not_in_channel" in told
+    session.do(ev.LearningRefused(reason="Slack refused: not_in_channel"))
+    assert session.effects == [], "told once"
+
+
+def test_a_refusal_before_any_delivery_changes_nothing():
+    session = published("moray-rcd", NO_ROUTES)
+    session.do(ev.LearningRefused(reason="Slack refused: not_in_channel"))
+    assert session.effects == []

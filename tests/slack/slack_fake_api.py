@@ -203,6 +203,8 @@ class FakeSlack:
                 "user": "reflectbot",
             }
         if method == "chat.postMessage":
+            if args["channel"] in self.channels_without_bot:
+                return {"ok": False, "error": "not_in_channel"}
             ts = f"1700000000.{next(self._ts):06d}"
             message = Message(
                 channel=args["channel"],

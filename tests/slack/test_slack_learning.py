@@ -52,3 +52,22 @@ async def test_with_no_learning_channel_the_facilitator_is_told_and_the_themes_a
     async with session.runtime.store.transaction() as uow:
         audit = [entry.action for entry in await uow.audit.entries(session.session_id)]
     assert "learning themes not delivered: no channel configured" in audit
+
+
+@pytest.mark.parametrize("learning_channels", [f"CPC Lead Officer={CPC_LEAD_CHANNEL}"])
+async def test_a_learning_channel_that_refuses_the_themes_is_not_a_silent_drop(
+    session: SlackSession,
+) -> None:
+    session.fake.channels_without_bot.add(CPC_LEAD_CHANNEL)
+    await run_moray(session)
+    dms = [c for c in session.fake.called("chat.postMessage") if c.args["channel"] == "DUFAC"]
+    (told,) = dms
+    text = "\n".join(told.texts())
+    assert "refused the learning themes" in text and "not_in_channel" in text
+    assert "member of that channel" in text
+    state = await session.state()
+    assert state.learning is not None and state.learning.channel == CPC_LEAD_CHANNEL
+    assert state.learning_undelivered
+    async with session.runtime.store.transaction() as uow:
+        audit = [entry.action for entry in await uow.audit.entries(session.session_id)]
+    assert "learning themes not delivered: the learning channel refused them" in audit
