@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.runtime import Runtime
 
 
 def test_a_channel_per_audience_and_the_default_for_the_rest(
@@ -34,3 +38,24 @@ def test_a_setting_that_is_not_audience_channel_pairs_stops_the_start(
     monkeypatch.setenv("REFLECTBOT_LEARNING_CHANNELS", text)
     with pytest.raises(ValidationError, match="is not audience=channel"):
         Settings()
+
+
+async def test_a_platform_process_warns_of_audiences_without_a_channel_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'start.sqlite3'}",
+        slack_bot_token="xoxb-test",
+        slack_signing_secret="secret",
+        learning_channels="CPC Lead Officer=C0CPC;Case Review Comittee=C0CRC",
+    )
+    with caplog.at_level(logging.WARNING, logger="bot.runtime"):
+        runtime = Runtime.build(settings)
+    await runtime.close()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "learning: no learning channel for Case Review Committee: its learning themes will not "
+        "be sent",
+        "learning: REFLECTBOT_LEARNING_CHANNELS names 'case review comittee', which no model's "
+        "learning_audience is",
+    ]
