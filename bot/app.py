@@ -13,11 +13,13 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from aiohttp import web
 from sqlalchemy import text
 
 from bot.errors import failures_without_payloads
+from bot.learning import send_due_digests
 from bot.runtime import Runtime, SchemaNotCurrent, describe_failure, retry_delays
 from bot.scheduler import run_scheduler
 
@@ -145,7 +147,12 @@ def _background(sleep: Sleep) -> CleanupContext:
             running.append(asyncio.create_task(runtime.dispatcher.run_forever(stop)))
             running.append(
                 asyncio.create_task(
-                    run_scheduler(runtime.service, runtime.settings.retention_days, stop)
+                    run_scheduler(
+                        runtime.service,
+                        runtime.settings.retention_days,
+                        stop,
+                        digests=partial(send_due_digests, runtime),
+                    )
                 )
             )
             readiness.ready = True

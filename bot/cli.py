@@ -279,7 +279,9 @@ def _learning_scope(args: argparse.Namespace, catalogue: Catalogue) -> Scope:
             raise CommandError(
                 f"no model sends its learning to '{args.audience}'. Audiences: {'; '.join(known)}"
             )
-    return Scope(period=period, model_id=args.model, audience=args.audience)
+    return Scope(
+        period=period, model_id=args.model, audiences=(args.audience,) if args.audience else ()
+    )
 
 
 def cmd_learning_report(args: argparse.Namespace) -> None:

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     learning_channels: str | None = Field(
         None, validation_alias=env("REFLECTBOT_LEARNING_CHANNELS")
     )
+    # The day of each month (1–28) from which last month's learning digest is posted to each
+    # learning channel, at 09:00 in REFLECTBOT_TIMEZONE; 0 sends none.
+    learning_digest_day: int = Field(
+        1, ge=0, le=28, validation_alias=env("REFLECTBOT_LEARNING_DIGEST_DAY")
+    )
     screening_channel: str | None = Field(
         None, validation_alias=env("REFLECTBOT_SCREENING_CHANNEL")
     )

@@ -1,30 +1,140 @@
-"""The learning report, loaded from the database: every caller (the command line, the
-digest, the on-demand command, the practice room) builds it here."""
+"""The learning report, loaded from the database, and the monthly digest that takes it to each
+learning channel: every caller (the command line, the scheduler, `/reflect learning`, the
+practice room) builds it here."""
 
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from adapters.export.learning import write_report
 from bot.clock import Clock
-from dialogs.learning_report import LearningReport, Scope, build_report
+from bot.config import Settings
+from dialogs.content import Content
+from dialogs.learning_digest import digest_content, digest_key, due_month
+from dialogs.learning_report import (
+    LearningReport,
+    Period,
+    Scope,
+    SubmittedEvaluation,
+    build_report,
+    published_between,
+)
 from dialogs.models.catalogue import Catalogue
+from dialogs.state import SessionState
 from dialogs.times import local
 from storage.unit_of_work import Store
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    data: bytes
+    filename: str
+    title: str
+
+
+class LearningPublisher(Protocol):
+    """A platform's way of putting a digest and its report file in a learning channel."""
+
+    async def publish(self, channel: str, content: Content, report: ReportFile) -> None: ...
+
+
+async def _material(
+    store: Store, period: Period
+) -> tuple[list[SessionState], list[SubmittedEvaluation]]:
+    async with store.transaction() as uow:
+        sessions = await uow.sessions.listing()
+        evaluations = await uow.evaluations.submitted(period.start, period.end)
+    return [s.state for s in sessions], evaluations
 
 
 async def load_report(
     store: Store, catalogue: Catalogue, clock: Clock, scope: Scope
 ) -> LearningReport:
-    async with store.transaction() as uow:
-        sessions = await uow.sessions.listing()
-        evaluations = await uow.evaluations.submitted(scope.period.start, scope.period.end)
-    return build_report(
-        (s.state for s in sessions),
-        evaluations,
-        catalogue.models,
-        scope,
-        today=local(clock.now()).date(),
-    )
+    states, evaluations = await _material(store, scope.period)
+    today = local(clock.now()).date()
+    return build_report(states, evaluations, catalogue.models, scope, today=today)
 
 
 def audiences(catalogue: Catalogue) -> list[str]:
     """The learning audiences the installed models name."""
     return sorted({m.record.learning_audience for m in catalogue if m.record.learning_audience})
+
+
+def learning_channels(settings: Settings, catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    """Each configured learning channel, with the audiences whose learning goes there."""
+    routes = settings.learning_routes
+    channels: dict[str, tuple[str, ...]] = {}
+    for audience in audiences(catalogue):
+        channel = routes.channel_for(audience)
+        if channel:
+            channels[channel] = (*channels.get(channel, ()), audience)
+    return channels
+
+
+async def report_file(runtime: Runtime, scope: Scope, kind: str = "pdf") -> ReportFile:
+    """The report of `scope` as a file to hand to a learning lead."""
+    report = await load_report(runtime.store, runtime.catalogue, runtime.clock, scope)
+    now = runtime.clock.now()
+    data = write_report(report, kind, runtime.settings.protective_marking, now)
+    words = re.sub(r"[^A-Za-z0-9]+", "-", report.period).strip("-").lower()
+    return ReportFile(data, f"learning-report-{words}.{kind}", f"{report.title} ({report.period})")
+
+
+async def send_due_digests(runtime: Runtime) -> int:
+    """The digest of last month to each learning channel, once (whichever process gets there
+    first), from the configured day on; returns how many were sent."""
+    publishers = runtime.learning_publishers
+    now = runtime.clock.now()
+    month = due_month(local(now), runtime.settings.learning_digest_day)
+    if month is None or not publishers or month.start is None or month.end is None:
+        return 0
+    sent = 0
+    for channel, heard_by in learning_channels(runtime.settings, runtime.catalogue).items():
+        key = digest_key(channel, month)
+        async with runtime.store.transaction() as uow:
+            if not await uow.instance.claim(key, now.isoformat()):
+                continue
+        scope = Scope(period=month, audiences=heard_by)
+        states, evaluations = await _material(runtime.store, month)
+        report = build_report(
+            states, evaluations, runtime.catalogue.models, scope, today=local(now).date()
+        )
+        themes = published_between(states, scope, month.start, month.end)
+        content = digest_content(report, heard_by, month, themes)
+        data = write_report(report, "pdf", runtime.settings.protective_marking, now)
+        attached = ReportFile(
+            data, f"learning-report-{month.start:%Y-%m}.pdf", f"{report.title} ({content.title})"
+        )
+        if await _publish(publishers, channel, content, attached):
+            sent += 1
+            async with runtime.store.transaction() as uow:
+                await uow.audit.add(
+                    None, f"learning digest sent ({month.start:%Y-%m})", "system", now
+                )
+        else:
+            async with runtime.store.transaction() as uow:
+                await uow.instance.release(key)  # tried again at the next round
+    return sent
+
+
+async def _publish(
+    publishers: dict[str, LearningPublisher], channel: str, content: Content, report: ReportFile
+) -> bool:
+    """A learning channel is on one platform: the first that takes the digest has it."""
+    for platform, publisher in publishers.items():
+        try:
+            await publisher.publish(channel, content, report)
+            return True
+        except Exception as error:
+            log.warning(
+                "the learning digest could not be posted on %s: %s", platform, type(error).__name__
+            )
+    return False

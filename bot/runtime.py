@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatcher import Deliverer, Dispatcher
+from bot.learning import LearningPublisher
 from bot.service import SessionService
 from dialogs.learning import routing_problems
 from dialogs.models.catalogue import Catalogue
@@ -72,6 +73,8 @@ class Runtime:
     service: SessionService
     dispatcher: Dispatcher
     deliverers: dict[str, Deliverer] = field(default_factory=dict)
+    # Each platform's way of posting the learning digest (the adapters add theirs).
+    learning_publishers: dict[str, LearningPublisher] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.dispatcher.on_recorded = self.service.apply_kept_replies

@@ -1,5 +1,5 @@
-"""Timers: ticks for time boxes, async deadlines and reminders; the retention policy; and the
-pruning of the platform event ids kept to recognise redeliveries.
+"""Timers: ticks for time boxes, async deadlines and reminders; the retention policy; the
+pruning of the platform event ids kept to recognise redeliveries; and the learning digests.
 
 Every serving process runs them. Each is safe to run in several processes at once: a tick
 takes its due sessions under lock, and retention and pruning delete what is old, whoever does."""
@@ -25,6 +25,7 @@ Wait = Callable[[float], Awaitable[None]]
 
 RETENTION_EVERY = timedelta(hours=1)
 PRUNE_EVERY = timedelta(hours=1)
+DIGESTS_EVERY = timedelta(minutes=15)
 # How long a platform event id is remembered, so that a redelivery of it changes nothing.
 # Slack retries an unacknowledged event three times within about five minutes; the Bot
 # Framework's retries are as short. A week is far beyond both (and beyond a redelivery after
@@ -88,17 +89,19 @@ async def run_scheduler(
     stop: asyncio.Event,
     every: float = 15.0,
     wait: Wait | None = None,
+    digests: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
-    """Until `stop`: tick every `every` seconds, apply retention and prune event ids hourly.
-    Time is the service's clock; `wait` (by default, until `stop` or `every` seconds) is
-    injectable so that tests move a manual clock instead."""
+    """Until `stop`: tick every `every` seconds, apply retention and prune event ids hourly,
+    and send the learning digests that are due every quarter of an hour. Time is the
+    service's clock; `wait` (by default, until `stop` or `every` seconds) is injectable so
+    that tests move a manual clock instead."""
 
     async def until_stop_or(seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=seconds)
 
     wait = wait or until_stop_or
-    retention, pruning = Every(RETENTION_EVERY), Every(PRUNE_EVERY)
+    retention, pruning, digesting = Every(RETENTION_EVERY), Every(PRUNE_EVERY), Every(DIGESTS_EVERY)
     store = service.store
     while not stop.is_set():
         await _attempt("timers", service.tick_due, store)
@@ -111,4 +114,6 @@ async def run_scheduler(
             "pruning event ids", partial(prune_processed_events, store, now), store
         ):
             pruning.last = now
+        if digests and digesting.due(now) and await _attempt("learning digests", digests, store):
+            digesting.last = now
         await wait(every)

@@ -151,17 +151,18 @@ class LearningReport:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which sessions and evaluations a report covers."""
+    """Which sessions and evaluations a report covers: of the models sending their learning
+    to `audiences` (all models if none are given)."""
 
     period: Period = field(default_factory=Period)
     model_id: str | None = None
-    audience: str | None = None
+    audiences: tuple[str, ...] = ()
 
     def covers(self, model: FacilitationModel) -> bool:
         if self.model_id and model.id != self.model_id:
             return False
-        audience = model.record.learning_audience
-        return not self.audience or audience_key(audience) == audience_key(self.audience)
+        wanted = {audience_key(a) for a in self.audiences}
+        return not wanted or audience_key(model.record.learning_audience) in wanted
 
 
 # -- when ---------------------------------------------------------------------------------
@@ -229,6 +230,19 @@ def without_identifiers(text: str, state: SessionState) -> str:
 
 
 # -- building the report ------------------------------------------------------------------
+
+
+def published_between(
+    states: Iterable[SessionState], scope: Scope, start: date, end: date
+) -> list[Theme]:
+    """The learning themes of the sessions in `scope` whose records were published from
+    `start` to `end` (whenever they were held): what is new for a digest."""
+    published = [
+        s
+        for s in states
+        if s.published_at and start <= local(s.published_at).date() <= end and scope.covers(s.model)
+    ]
+    return _themes(sorted(published, key=held_at))[0]
 
 
 def _themes(sessions: list[SessionState]) -> tuple[list[Theme], list[str]]:
@@ -350,7 +364,7 @@ def build_report(
         if e.submitted_on in scope.period
         and e.model_id not in models
         and (not scope.model_id or e.model_id == scope.model_id)
-        and not scope.audience
+        and not scope.audiences
     ]
     groups, withheld = _evaluation_groups(chosen, models)
     themes, silent = _themes(sessions)
@@ -358,8 +372,8 @@ def build_report(
     if scope.model_id:
         model = models.get(scope.model_id)
         scope_words.append(("Model", model.name if model else scope.model_id))
-    if scope.audience:
-        scope_words.append(("Learning audience", scope.audience))
+    if scope.audiences:
+        scope_words.append(("Learning audience", "; ".join(scope.audiences)))
     return LearningReport(
         title=TITLE,
         period=scope.period.words,

@@ -526,8 +526,8 @@ class Evaluations:
         ]
 
 
-# The first process to store a secret wins; the others read it back.
-_STORE_SECRET_ONCE = {
+# The first process to store a key (the secret, a claim) wins; the others read it back.
+_STORE_ONCE = {
     "postgresql": postgresql.insert(_instance).on_conflict_do_nothing(),
     "sqlite": sqlite.insert(_instance).on_conflict_do_nothing(),
 }
@@ -539,10 +539,21 @@ class Instance:
 
     async def secret(self, candidate: bytes) -> bytes:
         """The installation's secret: the one stored first wins, so every process agrees."""
-        statement = _STORE_SECRET_ONCE[self.db.get_bind().dialect.name]
+        statement = _STORE_ONCE[self.db.get_bind().dialect.name]
         await self.db.execute(statement, {"key": "secret", "value": candidate.hex()})
         query = select(_instance.c.value).where(_instance.c.key == "secret")
         return bytes.fromhex((await self.db.execute(query)).scalar_one())
+
+    async def claim(self, key: str, value: str) -> bool:
+        """Record that something done once per installation (a digest) is being done: True
+        for the first caller, in whichever process; False once it is claimed."""
+        statement = _STORE_ONCE[self.db.get_bind().dialect.name]
+        result = await self.db.execute(statement, {"key": key, "value": value})
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def release(self, key: str) -> None:
+        """Undo a claim whose work failed, so that it is tried again."""
+        await self.db.execute(delete(_instance).where(_instance.c.key == key))
 
 
 def _reserve_slot(dialect: Any) -> Any:

@@ -16,6 +16,7 @@ from adapters.slack.deliverer import PLATFORM
 from adapters.slack.exports import export_record
 from adapters.slack.followups import list_actions, run_again
 from adapters.slack.interactions import Interactions
+from adapters.slack.learning import report_on_demand
 from adapters.slack.listeners import Listener
 from adapters.slack.setup import setup_view
 from adapters.slack.text import MENTION, escape
@@ -38,6 +39,7 @@ HELP = """\
 */reflect again [@facilitator] [@presenter]* runs the channel's last discussion again, with the same people.
 */reflect actions* lists the open agreed actions you follow here: those of the discussions you facilitated, and your own.
 */reflect export docx|pdf* uploads the published record as a Word or PDF file (facilitator).
+*/reflect learning [FROM TO]* uploads the learning report for a period (in a learning channel).
 */reflect help* shows this help.
 Participants answer each question by replying in its thread."""
 
@@ -83,6 +85,8 @@ def slash_command(interactions: Interactions) -> Listener:
         elif verb == "export":
             refusal = await export_record(runtime, client, channel, user, rest.strip().lower())
             await ack(refusal or "")
+        elif verb == "learning":
+            await ack(await report_on_demand(runtime, client, channel, user, rest) or "")
         else:
             await ack(f"I do not know “{escape(verb)}”.\n{HELP}")
 

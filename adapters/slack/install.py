@@ -20,6 +20,7 @@ from adapters.slack.commands import COMMAND, slash_command
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
 from adapters.slack.forms import FORM_CALLBACK
 from adapters.slack.interactions import Interactions
+from adapters.slack.learning import SlackLearningPublisher
 from adapters.slack.pacing import Pacer, ProcessSlots, SharedSlots, sleeper_for
 from adapters.slack.payloads import is_well_formed
 from adapters.slack.replies import message_listener
@@ -77,6 +78,7 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
         screening_channel=settings.screening_channel,
     )
     runtime.deliverers[PLATFORM] = deliverer
+    runtime.learning_publishers[PLATFORM] = SlackLearningPublisher(client)
     interactions = Interactions(runtime, deliverer)
     bolt.error(report_failure)
     bolt.command(COMMAND)(slash_command(interactions))

@@ -267,7 +267,7 @@ async def test_a_period_and_a_model_narrow_the_report(year: Year):
     assert moray.totals.total == 3 and len(moray.themes) == 3
     committee = year.made[4].model.record.learning_audience
     portsmouth = await load_report(
-        year.store, MODELS, year.clock, Scope(audience=committee.upper())
+        year.store, MODELS, year.clock, Scope(audiences=(committee.upper(),))
     )
     assert [name for name, _ in portsmouth.by_model] == [year.made[4].model.name]
 

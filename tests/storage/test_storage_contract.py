@@ -446,6 +446,18 @@ async def test_evaluations_submitted_in_a_period_come_back_with_their_model_and_
     assert [e.submitted_on for e in from_december] == [days[3]]
 
 
+async def test_a_claim_is_had_once_until_it_is_released(store: Store):
+    async with store.transaction() as uow:
+        assert await uow.instance.claim("learning-digest:2026-11:C1", "first")
+        assert not await uow.instance.claim("learning-digest:2026-11:C1", "second")
+        assert await uow.instance.claim("learning-digest:2026-11:C2", "other channel")
+    async with store.transaction() as uow:
+        assert not await uow.instance.claim("learning-digest:2026-11:C1", "later")
+        await uow.instance.release("learning-digest:2026-11:C1")
+    async with store.transaction() as uow:
+        assert await uow.instance.claim("learning-digest:2026-11:C1", "again")
+
+
 async def test_pacing_slots_follow_each_other_by_the_interval(store: Store):
     async with store.transaction() as uow:
         first = await uow.pacing.reserve("post:C1", 1000.0, 1.0)

@@ -1,0 +1,81 @@
+"""The learning digest in a Slack learning channel, and `/reflect learning [FROM TO]`: the
+report for a period, uploaded as a PDF, only in a configured learning channel."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import render
+from bot.learning import ReportFile, learning_channels, report_file
+from bot.runtime import Runtime
+from dialogs.content import Content
+from dialogs.learning_report import Period, Scope
+
+log = logging.getLogger(__name__)
+
+DIGEST = "learning-digest"  # stands for a session id in the rendered blocks: nothing refers to it
+USAGE = (
+    "Say which period you want, as two dates: /reflect learning 2026-09-01 2026-11-30 "
+    "(or /reflect learning for every session so far)."
+)
+NOT_A_LEARNING_CHANNEL = (
+    "The learning report is given only in a learning channel, where the learning leads work "
+    "(REFLECTBOT_LEARNING_CHANNELS or REFLECTBOT_LEARNING_CHANNEL). Ask there."
+)
+UPLOAD_FAILED = "Slack did not take the report just now, so nothing was uploaded. Please try again."
+
+
+class SlackLearningPublisher:
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def publish(self, channel: str, content: Content, report: ReportFile) -> None:
+        for part in render(content, DIGEST):
+            await self.client.chat_postMessage(channel=channel, blocks=part.blocks, text=part.text)
+        await upload(self.client, channel, report)
+
+
+async def upload(client: AsyncWebClient, channel: str, report: ReportFile) -> None:
+    await client.files_upload_v2(
+        channel=channel, file=report.data, filename=report.filename, title=report.title
+    )
+
+
+def period_of(words: str) -> Period | None:
+    """Two dates, the first not after the second; no words: every session so far."""
+    parts = words.split()
+    if not parts:
+        return Period()
+    try:
+        start, end = (date.fromisoformat(part) for part in parts)
+    except ValueError:
+        return None
+    return Period(start, end) if start <= end else None
+
+
+async def report_on_demand(
+    runtime: Runtime, client: AsyncWebClient, channel: str, user: str, words: str
+) -> str | None:
+    """Uploads the report to the learning channel; returns what to tell the person privately
+    instead, if it cannot."""
+    heard_by = learning_channels(runtime.settings, runtime.catalogue).get(channel)
+    if heard_by is None:
+        return NOT_A_LEARNING_CHANNEL
+    period = period_of(words)
+    if period is None:
+        return USAGE
+    report = await report_file(runtime, Scope(period=period, audiences=heard_by))
+    try:
+        await upload(client, channel, report)
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+        code = error.response.get("error") if isinstance(error, SlackApiError) else error
+        log.warning("the learning report upload failed: %s", code)
+        return UPLOAD_FAILED
+    async with runtime.store.transaction() as uow:
+        await uow.audit.add(None, "learning report (pdf)", user, runtime.clock.now())
+    return None
