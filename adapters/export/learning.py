@@ -179,7 +179,8 @@ def _themes(report: LearningReport) -> ReportSection:
 
 def _actions(report: LearningReport) -> ReportSection:
     parts: list[Part] = [
-        f"Actions agreed in the period's published records: {report.open_actions} open, "
+        "Actions agreed in the period's published records, where the model's record tracks "
+        f"actions with owners and review dates: {report.open_actions} open, "
         f"{report.completed_actions} completed. Each is shown with its owner's agency, never "
         "its owner."
     ]
