@@ -74,6 +74,7 @@ def describe(model: FacilitationModel) -> str:
             lines.append(f"  {q_number:>2}. {question.text}{kind}  [asks: {question.asks.value}]")
         if stage.key_points_prompt:
             lines.append(f"  Key points: {stage.key_points_prompt}")
+        lines.extend(f"  For the record: {item.label}" for item in model.stage_fields(stage.id))
     if model.prompts:
         lines.append("\nReflective prompts for the facilitator:")
         lines.extend(f"  - {prompt}" for prompt in model.prompts)
@@ -82,6 +83,7 @@ def describe(model: FacilitationModel) -> str:
         lines.extend(f"  - {line}" for line in model.preparation)
     lines.append(f"\nRecord: {model.record.title}")
     lines.extend(f"  - {section.title}" for section in model.record.sections)
+    lines.extend(f"  On the record form: {item.label}" for item in model.record_form_fields)
     if model.record.learning_section:
         audience = model.record.learning_audience or "(no audience named)"
         lines.append(f"Learning audience: {audience}")

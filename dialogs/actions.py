@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
+from dialogs import captured
 from dialogs import events as ev
 from dialogs.content import ActionId, FormId
 
@@ -86,7 +87,12 @@ def form_event(form: str, value: str, fields: Mapping[str, str], actor: str) -> 
     try:
         form_id = FormId(form)
         if form_id is FormId.KEY_POINTS:
-            return ev.StageNote(actor=actor, stage_id=value, text=values.get("text", ""))
+            return ev.StageNote(
+                actor=actor,
+                stage_id=value,
+                text=values.get("text", ""),
+                fields=captured.submitted(values),
+            )
         if form_id is FormId.RECORD:
             return ev.EditRecord(actor=actor, sections=values)
         if form_id is FormId.EVALUATION:

@@ -10,8 +10,9 @@ import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from dialogs import captured, messages
 from dialogs import events as ev
-from dialogs import messages, preparation
+from dialogs import preparation
 from dialogs.effects import (
     AuditNote,
     DirectMessage,
@@ -25,7 +26,7 @@ from dialogs.effects import (
 from dialogs.events import Pacing, Role
 from dialogs.guard import Watchlist, find_identifiers
 from dialogs.learning import NO_ROUTES, LearningRoutes, refused_by_channel, share_at_publication
-from dialogs.models.schema import Asked, QuestionKind, Stage
+from dialogs.models.schema import Asked, CapturedField, QuestionKind, Stage
 from dialogs.record import Redactor, describe, draft_record, scale_value, session_redactor
 from dialogs.state import (
     FINISHED,
@@ -136,6 +137,31 @@ class _Turn:
                 "Please edit it to take it out.",
                 thread,
             )
+
+    # -- captured fields ---------------------------------------------------------------
+
+    def captured_values(
+        self, asked: list[CapturedField], submitted: dict[str, str]
+    ) -> dict[str, str] | None:
+        """The submitted values of the fields asked, stripped; None (and a private explanation,
+        nothing saved) if one is not one of them or cannot be kept."""
+        ids = {item.id for item in asked}
+        if set(submitted) - ids:
+            self.refuse("That form holds fields this form does not ask for. Nothing was saved.")
+            return None
+        values = {item.id: submitted.get(item.id, "").strip() for item in asked}
+        problems = [p for item in asked if (p := captured.problem(item, values[item.id]))]
+        if problems:
+            self.refuse(" ".join(problems) + " Nothing was saved.")
+            return None
+        return values
+
+    def capture(self, values: dict[str, str]) -> None:
+        """Keep the fields' values and warn their author, privately, of identifiers in them."""
+        labels = {item.id: item.label for item in self.state.model.fields}
+        for field_id, value in values.items():
+            self.state.captured[field_id] = value
+            self.warn_identifiers(value, None, f"What you wrote for “{labels[field_id]}”")
 
     # -- effect helpers ----------------------------------------------------------------
 
@@ -253,7 +279,7 @@ class _Turn:
         s = self.state
         stage = s.stage
         assert stage is not None
-        if stage.key_points_prompt and stage.id not in s.stage_notes:
+        if messages.has_stage_form(s, stage) and not messages.stage_noted(s, stage):
             s.awaiting_key_points = stage.id
             s.deadline = None
             self.effects.append(
@@ -284,22 +310,34 @@ class _Turn:
         self.update_root()
         self.audit("record drafted")
 
+    def refresh(self, redactor: Redactor, edits: dict[str, str] | None = None) -> list[str]:
+        """Draft again and replace every section the facilitator has not edited (in the record,
+        or in `edits` about to be saved, which lose such sections); the titles of edited
+        sections whose source has changed since."""
+        s = self.state
+        assert s.record is not None
+        edits = {} if edits is None else edits
+        fresh = draft_record(s, redactor)
+        s.record.redactions = redactor.removed
+        stale = []
+        for section in s.model.record.sections:
+            sid = section.id
+            current = edits.get(sid, s.record.sections.get(sid, "")).strip()
+            if current == s.record.generated.get(sid):
+                s.record.sections[sid] = fresh[sid]
+                edits.pop(sid, None)
+            elif fresh[sid] != s.record.generated.get(sid):
+                stale.append(section.title)
+        s.record.generated = fresh
+        return stale
+
     def redraft(self, what: str = "A reply changed") -> None:
         """Answers or key points changed after drafting: refresh what the facilitator has not
         edited, and say which edited sections may now be out of date."""
         s = self.state
         assert s.record is not None
         redactor = self.redactor()
-        fresh = draft_record(s, redactor)
-        s.record.redactions = redactor.removed
-        stale = []
-        for section in s.model.record.sections:
-            sid = section.id
-            if s.record.sections.get(sid) == s.record.generated.get(sid):
-                s.record.sections[sid] = fresh[sid]
-            elif fresh[sid] != s.record.generated.get(sid):
-                stale.append(section.title)
-        s.record.generated = fresh
+        stale = self.refresh(redactor)
         s.phase = Phase.RECORD_DRAFT
         message = f"{what} after the record was drafted, so the draft has been refreshed."
         if stale:
@@ -698,7 +736,7 @@ def _end(t: _Turn, event: ev.End) -> None:
     s.paused_at = None
     t.close_open_questions(QuestionStatus.CLOSED)
     stage = s.stage
-    if stage and stage.key_points_prompt and s.awaiting_key_points != stage.id:
+    if stage and messages.has_stage_form(s, stage) and s.awaiting_key_points != stage.id:
         # The stage was cut short: its key points can still be written for the record.
         t.effects.append(Post(key=key_points_key(stage.id), content=messages.key_points(s, stage)))
     t.audit("ended the discussion")
@@ -715,6 +753,9 @@ def _request_form(t: _Turn, event: ev.RequestForm) -> None:
             t.refuse(
                 "Key points can be written once a stage is over, until the record is published."
             )
+            return
+        if not messages.has_stage_form(s, stage):
+            t.refuse(f"“{stage.title}” has no key points or fields to write.")
             return
         t.effects.append(OpenForm(user_id=t.actor, form=messages.key_points_form(s, stage)))
         return
@@ -791,18 +832,23 @@ def _stage_note(t: _Turn, event: ev.StageNote) -> None:
     if stage is None:
         t.refuse("Key points can be written once a stage is over, until the record is published.")
         return
+    if not messages.has_stage_form(s, stage):
+        t.refuse(f"“{stage.title}” has no key points or fields to write. Nothing was saved.")
+        return
     text = event.text.strip()
-    if not text or len(text) > MAX_NOTE_CHARS:
+    if stage.key_points_prompt and (not text or len(text) > MAX_NOTE_CHARS):
         t.refuse(
             f"Key points must be between 1 and {MAX_NOTE_CHARS:,} characters. Nothing was saved."
         )
         return
-    s.stage_notes[stage.id] = text
-    t.warn_identifiers(text, None, f"What you wrote for the key points of “{stage.title}”")
+    values = t.captured_values(s.model.stage_fields(stage.id), event.fields)
+    if values is None:
+        return
     if stage.key_points_prompt:
-        t.effects.append(
-            Update(key=key_points_key(stage.id), content=messages.key_points(s, stage))
-        )
+        s.stage_notes[stage.id] = text
+        t.warn_identifiers(text, None, f"What you wrote for the key points of “{stage.title}”")
+    t.capture(values)
+    t.effects.append(Update(key=key_points_key(stage.id), content=messages.key_points(s, stage)))
     if s.phase in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL):
         t.redraft("The key points changed")
     elif s.awaiting_key_points == stage.id:
@@ -817,7 +863,12 @@ def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
         t.refuse("The record can be edited once the discussion is over and before it is published.")
         return
     action_fields = {k: v for k, v in event.sections.items() if k.startswith("agreed-action-")}
-    sections = {k: v for k, v in event.sections.items() if k not in action_fields}
+    fields = captured.submitted(event.sections)
+    sections = {
+        k: v
+        for k, v in event.sections.items()
+        if k not in action_fields and not k.startswith(captured.FIELD_PREFIX)
+    }
     known = {section.id for section in s.model.record.sections}
     unknown = sorted(set(sections) - known)
     too_long = [k for k, v in sections.items() if len(v) > MAX_NOTE_CHARS]
@@ -840,8 +891,20 @@ def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
         if actions is None:
             return
         s.record.actions = actions
-    s.record.sections.update({k: v.strip() for k, v in sections.items()})
+    values = t.captured_values(s.model.record_form_fields, fields) if fields else {}
+    if values is None:
+        return
     redactor = t.redactor()
+    if any(s.captured.get(k) != v for k, v in values.items()):
+        t.capture(values)
+        stale = t.refresh(t.redactor(), sections)
+        if stale:
+            t.tell(
+                t.actor,
+                "The fields you filled changed what the record drafts for sections you have "
+                "edited: " + ", ".join(stale) + ". Please check them.",
+            )
+    s.record.sections.update({k: v.strip() for k, v in sections.items()})
     titles = {section.id: section.title for section in s.model.record.sections}
     s.record.flagged = {
         titles[sid]: describe(found)

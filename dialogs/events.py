@@ -135,9 +135,12 @@ class RequestForm(Event):
 
 
 class StageNote(Event):
+    """The stage's key-points form: the key points and the stage's captured fields, by id."""
+
     type: Literal["stage_note"] = "stage_note"
     stage_id: str
-    text: str
+    text: str = ""
+    fields: dict[str, str] = Field(default_factory=dict)
 
 
 class EditRecord(Event):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs import captured
 from dialogs.actions import scale_value
 from dialogs.content import (
     Action,
@@ -20,7 +21,7 @@ from dialogs.content import (
 )
 from dialogs.events import Pacing, Person, Role
 from dialogs.models.schema import Asked, Question, QuestionKind, Stage, TimeBox
-from dialogs.record import format_date
+from dialogs.record import NOT_DISCUSSED, format_date
 from dialogs.state import FINISHED, Phase, QuestionStatus, SessionState
 from dialogs.times import date_and_time
 
@@ -41,10 +42,6 @@ def text(value: str) -> Block:
 
 def heading(value: str) -> Block:
     return Block(style=BlockStyle.HEADING, text=value)
-
-
-# What a record section says when nothing in the meeting filled it.
-NOT_DISCUSSED = "Not discussed."
 
 
 def explanation(message: str) -> Content:
@@ -244,14 +241,43 @@ def question(state: SessionState, question_id: str) -> Content:
 # -- stage key points ----------------------------------------------------------------------
 
 
+def stage_noted(state: SessionState, stage: Stage) -> bool:
+    """Whether the facilitator has answered the stage's key-points form."""
+    fields = state.model.stage_fields(stage.id)
+    return (not stage.key_points_prompt or stage.id in state.stage_notes) and all(
+        item.id in state.captured for item in fields
+    )
+
+
+def has_stage_form(state: SessionState, stage: Stage) -> bool:
+    """Whether the facilitator is asked for key points or fields when the stage ends."""
+    return bool(stage.key_points_prompt or state.model.stage_fields(stage.id))
+
+
 def key_points(state: SessionState, stage: Stage) -> Content:
-    written = state.stage_notes.get(stage.id)
-    blocks = [text(stage.key_points_prompt)]
+    fields = state.model.stage_fields(stage.id)
+    noted = stage_noted(state, stage)
+    blocks = [text(stage.key_points_prompt)] if stage.key_points_prompt else []
     actions: tuple[Action, ...] = ()
-    if written:
-        blocks.append(Block(style=BlockStyle.QUOTE, text=written))
+    if noted:
+        written = state.stage_notes.get(stage.id)
+        if written:
+            blocks.append(Block(style=BlockStyle.QUOTE, text=written))
+        for item in fields:
+            value = captured.shown(item, state.captured.get(item.id, ""))
+            blocks.append(note(item.label))
+            blocks.append(Block(style=BlockStyle.QUOTE, text=value or NOT_DISCUSSED))
     else:
-        blocks.append(note("The facilitator summarises the key points of this stage."))
+        if fields:
+            blocks.append(note("For the record:"))
+            blocks.append(Block(style=BlockStyle.BULLETS, items=tuple(f.label for f in fields)))
+        blocks.append(
+            note(
+                "The facilitator summarises the key points of this stage."
+                if stage.key_points_prompt
+                else "The facilitator writes these down for the record."
+            )
+        )
         actions = (
             Action(
                 id=ActionId.KEY_POINTS,
@@ -270,12 +296,14 @@ def key_points(state: SessionState, stage: Stage) -> Content:
 
 
 def key_points_form(state: SessionState, stage: Stage) -> Form:
-    return Form(
-        id=FormId.KEY_POINTS,
-        title="Key points",
-        value=stage.id,
-        intro=f"{stage.title}: {stage.key_points_prompt}",
-        fields=(
+    """The key points, if the stage asks for them, and the fields asked after it."""
+    fields = [
+        captured.form_field(item, state.captured.get(item.id, ""))
+        for item in state.model.stage_fields(stage.id)
+    ]
+    if stage.key_points_prompt:
+        fields.insert(
+            0,
             FormField(
                 id="text",
                 label="Key points",
@@ -283,7 +311,17 @@ def key_points_form(state: SessionState, stage: Stage) -> Form:
                 hint="No names, dates of birth or addresses of the child or family.",
                 optional=False,
             ),
-        ),
+        )
+    prompt = stage.key_points_prompt or (
+        "What the record needs from this stage. No names, dates of birth or addresses of the "
+        "child or family."
+    )
+    return Form(
+        id=FormId.KEY_POINTS,
+        title="Key points",
+        value=stage.id,
+        intro=f"{stage.title}: {prompt}",
+        fields=tuple(fields),
         submit_label="Save key points",
     )
 
@@ -379,6 +417,11 @@ def record_form(state: SessionState) -> Form:
                 max_length=20000,
             )
             for section in state.model.record.sections
+        )
+        # Fields attached to no stage are asked here; what they fill is drafted on saving.
+        + tuple(
+            captured.form_field(item, state.captured.get(item.id, ""))
+            for item in state.model.record_form_fields
         )
         + (tuple(_action_fields(state)) if state.model.record.tracks_actions else ()),
         submit_label="Preview",

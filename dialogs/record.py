@@ -1,4 +1,5 @@
-"""Drafting the record from the model's jinja2 section templates."""
+"""Drafting the record: each section from its declared source, laid out by its jinja2 template
+or, without one, in a plain standard layout."""
 
 from __future__ import annotations
 
@@ -11,10 +12,20 @@ from datetime import UTC, date, datetime
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from dialogs import captured
 from dialogs.events import Participant, Person, Role
 from dialogs.guard import Finding, IdentifierKind, Watchlist, find_identifiers, redact
-from dialogs.models.schema import FacilitationModel, QuestionKind
+from dialogs.models.schema import (
+    FacilitationModel,
+    QuestionKind,
+    RecordSection,
+    SessionFact,
+    Source,
+)
 from dialogs.state import QuestionStatus, SessionState
+
+# What a record says where a section's source was left empty.
+NOT_DISCUSSED = "Not discussed."
 
 # The words of a name ("Anne-Marie O’Neil": two words).
 NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -48,7 +59,6 @@ class QuestionView:
 class StageView:
     title: str
     key_points: str
-    questions: list[QuestionView]
 
 
 @dataclass(frozen=True)
@@ -56,16 +66,6 @@ class ParticipantView:
     name: str
     agency: str
     role: str
-
-
-@dataclass(frozen=True)
-class SessionView:
-    case_reference: str
-    model_name: str
-    date_held: str
-    facilitator: str
-    lead_professional: str
-    participants: list[ParticipantView]
 
 
 def format_date(state: SessionState) -> str:
@@ -140,15 +140,19 @@ def _unchanged(text: str, where: str) -> str:
     return text
 
 
-def template_context(
-    state: SessionState, clean: Callable[[str, str], str] = _unchanged
-) -> dict[str, object]:
-    model = state.model
-    roles = model.roles
+@dataclass(frozen=True)
+class Sources:
+    """Everything a session holds that record sections can draw on, by kind, already cleaned."""
+
+    session: dict[str, object]
+    stages: dict[str, StageView]
+    fields: dict[str, str]
+    questions: dict[str, QuestionView]
+
+
+def _questions(state: SessionState, clean: Callable[[str, str], str]) -> dict[str, QuestionView]:
     questions: dict[str, QuestionView] = {}
-    stages: dict[str, StageView] = {}
-    for stage in model.stages:
-        views = []
+    for stage in state.model.stages:
         for question in stage.questions:
             asked = state.questions.get(question.id)
             answers = [
@@ -174,29 +178,24 @@ def template_context(
                 distribution = {
                     v: counts.get(v, 0) for v in range(question.scale.low, question.scale.high + 1)
                 }
-            view = QuestionView(
+            questions[question.id] = QuestionView(
                 text=question.text,
                 skipped=bool(asked and asked.status is QuestionStatus.SKIPPED) or asked is None,
                 answers=answers,
-                distribution=distribution,
+                distribution=distribution if answers else {},
             )
-            questions[question.id] = view
-            views.append(view)
-        stages[stage.id] = StageView(
-            title=stage.title,
-            key_points=clean(
-                state.stage_notes.get(stage.id, ""), f"the key points of “{stage.title}”"
-            ),
-            questions=views,
-        )
+    return questions
+
+
+def session_sources(state: SessionState, clean: Callable[[str, str], str] = _unchanged) -> Sources:
+    model = state.model
+    roles = model.roles
     presenter = state.presenter
-    session = SessionView(
-        case_reference=state.case_reference,
-        model_name=model.name,
-        date_held=format_date(state),
-        facilitator=state.facilitator.name,
-        lead_professional=presenter.name if presenter else "",
-        participants=[
+    facts: dict[str, object] = {
+        SessionFact.DATE_HELD: format_date(state),
+        SessionFact.FACILITATOR: state.facilitator.name,
+        SessionFact.LEAD_PROFESSIONAL: presenter.name if presenter else "",
+        SessionFact.PARTICIPANTS: [
             ParticipantView(
                 name=p.name,
                 agency=p.agency,
@@ -204,8 +203,107 @@ def template_context(
             )
             for p in state.participants
         ],
+        SessionFact.AGENCIES: ", ".join(
+            dict.fromkeys(p.agency for p in state.participants if p.agency)
+        ),
+        SessionFact.MODEL_NAME: model.name,
+        SessionFact.CASE_REFERENCE: state.case_reference,
+    }
+    stages = {
+        stage.id: StageView(
+            title=stage.title,
+            key_points=clean(
+                state.stage_notes.get(stage.id, ""), f"the key points of “{stage.title}”"
+            ),
+        )
+        for stage in model.stages
+    }
+    fields = {
+        item.id: captured.shown(
+            item, clean(state.captured.get(item.id, ""), f"“{_short(item.label)}”")
+        )
+        for item in model.fields
+    }
+    return Sources(
+        session={str(k): v for k, v in facts.items()},
+        stages=stages,
+        fields=fields,
+        questions=_questions(state, clean),
     )
-    return {"session": session, "stages": stages, "questions": questions}
+
+
+def section_context(sources: Sources, section: RecordSection) -> dict[str, object]:
+    """What a section's template sees: only what its source names."""
+    source = section.source
+    return {
+        "session": {str(f): sources.session[f] for f in source.session},
+        "stages": {sid: sources.stages[sid] for sid in source.key_points},
+        "fields": {fid: sources.fields[fid] for fid in source.fields},
+        "questions": {qid: sources.questions[qid] for qid in source.answers},
+        "not_discussed": NOT_DISCUSSED,
+    }
+
+
+def _source_empty(sources: Sources, source: Source) -> bool:
+    return (
+        not any(sources.session[f] for f in source.session)
+        and not any(sources.stages[s].key_points.strip() for s in source.key_points)
+        and not any(sources.fields[f].strip() for f in source.fields)
+        and not any(sources.questions[q].answers for q in source.answers)
+    )
+
+
+def _by_agency(answers: list[AnswerView]) -> list[AnswerView]:
+    order = {agency: i for i, agency in reversed(list(enumerate(a.agency for a in answers)))}
+    return sorted(answers, key=lambda a: order[a.agency])
+
+
+def _labelled(label: str, value: str) -> str:
+    value = value.strip() or NOT_DISCUSSED
+    return f"{label}:\n{value}" if "\n" in value else f"{label}: {value}"
+
+
+def standard_layout(sources: Sources, section: RecordSection, model: FacilitationModel) -> str:
+    """A section with no template: each part of its source in a plain layout. A source of one
+    part is shown as it is; several parts are each labelled."""
+    source = section.source
+    labelled = (
+        len(source.session) + len(source.key_points) + len(source.fields) + len(source.answers)
+    ) > 1
+    labels = {
+        SessionFact.DATE_HELD: "Date held",
+        SessionFact.FACILITATOR: model.roles.facilitator,
+        SessionFact.LEAD_PROFESSIONAL: model.roles.presenter,
+        SessionFact.PARTICIPANTS: "Attending",
+        SessionFact.AGENCIES: "Agencies",
+        SessionFact.MODEL_NAME: "Model",
+        SessionFact.CASE_REFERENCE: "Case reference",
+    }
+    parts: list[str] = []
+    for fact in source.session:
+        value = sources.session[fact]
+        if isinstance(value, list):
+            lines = "\n".join(f"- {p.name}, {p.role}, {p.agency}" for p in value)
+            parts.append(f"{labels[fact]}:\n{lines}" if labelled else lines)
+        else:
+            parts.append(_labelled(labels[fact], str(value)) if labelled else str(value))
+    for stage_id in source.key_points:
+        stage = sources.stages[stage_id]
+        parts.append(_labelled(stage.title, stage.key_points) if labelled else stage.key_points)
+    items = {item.id: item for item in model.fields}
+    for field_id in source.fields:
+        value = sources.fields[field_id]
+        parts.append(_labelled(items[field_id].label, value) if labelled else value)
+    for question_id in source.answers:
+        question = sources.questions[question_id]
+        if not question.answers:
+            continue
+        if question.distribution:
+            parts.append(f"{question.text} {question.summary}")
+            continue
+        lines = "\n".join(f"- {a.agency}: {a.text}" for a in _by_agency(question.answers))
+        parts.append(f"{question.text}\n{lines}")
+    return "\n\n".join(part.strip() for part in parts if part.strip())
 
 
 class RecordTemplateError(ValueError):
@@ -218,23 +316,35 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _draft_section(sources: Sources, section: RecordSection, model: FacilitationModel) -> str:
+    if _source_empty(sources, section.source):
+        return ""  # shown as "Not discussed.", and named in the preview as still empty
+    if not section.template:
+        return standard_layout(sources, section, model)
+    try:
+        return (
+            _templates.from_string(section.template)
+            .render(section_context(sources, section))
+            .strip()
+        )
+    except TemplateError as error:
+        raise RecordTemplateError(section.id, str(error)) from error
+
+
 def draft_record(
     state: SessionState, clean: Callable[[str, str], str] = _unchanged
 ) -> dict[str, str]:
-    """Render every record section for this session, in the model's order."""
-    context = template_context(state, clean)
-    drafted: dict[str, str] = {}
-    for section in state.model.record.sections:
-        try:
-            drafted[section.id] = _templates.from_string(section.template).render(context).strip()
-        except TemplateError as error:
-            raise RecordTemplateError(section.id, str(error)) from error
-    return drafted
+    """Draft every record section from its source, in the model's order."""
+    sources = session_sources(state, clean)
+    return {
+        section.id: _draft_section(sources, section, state.model)
+        for section in state.model.record.sections
+    }
 
 
 def check_templates(model: FacilitationModel) -> list[RecordTemplateError]:
-    """Render every section template for an empty session of this model, so that a typo or an
-    unknown question id shows at validation, not at the end of somebody's meeting."""
+    """Render every section template for an empty session of this model, so that a typo or a
+    question its source does not name shows at validation, not at the end of a meeting."""
     sample = SessionState(
         id="check",
         model=model,
@@ -243,30 +353,47 @@ def check_templates(model: FacilitationModel) -> list[RecordTemplateError]:
         case_reference="CHECK",
         created_at=datetime(2000, 1, 1, tzinfo=UTC),
     )
-    context = template_context(sample)
+    sources = session_sources(sample)
     problems = []
     for section in model.record.sections:
+        if not section.template:
+            continue
         try:
-            unknown = _unknown_ids(section.template, model)
+            unknown = _unknown_ids(section, model)
             if unknown:
                 problems.append(RecordTemplateError(section.id, unknown))
                 continue
-            _templates.from_string(section.template).render(context)
+            _templates.from_string(section.template).render(section_context(sources, section))
         except TemplateError as error:
             problems.append(RecordTemplateError(section.id, str(error)))
     return problems
 
 
-def _unknown_ids(template: str, model: FacilitationModel) -> str:
-    """Name, in plain words, the questions and stages a template uses that the model lacks
-    (jinja2 itself would only say "'dict object' has no attribute …")."""
-    known = {
+def _unknown_ids(section: RecordSection, model: FacilitationModel) -> str:
+    """Name, in plain words, what a template uses that its source does not name, or that the
+    model lacks (jinja2 itself would only say "'dict object' has no attribute …")."""
+    source = section.source
+    in_model = {
         "questions": {q.id for stage in model.stages for q in stage.questions},
         "stages": {stage.id for stage in model.stages},
+        "fields": {item.id for item in model.fields},
+        "session": {str(fact) for fact in SessionFact},
+    }
+    in_source = {
+        "questions": set(source.answers),
+        "stages": set(source.key_points),
+        "fields": set(source.fields),
+        "session": {str(fact) for fact in source.session},
+    }
+    kinds = {
+        "questions": ("question", "answers"),
+        "stages": ("stage", "key_points"),
+        "fields": ("field", "fields"),
+        "session": ("session fact", "session"),
     }
     unknown = []
-    for node in _templates.parse(template).find_all((nodes.Getitem, nodes.Getattr)):
-        if not (isinstance(node.node, nodes.Name) and node.node.name in known):
+    for node in _templates.parse(section.template).find_all((nodes.Getitem, nodes.Getattr)):
+        if not (isinstance(node.node, nodes.Name) and node.node.name in in_model):
             continue
         if isinstance(node, nodes.Getattr):
             if hasattr(dict, node.attr):
@@ -276,7 +403,12 @@ def _unknown_ids(template: str, model: FacilitationModel) -> str:
             name = node.arg.value
         else:
             continue
-        if name not in known[node.node.name]:
-            kind = "question" if node.node.name == "questions" else "stage"
+        kind, key = kinds[node.node.name]
+        if name not in in_model[node.node.name]:
             unknown.append(f"it uses the {kind} '{name}', which this model does not have")
+        elif name not in in_source[node.node.name]:
+            unknown.append(
+                f"it uses the {kind} '{name}', which its source does not name "
+                f"(add it to the section's source: {key})"
+            )
     return "; ".join(unknown)

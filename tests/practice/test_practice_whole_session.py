@@ -138,9 +138,11 @@ async def test_participants_are_invited_privately_to_evaluate_and_their_answers_
 NHS_NUMBER, POSTCODE, WATCHED = "943 476 5919", "PO1 2AB", "Jayden Okafor"
 
 
-async def test_identifiers_typed_in_answers_never_reach_the_published_record(
+async def test_identifiers_typed_in_answers_or_fields_never_reach_the_published_record(
     runtime: Runtime, visitors: Callable[[], Visitor]
 ) -> None:
+    """The reply's author is warned; the chair, repeating it in the Learning Log's time line
+    (a field of the key-points form), is warned too, and the draft takes it out."""
     chair, priya, dan, room_id = await start_session(
         runtime, visitors, watchlist=f"{WATCHED}\n12 Elm Road"
     )
@@ -173,10 +175,15 @@ async def test_identifiers_typed_in_answers_never_reach_the_published_record(
         page = await chair.page()
         if "Write key points" in page.buttons():
             form = await chair.press("Write key points")
+            asked = form.tree.xpath("//main//textarea/@name")
+            assert "field-journey_time_line" in asked
             await chair.post(
                 chair.base + "/form",
-                {"token": form.token(), "form": "key_points", "text": "Different pictures."},
+                {"token": form.token(), "form": "key_points", "field-journey_time_line": risky},
             )
+            await runtime.dispatcher.drain()
+            told = " ".join((await chair.page()).texts("//article[contains(@class, 'ephemeral')]"))
+            assert "“The child’s journey described along a time line” seems to contain" in told
         else:
             thread = page.question_threads()[-1]
             for person in (priya, dan):
@@ -188,7 +195,8 @@ async def test_identifiers_typed_in_answers_never_reach_the_published_record(
     review = await chair.press("Review the draft record")
     intro = " ".join(review.texts("//p[@class='lead']"))
     taken_out = (
-        "a name on the watch-list, a postcode and an NHS number from an answer (Social work)"
+        "a name on the watch-list, a postcode and an NHS number from "
+        "“The child’s journey described along a time line”"
     )
     assert f"Already taken out of the draft: {taken_out}" in intro
     drafted = {t.get("name"): t.text or "" for t in review.tree.xpath("//main//textarea")}

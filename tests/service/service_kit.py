@@ -66,8 +66,12 @@ def next_event(state: SessionState) -> ev.Event | None:
         return ev.AgreeRules(actor=waiting[0].user_id) if waiting else ev.Begin(actor=fac)
     if state.phase is Phase.RUNNING:
         if state.awaiting_key_points:
+            stage_id = state.awaiting_key_points
             return ev.StageNote(
-                actor=fac, stage_id=state.awaiting_key_points, text="Key points, agreed."
+                actor=fac,
+                stage_id=stage_id,
+                text="Key points, agreed.",
+                fields={f.id: f"Noted: {f.id}." for f in state.model.stage_fields(stage_id)},
             )
         for question in state.open_questions:
             item = state.model.question(question.id)

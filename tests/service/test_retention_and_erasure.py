@@ -44,6 +44,7 @@ async def test_raw_answers_go_after_the_retention_days_and_the_record_stays(
     assert kept.record.sections == published.record.sections, "the approved record stays"
     assert kept.record.generated == {}, "the draft the template made of the answers goes"
     assert kept.stage_notes == published.stage_notes
+    assert published.captured and kept.captured == {}, "the fields' raw copies go too"
     assert kept.answers_deleted_at == clock.now()
     async with store.transaction() as uow:
         actions = [entry.action for entry in await uow.audit.entries("s-1")]
@@ -91,7 +92,7 @@ async def test_a_cancelled_sessions_draft_goes_with_its_answers(
     clock.advance(timedelta(days=31))
     assert await service.apply_retention(30) == 1
     kept = await current_state(store, "s-1")
-    assert kept.record is None and kept.stage_notes == {}
+    assert kept.record is None and kept.stage_notes == {} and kept.captured == {}
     assert all(not q.answers for q in kept.questions.values())
     words = [answer_text(person, q) for q in state.questions for person in PEOPLE]
     assert not [w for w in words if w in kept.model_dump_json()]

@@ -91,11 +91,22 @@ class SlackSession:
             await self.press(person.user_id, "root", ActionId.AGREE)
         await self.press(FACILITATOR, "root", ActionId.BEGIN)
 
-    async def write_key_points(self, stage_id: str, text: str = KEY_POINTS) -> None:
+    async def write_key_points(
+        self, stage_id: str, text: str = KEY_POINTS, fields: dict[str, str] | None = None
+    ) -> None:
+        """Open the stage's form, write the key points (if it asks for them) and fill each of
+        its fields (with `fields[id]`, or a note of its own)."""
         await self.press(FACILITATOR, f"kp:{stage_id}", ActionId.KEY_POINTS)
-        response = await self.slack.submit(
-            FACILITATOR, self.last_view(), form_values(self.last_view(), {"text.0": text})
-        )
+        view = self.last_view()
+        edits = {}
+        for block in view["blocks"]:
+            block_id = block.get("block_id", "")
+            if block_id == "text.0":
+                edits[block_id] = text
+            elif block_id.startswith("field-"):
+                field_id = block_id.removeprefix("field-").removesuffix(".0")
+                edits[block_id] = (fields or {}).get(field_id, f"Noted: {field_id} & more.")
+        response = await self.slack.submit(FACILITATOR, view, form_values(view, edits))
         assert response.status == 200
         await self.drain()
 

@@ -161,11 +161,25 @@ class TeamsChannel:
         await self.approve_record(session_id)
         return session_id
 
-    async def write_key_points(self, session_id: str, stage_id: str) -> None:
+    async def write_key_points(
+        self, session_id: str, stage_id: str, fields: dict[str, str] | None = None
+    ) -> Reply:
+        """Open the stage's dialog, write the key points (if it asks for them) and fill each
+        of its fields (with `fields[id]`, or a note of its own). Returns the dialog."""
         post = await self.post_of(session_id, f"kp:{stage_id}")
         dialog = await self.open_dialog(FACILITATOR, post, "key_points")
         assert dialog.body["task"]["type"] == "continue", dialog.body
-        await self.submit_dialog(FACILITATOR, post.root, dialog, {"field:text": KEY_POINTS})
+        card = dialog.body["task"]["value"]["card"]["content"]
+        values = {}
+        for element in card["body"]:
+            element_id = element.get("id", "")
+            if element_id == "field:text":
+                values[element_id] = KEY_POINTS
+            elif element_id.startswith("field:field-"):
+                field_id = element_id.removeprefix("field:field-")
+                values[element_id] = (fields or {}).get(field_id, f"Noted: {field_id} & more.")
+        await self.submit_dialog(FACILITATOR, post.root, dialog, values)
+        return dialog
 
     async def answer_all(
         self, session_id: str, model: FacilitationModel, question_id: str, state: SessionState
