@@ -10,9 +10,8 @@ import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from dialogs import captured, messages
+from dialogs import captured, messages, preparation
 from dialogs import events as ev
-from dialogs import preparation
 from dialogs.effects import (
     AuditNote,
     DirectMessage,

@@ -13,6 +13,7 @@ from adapters.console.deliverer import ConsoleDeliverer
 from adapters.console.render import render_form
 from bot.runtime import Runtime
 from dialogs import events as ev
+from dialogs.actions import form_event
 from dialogs.content import Form
 from dialogs.effects import OpenForm
 from dialogs.models.schema import FacilitationModel
@@ -100,10 +101,11 @@ class Rehearsal:
                     break
                 lines.append(line)
             values[field.id] = "\n".join(lines) if lines else field.initial
-        if form.id == "key_points":
-            await self.act(ev.StageNote(actor=self.actor, stage_id=form.value, text=values["text"]))
-        else:
-            await self.act(ev.EditRecord(actor=self.actor, sections=values))
+        event = form_event(form.id, form.value, values, self.actor)
+        if event is None:
+            self.say("   That form could not be sent.")
+            return
+        await self.act(event)
 
     def switch(self, name: str) -> None:
         wanted = name.strip().lower()

@@ -77,3 +77,23 @@ def test_the_facilitator_sends_the_preparation_pack_and_each_participant_is_show
         assert f"direct message to {name}" in out
     assert "What is your contingency plan?" in out
     assert "sent privately to each of the 5 participants" in out
+
+
+def test_the_facilitator_fills_a_stages_fields_at_the_key_points_prompt(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Kolb's learning themes are asked when Abstract Conceptualisation ends (its first five
+    questions skipped here), at the console's key-points prompt."""
+    out = rehearse(
+        capsys,
+        monkeypatch,
+        tmp_path,
+        AGREE
+        + "as Morgan\nbegin\n"
+        + "skip\n" * 11
+        + "keypoints\nInformation reaches the core group late.\n.\nstatus\nquit\n",
+    )
+    form, _, after = out.rpartition("Learning Themes: any identified multi-agency learning themes:")
+    assert form, "the field is asked at the prompt"
+    assert "↻ Key points: Abstract Conceptualisation" in after, "saved, the message shows it"
+    assert "stage: Active Experimentation" in after, "the discussion moves on"

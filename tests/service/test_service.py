@@ -49,9 +49,17 @@ async def test_a_whole_session_runs_to_its_published_record(
     final = await run_to_publication(service, dispatcher, clock, session_id)
     assert final.phase is Phase.PUBLISHED
     posted = platform.posted_keys()
-    questions = [q.id for s in final.model.stages for q in s.questions]
     assert posted[0] == "root"
-    assert posted[1 : 1 + len(questions)] == [f"q:{q}" for q in questions]
+    # Every question, and each stage's key-points form where its model asks for one.
+    expected = [
+        key
+        for stage in final.model.stages
+        for key in [
+            *(f"q:{q.id}" for q in stage.questions),
+            *([f"kp:{stage.id}"] if final.model.stage_fields(stage.id) else []),
+        ]
+    ]
+    assert posted[1 : 1 + len(expected)] == expected
     assert posted[-2:] == ["record", "learning"]
     async with service.store.transaction() as uow:
         assert await uow.outbox.pending_count() == 0

@@ -136,3 +136,25 @@ async def test_a_second_press_on_a_question_that_moved_on_is_refused(
     assert told.args["user"] == FACILITATOR
     assert "already closed" in " ".join(told.texts())
     assert session.fake.called("chat.postMessage") == []
+
+
+async def test_a_stages_fields_are_asked_in_its_key_points_modal_and_kept(
+    session: SlackSession,
+) -> None:
+    """Kolb's learning themes are asked when Abstract Conceptualisation ends, in the same
+    modal as key points, and submitted as a signed view_submission."""
+    await session.begin("kolb")
+    while (await session.state()).awaiting_key_points != "abstract_conceptualisation":
+        await session.answer_round()
+    themes = "Information <!here> reaches the core group late & partly."
+    await session.write_key_points("abstract_conceptualisation", fields={"learning_themes": themes})
+    modal = session.last_view()
+    inputs = {b["block_id"]: b["label"]["text"] for b in modal["blocks"] if b["type"] == "input"}
+    assert inputs == {
+        "field-learning_themes.0": "Learning Themes: any identified multi-agency learning themes"
+    }
+    state = await session.state()
+    assert state.captured == {"learning_themes": themes}
+    assert state.awaiting_key_points is None and state.stage_index == 3
+    shown = "\n".join(session.latest(await session.ts_of("kp:abstract_conceptualisation")).texts())
+    assert "Information &lt;!here&gt; reaches the core group late &amp; partly." in shown

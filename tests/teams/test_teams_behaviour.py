@@ -272,6 +272,40 @@ async def test_only_the_facilitator_opens_the_key_points_dialog(teams: TeamsChan
     assert opened.body["task"]["type"] == "continue"
 
 
+async def test_a_stages_fields_are_asked_in_its_key_points_dialog_and_kept(
+    teams: TeamsChannel,
+) -> None:
+    """Kolb's issues for escalation and who they went to are asked when Active
+    Experimentation ends, in the same dialog as key points, submitted from the card."""
+    session_id, _ = await _running(teams, "kolb")
+    state = await teams.state(session_id)
+    while state.awaiting_key_points != "active_experimentation":
+        for question in state.open_questions:
+            await teams.answer_all(session_id, state.model, question.id, state)
+        state = await teams.state(session_id)
+        if state.awaiting_key_points == "abstract_conceptualisation":
+            await teams.write_key_points(session_id, "abstract_conceptualisation")
+            state = await teams.state(session_id)
+    written = {
+        "agreed_actions": "Police share call-out notes within a week.",
+        "issues_for_escalation": "Late information <at>sharing</at>.",
+        "escalated_to": "Service manager",
+    }
+    dialog = await teams.write_key_points(session_id, "active_experimentation", written)
+    card = dialog.body["task"]["value"]["card"]["content"]
+    labels = {e["id"]: e.get("label") for e in card["body"] if e.get("id", "").startswith("field:")}
+    assert labels == {
+        "field:field-agreed_actions": "Agreed Actions",
+        "field:field-issues_for_escalation": "Issues for Escalation",
+        "field:field-escalated_to": "Escalated to",
+    }
+    state = await teams.state(session_id)
+    assert {k: state.captured[k] for k in written} == written
+    assert state.phase is Phase.RECORD_DRAFT
+    assert state.record is not None
+    assert state.record.sections["escalated_to"] == "Service manager"
+
+
 async def _edit_record(teams: TeamsChannel, session_id: str, section: str, text: str) -> None:
     """The facilitator ends the discussion and writes `text` into a record section."""
     await teams.send(teams.acts.command(FACILITATOR, "end"))
