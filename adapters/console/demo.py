@@ -12,6 +12,7 @@ from adapters.console.render import render_form
 from bot.clock import ManualClock
 from bot.runtime import Runtime
 from dialogs import events as ev
+from dialogs.captured import form_id
 from dialogs.effects import OpenForm
 from dialogs.messages import action_field
 from dialogs.models.schema import Asked, FacilitationModel, QuestionKind
@@ -79,10 +80,19 @@ class Demo:
                     session_id,
                     ev.RequestForm(actor=facilitator.user_id, form="key_points", value=stage_id),
                 )
+                stage = next(s for s in model.stages if s.id == stage_id)
+                key_points = cast.KEY_POINTS.get(stage_id, "") if stage.key_points_prompt else ""
+                fields = {f.id: cast.FIELDS[f.id] for f in model.stage_fields(stage_id)}
+                for label, words in (
+                    ("Key points", key_points),
+                    *((f.label, fields[f.id]) for f in model.stage_fields(stage_id)),
+                ):
+                    if words:
+                        self.say(f"      ↳ {label}: {words}")
                 state = await self.act(
                     session_id,
                     ev.StageNote(
-                        actor=facilitator.user_id, stage_id=stage_id, text=cast.KEY_POINTS
+                        actor=facilitator.user_id, stage_id=stage_id, text=key_points, fields=fields
                     ),
                 )
                 continue
@@ -98,11 +108,11 @@ class Demo:
                     number += 1
                     self.clock_forward(2)
                     if item.asks is Asked.FACILITATOR:
-                        words = "I have summarised what I heard and checked it with the presenter."
+                        words = cast.FACTS_SUMMARY
                     elif item.kind is QuestionKind.SCALE:
                         words = cast.scale_answer_for(person)  # type: ignore[arg-type]
                     else:
-                        words = cast.answer_for(person, number)  # type: ignore[arg-type]
+                        words = cast.answer_for(person, item.id)  # type: ignore[arg-type]
                     slip = number == cast.SLIP_AT and item.kind is QuestionKind.TEXT
                     if slip:
                         words = cast.SLIP
@@ -127,12 +137,12 @@ class Demo:
         self.say(f"\n▶ {facilitator.name} presses [Review the draft record]")
         await self.act(session_id, ev.RequestForm(actor=facilitator.user_id, form="record"))
         assert state.record is not None
-        # The facilitator completes what the template left for them and signs off the first section.
-        edited = {
-            sid: cast.COMPLETED if "to complete" in text or not text.strip() else text
-            for sid, text in state.record.sections.items()
-        }
-        first = next(iter(edited))
+        # The facilitator fills the record form's own fields and signs off the first section.
+        edited = dict(state.record.sections)
+        for item in model.record_form_fields:
+            edited[form_id(item.id)] = cast.FIELDS[item.id]
+            self.say(f"      ↳ {item.label}: {cast.FIELDS[item.id]}")
+        first = next(s.id for s in model.record.sections if not s.source.session)
         edited[first] = f"{edited[first]}\n{cast.EDITOR_NOTE}"
         review_on = (self.runtime.clock.now() + timedelta(days=28)).date().isoformat()
         for number, (text, owner) in enumerate(cast.ACTIONS, 1):

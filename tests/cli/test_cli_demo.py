@@ -67,6 +67,27 @@ def test_the_demo_prints_every_section_of_the_models_record(demos: dict[str, Dem
     assert (done.folder / "reflectbot.sqlite3").is_file()
 
 
+@pytest.mark.parametrize("model_id", sorted(BUILTIN.models))
+def test_the_demo_answers_each_question_in_words_of_its_own_and_fills_every_field(
+    demos: dict[str, Demo], model_id: str
+):
+    done = demos[model_id]
+    assert done.returncode == 0, done.stderr
+    answers = [
+        line.split("): ", 1)[1]
+        for line in done.stdout.splitlines()
+        if line.lstrip().startswith("↳") and "): " in line
+    ]
+    answers = [a for a in answers if not a.isdecimal()]  # a number on a scale may repeat
+    assert len(answers) > 1
+    assert len(set(answers)) == len(answers), "no answer is said twice"
+    model = BUILTIN.models[model_id]
+    for item in model.fields:
+        assert f"↳ {item.label}: " in done.stdout, item.id
+    published = done.stdout.split("presses [Approve and publish]")[-1]
+    assert "Not discussed." not in published, "the facilitator filled every section"
+
+
 def test_python_m_bot_cli_is_the_same_command(tmp_path: Path):
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "models", "list"],
