@@ -15,9 +15,9 @@ MORRISON_KEY_POINTS = (
     "child’s story?"
 )
 PORTSMOUTH_LOG = (
-    "What can we see as learning points along this time line? [Use reflective cycle] "
-    "Are there any specific cross agency learning points? If so describe these. "
-    "Are there single agency learning points? If so describe these."
+    "What can we see as learning points along this time line? [Use reflective cycle]",
+    "Are there any specific cross agency learning points? If so describe these.",
+    "Are there single agency learning points? If so describe these.",
 )
 
 
@@ -28,6 +28,10 @@ def test_the_4x4x4_key_points_box_is_the_procedures_words(model_id: str) -> None
     assert experience.key_points_prompt == MORRISON_KEY_POINTS
 
 
-def test_portsmouths_key_points_are_the_learning_logs_questions() -> None:
-    (stage,) = BUILTIN.models["portsmouth-rpm"].stages
-    assert stage.key_points_prompt == PORTSMOUTH_LOG
+def test_portsmouths_chair_is_asked_the_learning_logs_questions() -> None:
+    """Each of the log's questions is a field of its own, asked when the stage ends."""
+    model = BUILTIN.models["portsmouth-rpm"]
+    (stage,) = model.stages
+    asked = [item.label for item in model.stage_fields(stage.id)]
+    for question in PORTSMOUTH_LOG:
+        assert question in asked

@@ -144,8 +144,9 @@ class Demo:
             self.say(f"      ↳ {item.label}: {cast.FIELDS[item.id]}")
         first = next(s.id for s in model.record.sections if not s.source.session)
         edited[first] = f"{edited[first]}\n{cast.EDITOR_NOTE}"
+        actions = cast.ACTIONS if model.record.tracks_actions else ()
         review_on = (self.runtime.clock.now() + timedelta(days=28)).date().isoformat()
-        for number, (text, owner) in enumerate(cast.ACTIONS, 1):
+        for number, (text, owner) in enumerate(actions, 1):
             edited[action_field(number, "text")] = text
             edited[action_field(number, "owner")] = owner
             edited[action_field(number, "review")] = review_on
@@ -163,12 +164,13 @@ class Demo:
             state = await self.act(
                 session_id, ev.SubmitEvaluation(actor=person.user_id, answers=answers)
             )
-        self.say("\nFour weeks later, on the review date, each owner is reminded privately:")
-        self.clock_forward(28 * 24 * 60)
-        await self.runtime.service.tick_due()
-        await self.runtime.dispatcher.drain()
-        owner = cast.ACTIONS[0][1]
-        self.say(f"\n▶ {names[owner]} presses [Mark as done]")
-        state = await self.act(session_id, ev.CompleteAction(actor=owner, index=0))
+        if actions:
+            self.say("\nFour weeks later, on the review date, each owner is reminded privately:")
+            self.clock_forward(28 * 24 * 60)
+            await self.runtime.service.tick_due()
+            await self.runtime.dispatcher.drain()
+            owner = cast.ACTIONS[0][1]
+            self.say(f"\n▶ {names[owner]} presses [Mark as done]")
+            state = await self.act(session_id, ev.CompleteAction(actor=owner, index=0))
         self.say(f"\nThe session is {state.phase.value}. Session id: {session_id}")
         return state
