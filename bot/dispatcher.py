@@ -3,6 +3,12 @@
 Effects of one session are delivered strictly in order; sessions proceed in parallel. Failed
 deliveries are retried with backoff (or after the platform's Retry-After); a progress update
 that a later update of the same message replaces is skipped (coalescing).
+
+Progress updates are also coalesced in time: an update with nothing but updates of the same
+message behind it waits until PROGRESS_WINDOW after it was queued, and goes then with the
+newest of them. So a burst of answers to one question costs one `chat.update`, not one each.
+Nothing else waits for the window: queuing any other effect for the session (a post, a private
+message) releases its held updates at once (storage.repositories.Outbox.add).
 """
 
 from __future__ import annotations
@@ -23,6 +29,10 @@ from storage.repositories import Conversation, OutboxItem, PostedMessage
 from storage.unit_of_work import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
+
+# The longest a progress update ("2 of 3 answered") waits for later ones of the same message.
+# Posts, private messages and every other effect are never held.
+PROGRESS_WINDOW = timedelta(seconds=2)
 
 
 class RetryLater(Exception):
@@ -73,6 +83,7 @@ class Dispatcher:
         max_age: timedelta = timedelta(hours=24),
         concurrency: int = 16,
         coalesce: bool = True,
+        progress_window: timedelta = timedelta(0),
     ) -> None:
         self.store = store
         self.clock = clock
@@ -84,6 +95,10 @@ class Dispatcher:
         self.max_age = max_age
         # Off only to measure what coalescing saves (bench/api_calls.py).
         self.coalesce = coalesce
+        # The serving processes use PROGRESS_WINDOW; zero (the default) holds nothing.
+        self.progress_window = progress_window if coalesce else timedelta(0)
+        # When the next effect that is not ready yet becomes ready: run_forever wakes then.
+        self.next_ready: datetime | None = None
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         # Called once a post is recorded in whose thread replies were kept (they came before
@@ -97,34 +112,37 @@ class Dispatcher:
     def wake(self) -> None:
         self._wake.set()
 
-    async def run_once(self) -> int:
-        """Claim and deliver the next effect of every session that has one ready."""
+    async def run_once(self, *, hold: bool = True) -> int:
+        """Claim and deliver the next effect of every session that has one ready. Without
+        `hold`, progress updates are not held for the window."""
         now = self.clock.now()
         async with self.store.transaction() as uow:
             items = await uow.outbox.claim(now, self.lease)
             # Prepared in the claiming transaction: one round of the database for the batch
             # rather than one for each effect.
-            deliveries = [await self._prepare(uow, item, now) for item in items]
-        await asyncio.gather(
-            *(
-                self._deliver(item, delivery)
-                for item, delivery in zip(items, deliveries, strict=True)
-            )
-        )
+            prepared = [await self._prepare(uow, item, now, hold) for item in items]
+            if not items:
+                self.next_ready = await uow.outbox.next_available(now)
+        await asyncio.gather(*(self._deliver(item, delivery) for item, delivery in prepared))
         return len(items)
 
     async def drain(self, max_rounds: int = 10_000) -> int:
-        """Deliver until nothing is ready now (tests, the demo, shutdown)."""
+        """Deliver until nothing is ready now, held progress updates included (tests, the
+        demo, the console rehearsal)."""
         total = 0
         for _ in range(max_rounds):
-            done = await self.run_once()
+            done = await self.run_once(hold=False)
             if not done:
                 break
             total += done
         return total
 
     async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
+        """Deliver until `stop`. After a round with nothing ready, wait until woken (`wake`),
+        until the next held or retried effect is due, or at most `idle_seconds`."""
         while not stop.is_set():
+            # Cleared before the round, not after: a wake during the round starts another.
+            self._wake.clear()
             try:
                 delivered = await self.run_once()
             except (OSError, DBAPIError) as error:
@@ -132,36 +150,72 @@ class Dispatcher:
                 log.warning(
                     "outbox dispatch: database unavailable (%s); retrying", type(error).__name__
                 )
-                delivered = 0
+                delivered, self.next_ready = 0, None
             except Exception:
                 log.exception("outbox dispatch failed; retrying")
-                delivered = 0
+                delivered, self.next_ready = 0, None
             if delivered:
                 continue
-            self._wake.clear()
+            pause = idle_seconds
+            if self.next_ready is not None:
+                until_ready = (self.next_ready - self.clock.now()).total_seconds()
+                pause = min(pause, max(until_ready, 0.0))
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(waiters, timeout=idle_seconds, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiters, timeout=pause, return_when=asyncio.FIRST_COMPLETED)
             for waiter in waiters:
                 waiter.cancel()
 
-    async def _prepare(self, uow: UnitOfWork, item: OutboxItem, now: datetime) -> Delivery | None:
-        """Where the effect goes and what it replies to or changes; None when there is nothing
-        to deliver (a later update replaces it, or the session was erased meanwhile)."""
-        if self.coalesce and await uow.outbox.superseded(item):
-            await uow.outbox.finish(item.id, "superseded", now)
-            return None
+    async def _prepare(
+        self, uow: UnitOfWork, item: OutboxItem, now: datetime, hold: bool
+    ) -> tuple[OutboxItem, Delivery | None]:
+        """Where the effect goes and what it replies to or changes; no delivery when there is
+        nothing to deliver (a later update replaces it, it is held for the window, or the
+        session was erased meanwhile). The item may come back with a newer effect."""
+        if self.coalesce and isinstance(item.effect, Update):
+            coalesced = await self._coalesce(uow, item, now, hold)
+            if coalesced is None:
+                return item, None
+            item = coalesced
         conversation = await uow.sessions.conversation(item.session_id)
         if conversation is None:
-            return None  # the session was erased; its outbox rows went with it
+            return item, None  # the session was erased; its outbox rows went with it
         target_key = _target_key(item.effect)
         target = await uow.messages.parts(item.session_id, target_key) if target_key else []
-        return Delivery(
+        delivery = Delivery(
             item.session_id,
             conversation,
             item.effect,
             tuple(target),
             outbox_id=item.id,
             uncertain=item.attempts > 0 or item.reclaimed,
+        )
+        return item, delivery
+
+    async def _coalesce(
+        self, uow: UnitOfWork, item: OutboxItem, now: datetime, hold: bool
+    ) -> OutboxItem | None:
+        """The update to deliver in this one's place, or None: superseded, or held."""
+        assert isinstance(item.effect, Update)
+        key = item.effect.key
+        after = await uow.outbox.queued_after(item)
+        if any(kind == "update" and later_key == key for _, kind, later_key in after):
+            only_this_message = all(kind == "update" and k == key for _, kind, k in after)
+            if not only_this_message:
+                # Other effects wait behind: the newest update goes in its own turn.
+                await uow.outbox.finish(item.id, "superseded", now)
+                return None
+        elif after:
+            return item  # nothing replaces it, and others wait behind it
+        # Only updates of this message are queued behind it (or nothing): wait for the window
+        # to end, then deliver the newest.
+        due = (item.created_at or now) + self.progress_window
+        if hold and item.attempts == 0 and now < due:
+            await uow.outbox.hold(item.id, due)
+            return None
+        if not after:
+            return item
+        return await uow.outbox.take_over(
+            item.id, [later_id for later_id, _, _ in after], now, self.lease
         )
 
     async def _deliver(self, item: OutboxItem, delivery: Delivery | None) -> None:

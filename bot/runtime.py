@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.dispatcher import Deliverer, Dispatcher
+from bot.dispatcher import PROGRESS_WINDOW, Deliverer, Dispatcher
 from bot.learning import LearningPublisher
 from bot.service import SessionService
 from dialogs.learning import routing_problems
@@ -98,7 +98,7 @@ class Runtime:
             for problem in routing_problems(settings.learning_routes, audiences):
                 log.warning("learning: %s", problem)
         deliverers: dict[str, Deliverer] = {}
-        dispatcher = Dispatcher(store, clock, deliverers)
+        dispatcher = Dispatcher(store, clock, deliverers, progress_window=PROGRESS_WINDOW)
         # Until prepare() reads the database, a process without REFLECTBOT_SECRET has its own.
         secret = settings.secret.encode() if settings.secret else secrets.token_bytes(32)
         service = SessionService(store, clock, on_commit=dispatcher.wake, secret=secret)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     tuple_,
     update,
 )
@@ -29,6 +30,7 @@ from dialogs.effects import AnyEffect, Effect
 from dialogs.learning_report import SubmittedEvaluation
 from dialogs.requests import RequestState
 from dialogs.state import FINISHED, SessionState
+from storage.notify import OUTBOX_CHANNEL
 from storage.tables import (
     AuditRow,
     EvaluationRow,
@@ -367,10 +369,23 @@ class ProcessedEvents:
 
 
 _PENDING = _outbox.c.status == "pending"
+_NOTIFY_OUTBOX = text(f"NOTIFY {OUTBOX_CHANNEL}")
 
 
 def _unclaimed(now: datetime) -> ColumnElement[bool]:
     return or_(_outbox.c.claimed_until.is_(None), _outbox.c.claimed_until < now)
+
+
+def _item(row: Row[Any]) -> OutboxItem:
+    """An outbox row as claimed (its lease not yet written into `claimed_until`)."""
+    return OutboxItem(
+        id=row.id,
+        session_id=row.session_id,
+        effect=_effect_adapter.validate_json(row.payload),
+        attempts=row.attempts,
+        reclaimed=row.claimed_until is not None,
+        created_at=row.created_at,
+    )
 
 
 class Outbox:
@@ -380,6 +395,20 @@ class Outbox:
     async def add(self, session_id: str, effects: list[Effect], now: datetime) -> None:
         if not effects:
             return
+        if any(getattr(effect, "type", None) != "update" for effect in effects):
+            # Something other than a progress update is queued behind the session's held
+            # updates: they go now, so that the dispatcher's window never holds back a post.
+            await self.db.execute(
+                update(_outbox)
+                .where(
+                    _outbox.c.session_id == session_id,
+                    _PENDING,
+                    _outbox.c.kind == "update",
+                    _outbox.c.attempts == 0,
+                    _outbox.c.available_at > now,
+                )
+                .values(available_at=now)
+            )
         await self.db.execute(
             insert(_outbox),
             [
@@ -396,6 +425,9 @@ class Outbox:
                 for effect in effects
             ],
         )
+        if self.db.get_bind().dialect.name == "postgresql":
+            # Delivered to listening workers when this transaction commits, never before.
+            await self.db.execute(_NOTIFY_OUTBOX)
 
     async def claim(self, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxItem]:
         """The oldest pending effect of each session (order within a session is kept), leased
@@ -426,32 +458,51 @@ class Outbox:
             .returning(_outbox.c.id)
         )
         leased = set(taken.scalars())
-        return [
-            OutboxItem(
-                id=row.id,
-                session_id=row.session_id,
-                effect=_effect_adapter.validate_json(row.payload),
-                attempts=row.attempts,
-                reclaimed=row.claimed_until is not None,
-                created_at=row.created_at,
-            )
-            for row in rows
-            if row.id in leased
-        ]
+        return [_item(row) for row in rows if row.id in leased]
 
-    async def superseded(self, item: OutboxItem) -> bool:
-        """True when a later pending update replaces this one (progress coalescing)."""
-        key = getattr(item.effect, "key", None)
-        if getattr(item.effect, "type", None) != "update" or key is None:
-            return False
-        query = select(func.count()).where(
-            _outbox.c.session_id == item.session_id,
-            _PENDING,
-            _outbox.c.kind == "update",
-            _outbox.c.message_key == key,
-            _outbox.c.id > item.id,
+    async def queued_after(self, item: OutboxItem) -> list[tuple[int, str, str | None]]:
+        """The session's pending effects after this one, in order: (id, kind, message key)."""
+        query = (
+            select(_outbox.c.id, _outbox.c.kind, _outbox.c.message_key)
+            .where(_outbox.c.session_id == item.session_id, _PENDING, _outbox.c.id > item.id)
+            .order_by(_outbox.c.id)
         )
-        return bool((await self.db.execute(query)).scalar_one())
+        return [(row.id, row.kind, row.message_key) for row in await self.db.execute(query)]
+
+    async def hold(self, item_id: int, until: datetime) -> None:
+        """Put a claimed effect back, not to be claimed before `until`."""
+        await self.db.execute(
+            update(_outbox)
+            .where(_outbox.c.id == item_id)
+            .values(available_at=until, claimed_until=None)
+        )
+
+    async def take_over(
+        self, item_id: int, later_ids: list[int], now: datetime, lease: timedelta
+    ) -> OutboxItem:
+        """The last of `later_ids` (updates of the same message) replaces this effect and those
+        before it, which are done (superseded); it is leased to the caller and returned."""
+        await self.db.execute(
+            update(_outbox)
+            .where(_outbox.c.id.in_([item_id, *later_ids[:-1]]))
+            .values(status="superseded", delivered_at=now, claimed_until=None)
+        )
+        newest = (
+            update(_outbox)
+            .where(_outbox.c.id == later_ids[-1])
+            .values(claimed_until=now + lease)
+            .returning(_outbox)
+        )
+        # Never claimed before: it was queued behind this one until now.
+        return replace(_item((await self.db.execute(newest)).one()), reclaimed=False)
+
+    async def next_available(self, now: datetime) -> datetime | None:
+        """When the next pending effect that is not ready yet becomes ready (a retry, a held
+        update), if there is one."""
+        query = select(func.min(_outbox.c.available_at)).where(
+            _PENDING, _outbox.c.available_at > now
+        )
+        return (await self.db.execute(query)).scalar_one()
 
     async def finish(
         self, item_id: int, status: str, now: datetime, error: str | None = None

@@ -20,12 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from bot.clock import ManualClock
-from bot.dispatcher import DeliveryFailed, Dispatcher, RetryLater
+from bot.dispatcher import PROGRESS_WINDOW, Delivery, DeliveryFailed, Dispatcher, RetryLater
 from bot.service import SessionService
 from dialogs import events as ev
 from dialogs.effects import Ephemeral, Post, Update
 from storage.tables import OutboxRow
 from storage.unit_of_work import Store
+from tests.conftest import START
 
 FAC = FACILITATOR.user_id
 
@@ -295,3 +296,68 @@ async def test_a_database_outage_is_one_log_line_a_round_not_a_traceback(
         "outbox dispatch: database unavailable (OperationalError); retrying"
     ] * 2
     assert all(r.exc_info is None for r in lines)
+
+
+async def deliver_due(dispatcher: Dispatcher) -> None:
+    """What a woken dispatcher does: deliver what is ready, holding progress updates."""
+    while await dispatcher.run_once():
+        pass
+
+
+def shown(delivery: Delivery) -> str:
+    return delivery.effect.model_dump_json()
+
+
+@pytest.fixture
+def windowed(store: Store, clock: ManualClock, platform: FakePlatform) -> Dispatcher:
+    return Dispatcher(store, clock, {PLATFORM: platform}, progress_window=PROGRESS_WINDOW)
+
+
+async def test_progress_updates_within_the_window_are_one_update_at_its_end(
+    service: SessionService, windowed: Dispatcher, platform: FakePlatform, clock: ManualClock
+):
+    session_id = await begun(service)
+    await windowed.drain()
+    platform.deliveries.clear()
+    await service.handle(session_id, answer("U-POL"))
+    await deliver_due(windowed)
+    clock.advance(timedelta(seconds=0.5))
+    await service.handle(session_id, answer("U-HEA"))
+    await deliver_due(windowed)
+    assert platform.deliveries == [], "held for the window"
+    assert windowed.next_ready == START + timedelta(seconds=PROGRESS_WINDOW.total_seconds())
+    clock.advance(PROGRESS_WINDOW - timedelta(seconds=0.5))  # the first update's window ends
+    await deliver_due(windowed)
+    (update,) = platform.deliveries
+    assert isinstance(update.effect, Update) and "2 of 3 answered" in shown(update)
+
+
+async def test_a_post_behind_held_updates_is_not_held_and_releases_them(
+    service: SessionService, windowed: Dispatcher, platform: FakePlatform, clock: ManualClock
+):
+    session_id = await begun(service)
+    await windowed.drain()
+    platform.deliveries.clear()
+    for person in PEOPLE:  # the last answer closes the question and posts the next
+        await service.handle(session_id, answer(person.user_id))
+        await deliver_due(windowed)
+        clock.advance(timedelta(seconds=0.1))
+    update, post = platform.deliveries
+    assert isinstance(update.effect, Update) and "3 of 3 answered" in shown(update)
+    assert isinstance(post.effect, Post) and post.effect.key.startswith("q:")
+
+
+async def test_a_stream_of_updates_is_shown_within_the_window_of_the_first(
+    service: SessionService, windowed: Dispatcher, platform: FakePlatform, clock: ManualClock
+):
+    session_id = await begun(service)
+    await windowed.drain()
+    platform.deliveries.clear()
+    await service.handle(session_id, answer("U-POL"))
+    for edit in range(6):  # an edit every half second, for longer than the window
+        clock.advance(timedelta(seconds=0.5))
+        await service.handle(session_id, answer("U-POL", text=f"Edited {edit}"))
+        await deliver_due(windowed)
+        if clock.now() - START < PROGRESS_WINDOW:
+            assert platform.deliveries == []
+    assert len(platform.deliveries) == 1, "the first update's window ended: one update went"

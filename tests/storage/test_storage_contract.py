@@ -334,9 +334,7 @@ async def test_a_retried_effect_waits_and_holds_back_its_session(store: Store, c
     assert again.id == a1.id and again.attempts == 1
 
 
-async def test_an_update_is_superseded_by_a_later_update_of_the_same_message(
-    store: Store, clock: ManualClock
-):
+async def test_what_is_queued_after_an_effect_is_listed_in_order(store: Store, clock: ManualClock):
     now = clock.now()
     await add_session(store, stored("a", now), now)
     async with store.transaction() as uow:
@@ -352,17 +350,63 @@ async def test_an_update_is_superseded_by_a_later_update_of_the_same_message(
         )
     async with store.transaction() as uow:
         (post,) = await uow.outbox.claim(now, LEASE)
-        assert await uow.outbox.superseded(post) is False
-        await uow.outbox.finish(post.id, "delivered", now)
+        after = await uow.outbox.queued_after(post)
+        assert [(kind, key) for _, kind, key in after] == [
+            ("update", "q:x"),
+            ("update", "q:y"),
+            ("update", "q:x"),
+        ]
+        assert [row_id for row_id, _, _ in after] == sorted(row_id for row_id, _, _ in after)
+
+
+async def test_a_held_update_is_claimed_only_when_due_or_when_a_post_is_queued(
+    store: Store, clock: ManualClock
+):
+    now = clock.now()
+    await add_session(store, stored("a", now), now)
+    async with store.transaction() as uow:
+        await uow.outbox.add("a", [Update(key="q:x", content=note("1 of 3"))], now)
+    async with store.transaction() as uow:
+        (held,) = await uow.outbox.claim(now, LEASE)
+        await uow.outbox.hold(held.id, now + timedelta(seconds=2))
+        assert await uow.outbox.next_available(now) == now + timedelta(seconds=2)
+    async with store.transaction() as uow:
+        assert await uow.outbox.claim(now + timedelta(seconds=1), LEASE) == []
+    async with store.transaction() as uow:
+        (again,) = await uow.outbox.claim(now + timedelta(seconds=2), LEASE)
+        assert again.id == held.id
+        await uow.outbox.hold(held.id, now + timedelta(seconds=2))
+    later = now + timedelta(seconds=1)
+    async with store.transaction() as uow:
+        await uow.outbox.add("a", [Post(key="q:y", content=note("next question"))], later)
+        assert await uow.outbox.next_available(later) is None
+    async with store.transaction() as uow:
+        (released,) = await uow.outbox.claim(later, LEASE)
+    assert released.id == held.id
+
+
+async def test_a_later_update_takes_over_and_is_leased(store: Store, clock: ManualClock):
+    now = clock.now()
+    await add_session(store, stored("a", now), now)
+    async with store.transaction() as uow:
+        await uow.outbox.add(
+            "a",
+            [Update(key="q:x", content=note(f"{n} of 3")) for n in (1, 2, 3)],
+            now,
+        )
+    async with store.transaction() as uow:
         (first,) = await uow.outbox.claim(now, LEASE)
-        assert await uow.outbox.superseded(first) is True
-        await uow.outbox.finish(first.id, "superseded", now)
-        (other,) = await uow.outbox.claim(now, LEASE)
-        assert await uow.outbox.superseded(other) is False
-        await uow.outbox.finish(other.id, "delivered", now)
-        (last,) = await uow.outbox.claim(now, LEASE)
-        assert await uow.outbox.superseded(last) is False
-        assert last.effect.content.summary == "2 of 3"
+        later = [row_id for row_id, _, _ in await uow.outbox.queued_after(first)]
+        newest = await uow.outbox.take_over(first.id, later, now, LEASE)
+        assert newest.id == later[-1] and not newest.reclaimed
+        assert newest.effect.content.summary == "3 of 3"
+    async with store.transaction() as uow:
+        assert await uow.outbox.claim(now, LEASE) == [], "leased to the one that took it over"
+        assert [status for _, status in await uow.outbox.statuses("a")] == [
+            "superseded",
+            "superseded",
+            "pending",
+        ]
 
 
 async def test_pending_count_and_oldest_pending(store: Store, clock: ManualClock):
