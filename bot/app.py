@@ -3,25 +3,29 @@
 The listener starts at once, whether or not the database can be reached: until it can (and,
 on SQLite, its schema is brought up to date), /healthz answers 503 and every other request
 503 with "database unavailable", which platforms retry, while the database is tried again
-with exponential backoff. Then requests are served, the dispatcher and the timers start, and
-so do the adapters' background connections (Slack Socket Mode), retried in the same way."""
+with exponential backoff. Then requests are served, the dispatcher and the timers start (in
+every role but web), and so do the adapters' background connections (Slack Socket Mode),
+retried in the same way."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
 
 from bot.errors import failures_without_payloads
 from bot.learning import send_due_digests
+from bot.roles import POLL_SECONDS_LISTENING, POLL_SECONDS_SQLITE, Role
 from bot.runtime import Runtime, SchemaNotCurrent, describe_failure, retry_delays
 from bot.scheduler import run_scheduler
+from storage.notify import listen
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +139,26 @@ async def enter_retrying(
             await sleep(delay)
 
 
-def _background(sleep: Sleep) -> CleanupContext:
+def deliveries(runtime: Runtime, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+    """A worker's jobs: the dispatcher, woken on PostgreSQL by NOTIFY, and the timers."""
+    store = runtime.store
+    jobs = [
+        run_scheduler(
+            runtime.service,
+            runtime.settings.retention_days,
+            stop,
+            digests=partial(send_due_digests, runtime),
+        )
+    ]
+    if store.is_sqlite:
+        jobs.append(runtime.dispatcher.run_forever(stop, idle_seconds=POLL_SECONDS_SQLITE))
+    else:
+        jobs.append(listen(store.url, runtime.dispatcher.wake, stop))
+        jobs.append(runtime.dispatcher.run_forever(stop, idle_seconds=POLL_SECONDS_LISTENING))
+    return jobs
+
+
+def _background(sleep: Sleep, role: Role) -> CleanupContext:
     async def background(app: web.Application) -> AsyncIterator[None]:
         runtime, readiness = app[RUNTIME], app[READINESS]
         stop = asyncio.Event()
@@ -144,17 +167,8 @@ def _background(sleep: Sleep) -> CleanupContext:
 
         async def start() -> None:
             await reach_database(runtime, readiness, sleep)
-            running.append(asyncio.create_task(runtime.dispatcher.run_forever(stop)))
-            running.append(
-                asyncio.create_task(
-                    run_scheduler(
-                        runtime.service,
-                        runtime.settings.retention_days,
-                        stop,
-                        digests=partial(send_due_digests, runtime),
-                    )
-                )
-            )
+            if role.delivers:
+                running.extend(asyncio.create_task(job) for job in deliveries(runtime, stop))
             readiness.ready = True
             log.info("database ready: serving requests")
             for context in app[AFTER_DATABASE]:
@@ -184,10 +198,15 @@ def defer_until_ready(app: web.Application, keep: int) -> None:
 
 
 def build_app(
-    runtime: Runtime, *, background: bool = True, sleep: Sleep = asyncio.sleep
+    runtime: Runtime,
+    *,
+    background: bool = True,
+    sleep: Sleep = asyncio.sleep,
+    role: Role = Role.ALL,
 ) -> web.Application:
-    """With `background`, the app reaches its database and runs the dispatcher and the timers
-    itself; without, the caller has prepared the database and runs them (tests)."""
+    """With `background`, the app reaches its database and, unless its role is web, runs the
+    dispatcher and the timers itself; without, the caller has prepared the database and runs
+    them (tests)."""
     app = web.Application(
         client_max_size=MAX_BODY, middlewares=[failures_without_payloads, until_ready]
     )
@@ -196,5 +215,5 @@ def build_app(
     app[AFTER_DATABASE] = []
     app.router.add_get(HEALTH_PATH, healthz)
     if background:
-        app.cleanup_ctx.append(_background(sleep))
+        app.cleanup_ctx.append(_background(sleep, role))
     return app

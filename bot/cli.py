@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
 from bot.logs import keep_payloads_out_of_logs
+from bot.roles import Role
 from bot.runtime import Runtime
 from dialogs.learning_report import Period, Scope
 from dialogs.messages import time_box_words
@@ -142,7 +143,13 @@ def cmd_console(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     from bot.server import serve
 
-    serve(Settings(), host=args.host, port=args.port, practice=args.command == "practice")
+    serve(
+        Settings(),
+        host=args.host,
+        port=args.port,
+        practice=args.command == "practice",
+        role=Role(getattr(args, "role", Role.ALL)),
+    )
 
 
 def _learning_word(state: SessionState) -> str | None:
@@ -345,11 +352,13 @@ def cmd_teams_package(args: argparse.Namespace) -> None:
 
 
 def cmd_erase(args: argparse.Namespace) -> None:
+    from aiohttp import web
+
     from bot.erasure import erase_session
-    from bot.server import build_web_app
+    from bot.server import install_adapters
 
     async def work(runtime: Runtime) -> None:
-        build_web_app(runtime, background=False)  # the configured platforms' deliverers
+        install_adapters(web.Application(), runtime)  # the configured platforms' deliverers
         erasure = await erase_session(runtime, args.session, actor="command line")
         if erasure is None:
             raise CommandError(f"there is no session '{args.session}'")
@@ -386,6 +395,13 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the bot's web app (Slack, Teams, practice room)")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default $PORT or 3978)")
+    serve.add_argument(
+        "--role",
+        choices=[role.value for role in Role],
+        default=Role.ALL.value,
+        help="web: answer requests; worker: deliver and run the timers; all: both (default; "
+        "web and worker need PostgreSQL)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     practice = commands.add_parser(

@@ -11,6 +11,7 @@ from adapters.teams.service_urls import is_loopback
 from bot.app import Sleep, build_app, defer_until_ready
 from bot.config import Settings
 from bot.logs import keep_payloads_out_of_logs
+from bot.roles import Role, check_role
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -21,16 +22,8 @@ def practice_room_wanted(settings: Settings, practice: bool = False) -> bool:
     return practice or not (settings.slack_enabled or settings.teams_enabled)
 
 
-def build_web_app(
-    runtime: Runtime,
-    *,
-    background: bool = True,
-    practice: bool = False,
-    sleep: Sleep = asyncio.sleep,
-) -> web.Application:
-    keep_payloads_out_of_logs()
-    app = build_app(runtime, background=background, sleep=sleep)
-    own_contexts = len(app.cleanup_ctx)
+def install_adapters(app: web.Application, runtime: Runtime, practice: bool = False) -> None:
+    """Every configured platform's routes on `app`, and its deliverer on the runtime."""
     if runtime.settings.slack_enabled:
         from adapters.slack.install import install as install_slack
 
@@ -43,15 +36,36 @@ def build_web_app(
         from adapters.practice.routes import install as install_practice_room
 
         install_practice_room(app, runtime)
+
+
+def build_web_app(
+    runtime: Runtime,
+    *,
+    background: bool = True,
+    practice: bool = False,
+    sleep: Sleep = asyncio.sleep,
+    role: Role = Role.ALL,
+) -> web.Application:
+    """The served app. A worker's serves only GET /healthz: the adapters give it their
+    deliverers, on an app of their own that is never served."""
+    keep_payloads_out_of_logs()
+    app = build_app(runtime, background=background, sleep=sleep, role=role)
+    own_contexts = len(app.cleanup_ctx)
+    install_adapters(app if role.answers_requests else web.Application(), runtime, practice)
     if background:
         defer_until_ready(app, own_contexts)
     return app
 
 
 def serve(
-    settings: Settings, host: str | None = None, port: int | None = None, practice: bool = False
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    practice: bool = False,
+    role: Role = Role.ALL,
 ) -> None:
     runtime = Runtime.build(settings)
+    check_role(role, runtime.store.is_sqlite)
     host, port = host or settings.host, port or settings.port
     if settings.teams_anonymous_mode and not is_loopback(host):
         raise SystemExit(
@@ -64,7 +78,14 @@ def serve(
             "REFLECTBOT_SECRET is not set: the secret that keys watch-lists and practice-room "
             "sign-ins is kept in the database. Set REFLECTBOT_SECRET in production."
         )
-    app = build_web_app(runtime, practice=practice)
+    app = build_web_app(runtime, practice=practice, role=role)
+    if role is Role.WORKER:
+        banner = (
+            f"reflectbot worker: delivers queued effects and runs the timers; health at "
+            f"http://{host}:{port}/healthz. Stop it with Ctrl+C."
+        )
+        web.run_app(app, host=host, port=port, print=lambda _: print(banner, flush=True))
+        return
     if practice_room_wanted(settings, practice):
         from adapters.practice.startup import start_up_lines
 

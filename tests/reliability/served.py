@@ -28,7 +28,8 @@ def free_port() -> int:
 class ServedBot:
     """One server process at a time on a fixed port, so that restarts keep its address."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, role: str = "all") -> None:
+        self.role = role
         self.port = free_port()
         self.env = {**os.environ, **env, "PORT": str(self.port), "HOST": "127.0.0.1"}
         self.log_path = log_path
@@ -48,7 +49,7 @@ class ServedBot:
     async def start(self) -> None:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "serve"],
+                [sys.executable, "-m", "bot.cli", "serve", "--role", self.role],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -1,7 +1,7 @@
 """The organisation deployment of the README, run as compose.yaml and the Dockerfile write it,
-without the containers: the settings a `.env` must give, the migration's command, then two bot
-processes started with the image's command on one PostgreSQL, each passing the image's health
-check."""
+without the containers: the settings a `.env` must give, the migration's command, then every
+replica of the web service and of the worker started with its service's command (the image's
+when it has none) on one PostgreSQL, each passing the image's health check."""
 
 from __future__ import annotations
 
@@ -82,7 +82,10 @@ def test_every_variable_compose_passes_is_a_setting() -> None:
     assert passed - known == set()
 
 
-def test_the_migration_then_two_processes_serve_one_database(
+SERVING = ("reflectbot", "worker")  # the web processes behind the proxy, and the worker
+
+
+def test_the_migration_then_the_web_processes_and_the_worker_serve_one_database(
     fresh_database: str, tmp_path: Path
 ) -> None:
     path = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
@@ -93,10 +96,11 @@ def test_the_migration_then_two_processes_serve_one_database(
         "HOME": str(tmp_path),
         "PYTHONPATH": str(ROOT),
     }
-    assert (
-        COMPOSE["services"]["reflectbot"]["environment"]
-        == (COMPOSE["services"]["migrate"]["environment"])
-    )
+    for service in SERVING:
+        assert (
+            COMPOSE["services"][service]["environment"]
+            == (COMPOSE["services"]["migrate"]["environment"])
+        )
     migrate = subprocess.run(
         COMPOSE["services"]["migrate"]["command"],
         env=settings,
@@ -108,12 +112,18 @@ def test_the_migration_then_two_processes_serve_one_database(
     assert migrate.returncode == 0, migrate.stderr
 
     health_check = dockerfile("HEALTHCHECK").split(" CMD ", 1)[1]
+    roles = [
+        COMPOSE["services"][service].get("command", json.loads(dockerfile("CMD")))
+        for service in SERVING
+        for _ in range(COMPOSE["services"][service]["deploy"]["replicas"])
+    ]
+    assert [command[command.index("--role") + 1] for command in roles] == ["web", "web", "worker"]
     processes = []
     try:
-        for _ in range(COMPOSE["services"]["reflectbot"]["deploy"]["replicas"]):
+        for command in roles:
             env = settings | {"PORT": str(free_port())}
             process = subprocess.Popen(
-                json.loads(dockerfile("CMD")),
+                command,
                 env=env,
                 cwd=tmp_path,
                 stdout=subprocess.PIPE,
@@ -121,7 +131,7 @@ def test_the_migration_then_two_processes_serve_one_database(
                 text=True,
             )
             processes.append(process)
-            assert _started(process), "the image's command did not start the server"
+            assert _started(process), f"{command} did not start the server"
             checked = subprocess.run(
                 ["sh", "-c", health_check], env=env, capture_output=True, text=True, timeout=30
             )
