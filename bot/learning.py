@@ -47,18 +47,26 @@ class LearningPublisher(Protocol):
 
 
 async def _material(
-    store: Store, period: Period
+    store: Store, period: Period, conversation: tuple[str, str] | None = None
 ) -> tuple[list[SessionState], list[SubmittedEvaluation]]:
     async with store.transaction() as uow:
-        sessions = await uow.sessions.listing()
+        if conversation:
+            sessions = await uow.sessions.in_conversation(*conversation)
+        else:
+            sessions = await uow.sessions.listing()
         evaluations = await uow.evaluations.submitted(period.start, period.end)
     return [s.state for s in sessions], evaluations
 
 
 async def load_report(
-    store: Store, catalogue: Catalogue, clock: Clock, scope: Scope
+    store: Store,
+    catalogue: Catalogue,
+    clock: Clock,
+    scope: Scope,
+    conversation: tuple[str, str] | None = None,
 ) -> LearningReport:
-    states, evaluations = await _material(store, scope.period)
+    """The report of `scope`: of every session, or of one conversation's (platform, key)."""
+    states, evaluations = await _material(store, scope.period, conversation)
     today = local(clock.now()).date()
     return build_report(states, evaluations, catalogue.models, scope, today=today)
 

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from adapters.practice.deliverer import IN_THE_ROOM, PracticeDeliverer
 from adapters.practice.followups import FollowUpPages
+from adapters.practice.learning import LearningPages
 from adapters.practice.pages import PLATFORM
 from adapters.practice.people import PeoplePages
 from adapters.practice.replies import ReplyPages
@@ -24,7 +25,9 @@ from bot.runtime import Runtime
 STATIC = Path(str(resources.files("adapters.practice") / "static"))
 
 
-class PracticeRoom(PeoplePages, ReplyPages, ScreeningPages, StartPages, FollowUpPages):
+class PracticeRoom(
+    PeoplePages, ReplyPages, ScreeningPages, StartPages, FollowUpPages, LearningPages
+):
     """Every page of the practice room."""
 
 
@@ -70,5 +73,7 @@ def install(app: web.Application, runtime: Runtime) -> PracticeRoom:
     app.router.add_post(person + "/again", room.run_again)
     app.router.add_get(person + "/actions", room.open_actions)
     app.router.add_get(person + "/record/{format}", room.download)
+    app.router.add_get(person + "/learning", room.learning_page)
+    app.router.add_get(person + "/learning/report.{format}", room.learning_report)
     app.router.add_static("/practice-static/", STATIC)
     return room
