@@ -46,7 +46,6 @@ class RecordDocument:
     details: list[tuple[str, str]]
     attendees: list[Attendee]
     sections: list[Section]
-    key_points: list[Section]
     actions: list[ActionRow]
     approval: str  # who approved and published it, and when
     footer: str
@@ -88,11 +87,6 @@ def record_document(state: SessionState, marking: str = DEFAULT_MARKING) -> Reco
         Section(section.title, state.record.sections.get(section.id, "").strip())
         for section in state.model.record.sections
     ]
-    key_points = [
-        Section(stage.title, state.stage_notes[stage.id].strip())
-        for stage in state.model.stages
-        if state.stage_notes.get(stage.id, "").strip()
-    ]
     actions = [
         ActionRow(
             action=a.text,
@@ -113,7 +107,6 @@ def record_document(state: SessionState, marking: str = DEFAULT_MARKING) -> Reco
         details=details,
         attendees=_attendees(state),
         sections=sections,
-        key_points=key_points,
         actions=actions,
         approval=approval,
         footer=NO_IDENTIFIERS,

@@ -34,7 +34,6 @@ FONTS = resources.files("adapters.export") / "fonts"
 ACTIONS_HEADING = "Actions, owners and review dates"
 ACTION_COLUMNS = ("Action", "Owner", "Review date", "Status")
 ATTENDEES_HEADING = "Attendees"
-KEY_POINTS_HEADING = "Key points of each stage"
 BULLET = "- "
 
 
@@ -79,10 +78,6 @@ def to_markdown(document: RecordDocument) -> bytes:
     if document.actions:
         lines += ["", f"## {ACTIONS_HEADING}", ""]
         lines += _markdown_table(ACTION_COLUMNS, [astuple(row) for row in document.actions])
-    if document.key_points:
-        lines += ["", f"## {KEY_POINTS_HEADING}"]
-        for stage in document.key_points:
-            lines += ["", f"### {_markdown_text(stage.title)}", "", *_markdown_body(stage.text)]
     lines += ["", _markdown_text(document.approval), "", "---", "", f"*{document.footer}*"]
     lines += ["", f"**{_markdown_text(document.marking)}**", ""]
     return "\n".join(lines).encode()
@@ -181,11 +176,6 @@ def to_docx(document: RecordDocument) -> bytes:
     if document.actions:
         word_heading(word, ACTIONS_HEADING, 1)
         word_table(word, ACTION_COLUMNS, [astuple(row) for row in document.actions])
-    if document.key_points:
-        word_heading(word, KEY_POINTS_HEADING, 1)
-        for stage in document.key_points:
-            word_heading(word, stage.title, 2)
-            word_body(word, stage.text)
     word.add_paragraph(document.approval)
     return word_bytes(word)
 
@@ -284,9 +274,6 @@ def to_pdf(document: RecordDocument) -> bytes:
     if document.actions:
         pdf_heading(pdf, ACTIONS_HEADING, 12)
         pdf_table(pdf, (50, 20, 18, 12), [ACTION_COLUMNS, *(astuple(r) for r in document.actions)])
-    if document.key_points:
-        pdf_heading(pdf, KEY_POINTS_HEADING)
-        _pdf_sections(pdf, document.key_points, 11)
     pdf.ln(4)
     pdf_paragraph(pdf, 5, document.approval)
     return bytes(pdf.output())

@@ -50,6 +50,18 @@ async def test_every_format_holds_every_section_of_the_record(
         assert NO_IDENTIFIERS in text, format_
 
 
+async def test_key_points_are_printed_once_where_the_record_holds_them(
+    service: SessionService, dispatcher: Dispatcher, clock: ManualClock
+):
+    """4x4x4's record has a key-points section: no second copy of them follows the record."""
+    await service.start(conversation(), start_event("morrison-4x4x4"))
+    state = await run_to_publication(service, dispatcher, clock, "s-1")
+    document = record_document(state)
+    for format_, write in FORMATS.items():
+        text = " ".join(_text_of(format_, write(document)).split())
+        assert text.count("Key points, agreed.") == len(state.stage_notes), format_
+
+
 async def test_the_approval_is_dated_in_the_organisations_zone(
     service: SessionService, dispatcher: Dispatcher, clock: ManualClock
 ):
