@@ -885,18 +885,18 @@ def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
             "to the child's plan meeting or core group."
         )
         return
+    values = t.captured_values(s.model.record_form_fields, fields) if fields else {}
+    if values is None:
+        return
     if action_fields:
         actions = _agreed_actions(t, action_fields)
         if actions is None:
             return
         s.record.actions = actions
-    values = t.captured_values(s.model.record_form_fields, fields) if fields else {}
-    if values is None:
-        return
     redactor = t.redactor()
     if any(s.captured.get(k) != v for k, v in values.items()):
         t.capture(values)
-        stale = t.refresh(t.redactor(), sections)
+        stale = t.refresh(redactor, sections)
         if stale:
             t.tell(
                 t.actor,
