@@ -70,10 +70,10 @@ async def test_the_watch_list_is_kept_only_as_hashes(teams: TeamsChannel) -> Non
 async def test_identifiers_typed_in_a_session_never_reach_the_record(
     teams: TeamsChannel,
 ) -> None:
-    session_id = await teams.start("kolb", watchlist=WATCHED)
-    # Kolb's record quotes the answers to this question.
-    await teams.run_until_open(session_id, "better_differently")
-    question = await teams.post_of(session_id, "q:better_differently")
+    session_id = await teams.start("space-to-think", watchlist=WATCHED)
+    # Space to Think's record quotes the group's exploring (with neither name nor agency).
+    await teams.run_until_open(session_id, "exploration")
+    question = await teams.post_of(session_id, "q:exploration")
     await teams.send(teams.acts.reply(POLICE, question.id, IDENTIFYING))
 
     warning = _chat(teams, POLICE)
