@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, inspect
+from sqlalchemy import Connection, MetaData, inspect, text
 
 from dialogs import events as ev
 from dialogs.engine import step
@@ -123,3 +124,54 @@ async def test_the_upgrade_keeps_the_newest_of_two_active_sessions_in_one_channe
     assert cancelled is not None and cancelled.state.phase is Phase.CANCELLED
     assert cancelled.state.cancelled_at is not None
     assert [entry.action for entry in audit][-1].startswith("cancelled")
+
+
+# Kolb's record as it was before sections named their source.
+KOLB_SECTIONS_BEFORE_SOURCES = [
+    {"id": "date_held", "title": "Date Held", "template": "{{ session.date_held }}"},
+    {
+        "id": "learning_themes",
+        "title": "Learning Themes",
+        "template": '{% for a in questions["thinking_differently"].answers %}- {{ a.text }}\n'
+        "{% endfor %}{% for a in questions.better_differently.answers %}- {{ a.text }}\n"
+        "{% endfor %}",
+    },
+    {"id": "issues_for_escalation", "title": "Issues for Escalation", "template": ""},
+]
+
+
+async def test_the_upgrade_gives_every_stored_record_section_a_source(store: Store):
+    """A session stored before record sections named their source still loads: each section's
+    source is what its template used, and a section with no template becomes a field of the
+    record form."""
+    async with store.engine.connect() as connection:
+        await connection.run_sync(_downgrade_to, "0008")
+        await connection.commit()
+    at = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    async with store.transaction() as uow:
+        await uow.sessions.add(_kolb_session("s-old", at), at, None)
+    async with store.engine.begin() as connection:
+        (state,) = (await connection.execute(text("SELECT state FROM sessions"))).one()
+        document = json.loads(state)
+        del document["captured"], document["model"]["fields"]
+        document["model"]["record"]["sections"] = KOLB_SECTIONS_BEFORE_SOURCES
+        document["model"]["record"]["learning_section"] = "learning_themes"
+        await connection.execute(
+            text("UPDATE sessions SET state = :state"), {"state": json.dumps(document)}
+        )
+
+    await migrate.upgrade(store)
+
+    async with store.transaction() as uow:
+        stored = await uow.sessions.get("s-old")
+    assert stored is not None
+    model = stored.state.model
+    sources = {s.id: s.source.model_dump(exclude_defaults=True) for s in model.record.sections}
+    assert sources == {
+        "date_held": {"session": ["date_held"]},
+        "learning_themes": {"answers": ["thinking_differently", "better_differently"]},
+        "issues_for_escalation": {"fields": ["issues_for_escalation"]},
+    }
+    assert [(f.id, f.after_stage) for f in model.record_form_fields] == [
+        ("issues_for_escalation", None)
+    ]
