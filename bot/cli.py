@@ -17,10 +17,10 @@ from bot.logs import keep_payloads_out_of_logs
 from bot.roles import Role
 from bot.runtime import Runtime
 from dialogs.learning_report import Period, Scope
-from dialogs.messages import time_box_words
 from dialogs.models.catalogue import Catalogue, ModelFileError, load_model_file
 from dialogs.models.schema import FacilitationModel
 from dialogs.state import SessionState
+from dialogs.timing import time_box_words
 from storage import migrate
 
 log = logging.getLogger("reflectbot")
@@ -62,8 +62,8 @@ def describe(model: FacilitationModel) -> str:
         lines.append(f"Source: {model.source}")
     roles = model.roles
     lines.append(f"Roles: {roles.facilitator}; {roles.presenter}; {roles.consultant}")
-    if model.duration_minutes:
-        lines.append(f"About {model.duration_minutes} minutes")
+    if model.duration:
+        lines.append(f"Lasts {time_box_words(model.duration)}")
     for number, stage in enumerate(model.stages, 1):
         box = f" (time box: {time_box_words(stage.time_box)})" if stage.time_box else ""
         asked = f"{len(stage.questions)} question{'s' if len(stage.questions) != 1 else ''}"

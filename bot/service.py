@@ -113,7 +113,7 @@ class SessionService:
                 conversation_data=conversation.data,
                 state=step.state,
             )
-            await uow.sessions.add(stored, now, engine.next_wake(step.state))
+            await uow.sessions.add(stored, now, engine.next_wake(step.state, now))
             immediate = await self._queue(uow, stored.id, step.effects)
         self.on_commit()
         log.info("session %s started with model %s", stored.id, stored.state.model.id)
@@ -231,7 +231,7 @@ class SessionService:
         step = engine.step(stored.state, event, now, secret=self.secret, learning=learning)
         assert step.state is not None
         stored.state = step.state
-        await uow.sessions.save(stored, now, engine.next_wake(step.state))
+        await uow.sessions.save(stored, now, engine.next_wake(step.state, now))
         immediate = await self._queue(uow, stored.id, step.effects)
         return Outcome(session_id=session_id, state=stored.state, immediate=immediate)
 

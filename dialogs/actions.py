@@ -63,6 +63,8 @@ def button_event(action: str, value: str, actor: str) -> ev.Event | None:
         if action_id in _FORM_BUTTONS:
             form = _FORM_BUTTONS[action_id]
             return ev.RequestForm(actor=actor, form=form, value=value)  # type: ignore[arg-type]
+        if action_id is ActionId.MOVE_ON_EARLY:
+            return ev.Next(actor=actor, on=value, confirmed=True)
         if action_id is ActionId.SCALE:
             question_id, _, number = value.rpartition(SCALE_SEPARATOR)
             if not question_id or not number:

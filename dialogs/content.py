@@ -58,6 +58,7 @@ class ActionId(StrEnum):
     BEGIN = "begin"
     SEND_PREPARATION = "send_preparation"
     NEXT = "next"
+    MOVE_ON_EARLY = "move_on_early"  # Next, confirmed before the step's minimum
     SKIP = "skip"
     PAUSE = "pause"
     RESUME = "resume"

@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from dialogs import captured, messages, preparation
+from dialogs import captured, messages, preparation, timing
 from dialogs import events as ev
 from dialogs.effects import (
     AuditNote,
@@ -181,7 +181,8 @@ class _Turn:
     def update_question(self, question_id: str) -> None:
         self.effects.append(
             Update(
-                key=question_key(question_id), content=messages.question(self.state, question_id)
+                key=question_key(question_id),
+                content=messages.question(self.state, question_id, self.now),
             )
         )
 
@@ -255,7 +256,10 @@ class _Turn:
             id=question_id, stage_id=stage.id, opened_at=self.now
         )
         self.effects.append(
-            Post(key=question_key(question_id), content=messages.question(self.state, question_id))
+            Post(
+                key=question_key(question_id),
+                content=messages.question(self.state, question_id, self.now),
+            )
         )
 
     def close_open_questions(self, status: QuestionStatus) -> None:
@@ -403,7 +407,12 @@ class _Turn:
         if s.phase in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL):
             self.redraft()
             return
-        if s.phase is not Phase.RUNNING or s.paused_at or s.awaiting_key_points:
+        if (
+            s.phase is not Phase.RUNNING
+            or s.paused_at
+            or s.awaiting_key_points
+            or timing.held_open(s)
+        ):
             return
         open_ids = [q.id for q in s.open_questions]
         if question_id not in open_ids or any(s.waiting_for(q) for q in open_ids):
@@ -664,6 +673,17 @@ def _move_on(t: _Turn, event: ev.Control, status: QuestionStatus, verb: str) -> 
     if s.paused_at:
         t.refuse("The discussion is paused. Resume it first.")
         return
+    if isinstance(event, ev.Next) and timing.moving_on_early(s, t.now):
+        if not event.confirmed:
+            shown_on = event.on or s.open_questions[0].id
+            t.effects.append(
+                Ephemeral(
+                    user_id=t.actor,
+                    content=timing.early_move_confirmation(s, shown_on, t.now),
+                )
+            )
+            return
+        t.audit("moved on before the step's minimum time")
     t.close_open_questions(status)
     if s.pacing is Pacing.LIVE:
         t.after_question_closed()
@@ -717,6 +737,7 @@ def _resume(t: _Turn, event: ev.Resume) -> None:
         s.stage_opened_at += paused_for
     if s.deadline:
         s.deadline += paused_for
+    s.paused_for += paused_for
     s.paused_at = None
     t.audit("resumed")
     for item in s.open_questions:
@@ -1075,17 +1096,14 @@ def _tick(t: _Turn, _: ev.Tick) -> None:
     if s.phase is not Phase.RUNNING or s.paused_at or s.awaiting_key_points:
         return
     stage = s.stage
-    assert stage is not None and s.stage_opened_at is not None
-    time_box_over = stage.time_box and t.now >= s.stage_opened_at + timedelta(
-        minutes=stage.time_box.max_minutes
-    )
-    if stage.time_box and time_box_over and not s.time_box_warned:
+    assert stage is not None
+    if timing.warning_due(s, t.now):
         s.time_box_warned = True
-        t.tell(
-            s.facilitator.user_id,
-            f"The time box for “{stage.title}” ({stage.time_box.max_minutes} minutes) is over. "
-            "Press Next when the group is ready to move on.",
-        )
+        t.tell(s.facilitator.user_id, timing.maximum_warning(s, t.now))
+    if timing.timed_step(s):
+        # The minutes shown on the step's message move on.
+        for item in s.open_questions:
+            t.update_question(item.id)
     if s.deadline is None:
         return
     if t.now >= s.deadline:
@@ -1123,8 +1141,8 @@ def _review_time(action: AgreedAction) -> datetime:
     return datetime.combine(action.review_on, REMINDER_TIME, zone()).astimezone(UTC)
 
 
-def next_wake(state: SessionState) -> datetime | None:
-    """When the session next needs a Tick, if ever (the scheduler's index)."""
+def next_wake(state: SessionState, now: datetime) -> datetime | None:
+    """When, after `now`, the session next needs a Tick, if ever (the scheduler's index)."""
     s = state
     if s.phase is Phase.SCHEDULED:
         return s.scheduled_for
@@ -1134,9 +1152,9 @@ def next_wake(state: SessionState) -> datetime | None:
     if s.phase is not Phase.RUNNING or s.paused_at or s.awaiting_key_points:
         return None
     candidates = []
-    stage = s.stage
-    if stage and stage.time_box and not s.time_box_warned and s.stage_opened_at:
-        candidates.append(s.stage_opened_at + timedelta(minutes=stage.time_box.max_minutes))
+    clock_moves = timing.next_change(s, now)
+    if clock_moves:
+        candidates.append(clock_moves)
     if s.deadline:
         candidates.append(s.deadline if s.reminded else _reminder_time(s))
     return min(candidates) if candidates else None

@@ -106,6 +106,9 @@ class Control(Event):
 
 class Next(Control):
     type: Literal["next"] = "next"
+    # Moving on before a timed step's minimum asks the facilitator first; their confirmation
+    # is a Next with this set.
+    confirmed: bool = False
 
 
 class Skip(Control):

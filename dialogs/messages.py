@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from dialogs import captured
 from dialogs.actions import scale_value
 from dialogs.content import (
@@ -20,10 +22,11 @@ from dialogs.content import (
     PersonRef,
 )
 from dialogs.events import Pacing, Person, Role
-from dialogs.models.schema import Asked, Question, QuestionKind, Stage, TimeBox
+from dialogs.models.schema import Asked, Question, QuestionKind, Stage
 from dialogs.record import NOT_DISCUSSED, format_date
 from dialogs.state import FINISHED, Phase, QuestionStatus, SessionState
 from dialogs.times import date_and_time
+from dialogs.timing import clock_line, held_open, time_box_words
 
 NO_IDENTIFIERS = "This record holds no child or family identifiers."
 
@@ -142,13 +145,6 @@ def asked_words(state: SessionState, question: Question) -> str:
     return "Asked of every participant"
 
 
-def time_box_words(box: TimeBox) -> str:
-    """A stage's time box in words: "10 minutes", or "5–10 minutes" for a range."""
-    if box.min_minutes == box.max_minutes:
-        return f"{box.max_minutes} minutes"
-    return f"{box.min_minutes}–{box.max_minutes} minutes"
-
-
 def _stage_intro(stage: Stage, number: int, count: int, prompts: list[str]) -> list[Block]:
     blocks = [heading(f"Stage {number} of {count}: {stage.title}")]
     if stage.aim:
@@ -163,7 +159,8 @@ def _stage_intro(stage: Stage, number: int, count: int, prompts: list[str]) -> l
     return blocks
 
 
-def question(state: SessionState, question_id: str) -> Content:
+def question(state: SessionState, question_id: str, now: datetime) -> Content:
+    """A question's message; `now` for a timed step's minutes."""
     model = state.model
     asked_state = state.questions[question_id]
     stage_number, stage = next(
@@ -205,16 +202,25 @@ def question(state: SessionState, question_id: str) -> Content:
                 for v in range(scale.low, scale.high + 1)
             )
         else:
-            blocks.append(note("Reply in this message's thread to answer."))
+            blocks.append(
+                note(
+                    "Reply in this message's thread to answer. You can reply more than once: "
+                    "every reply is part of your answer, and each can be edited or deleted."
+                )
+            )
         paused = (
             " Paused by the facilitator: new replies are not recorded until it resumes."
             if state.paused_at
             else ""
         )
+        held = " This step stays open until the facilitator moves on." if held_open(state) else ""
         if waiting:
-            blocks.append(note(f"{progress}.{paused} Waiting for:", waiting))
+            blocks.append(note(f"{progress}.{paused}{held} Waiting for:", waiting))
         else:
-            blocks.append(note(f"{progress} — everyone has answered.{paused}"))
+            blocks.append(note(f"{progress} — everyone has answered.{paused}{held}"))
+        clock = clock_line(state, now)
+        if clock:
+            blocks.append(note(clock))
         # Each control carries the question it is shown on: a press that arrives after the
         # discussion has moved on (a replay, a second click) is refused, not applied again.
         if state.paused_at:

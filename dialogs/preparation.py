@@ -13,8 +13,9 @@ from __future__ import annotations
 from dialogs.content import Block, BlockStyle, Content
 from dialogs.effects import AuditNote, DirectMessage, Effect, Ephemeral
 from dialogs.events import Pacing, Participant, Role
-from dialogs.messages import asked_words, explanation, heading, note, text, time_box_words, when
+from dialogs.messages import asked_words, explanation, heading, note, text, when
 from dialogs.state import Phase, SessionState
+from dialogs.timing import time_box_words
 
 
 def role_words(state: SessionState, person: Participant) -> str:
@@ -27,8 +28,8 @@ def expected_length(state: SessionState) -> str:
     count = sum(len(stage.questions) for stage in model.stages)
     questions = f"{len(model.stages)} stages, {count} questions"
     boxes = [stage.time_box for stage in model.stages]
-    if model.duration_minutes:
-        timed = f"About {model.duration_minutes} minutes"
+    if model.duration:
+        timed = f"About {time_box_words(model.duration)}"
     elif all(boxes):
         low = sum(box.min_minutes for box in boxes if box)
         high = sum(box.max_minutes for box in boxes if box)

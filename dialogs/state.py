@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -110,6 +110,7 @@ class SessionState(BaseModel):
     reminded: bool = False
     time_box_warned: bool = False
     paused_at: datetime | None = None
+    paused_for: timedelta = timedelta()  # the pauses so far: the session's clock leaves them out
     questions: dict[str, QuestionState] = Field(default_factory=dict)
     awaiting_key_points: str | None = None
     stage_notes: dict[str, str] = Field(default_factory=dict)

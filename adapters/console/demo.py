@@ -12,6 +12,7 @@ from adapters.console.render import render_form
 from bot.clock import ManualClock
 from bot.runtime import Runtime
 from dialogs import events as ev
+from dialogs import timing
 from dialogs.captured import form_id
 from dialogs.effects import OpenForm
 from dialogs.messages import action_field
@@ -44,6 +45,19 @@ class Demo:
     def clock_forward(self, minutes: int) -> None:
         if isinstance(self.runtime.clock, ManualClock):
             self.runtime.clock.advance(timedelta(minutes=minutes))
+
+    async def move_on(self, session_id: str, state: SessionState) -> SessionState:
+        """A timed step stays open until the facilitator moves on; before the step's minimum
+        (the first step, here) they are asked to confirm."""
+        facilitator = state.facilitator.user_id
+        name = state.facilitator.name
+        self.say(f"\n▶ {name} presses [Next]")
+        open_ids = {q.id for q in state.open_questions}
+        moved = await self.act(session_id, ev.Next(actor=facilitator))
+        if not open_ids & {q.id for q in moved.open_questions}:
+            return moved
+        self.say(f"\n▶ {name} presses [Move on now]")
+        return await self.act(session_id, ev.Next(actor=facilitator, confirmed=True))
 
     async def run(self, model: FacilitationModel) -> SessionState:
         facilitator = cast.FACILITATOR
@@ -97,9 +111,12 @@ class Demo:
                 )
                 continue
             stage = state.stage
-            if stage and stage.time_box and not state.time_box_warned:
-                # The discussion runs over its time box, so the facilitator is warned.
-                self.clock_forward(stage.time_box.max_minutes)
+            timed = timing.held_open(state)
+            if stage and stage.time_box and timed and state.stage_index > 0:
+                # The second step runs over its time box, so the facilitator is warned; the
+                # others take their minimum (the first is cut short, to show the confirmation).
+                box = stage.time_box
+                self.clock_forward(box.max_minutes if state.stage_index == 1 else box.min_minutes)
                 await self.runtime.service.tick_due()
                 await self.runtime.dispatcher.drain()
             for question in state.open_questions:
@@ -132,6 +149,8 @@ class Demo:
                         state = await self.act(
                             session_id, reply.model_copy(update={"text": cast.SLIP_EDITED})
                         )
+            if timed:
+                state = await self.move_on(session_id, state)
             await self.runtime.service.tick_due()
             await self.runtime.dispatcher.drain()
         self.say(f"\n▶ {facilitator.name} presses [Review the draft record]")

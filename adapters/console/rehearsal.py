@@ -28,6 +28,7 @@ You act as one person at a time; the facilitator to begin with.
   who                 list the people in this rehearsal
   agree               agree to the ground rules (participants)
   begin | next | skip | pause | resume | end | cancel      facilitator buttons
+  next anyway         move on before a timed step's minimum, when Next asked you to confirm
   prepare             send each participant the preparation pack (facilitator, before begin)
   keypoints           write the key points of the stage just finished (facilitator)
   record              edit the draft record, section by section (facilitator)
@@ -256,6 +257,8 @@ class Rehearsal:
                 await self.edit(parts[1], parts[2] if len(parts) > 2 else "")
             elif word == "delete" and len(line.split()) == 2 and line.split()[1].isdecimal():
                 await self.delete(line.split()[1])
+            elif line.split() == ["next", "anyway"]:
+                await self.act(ev.Next(actor=self.actor, confirmed=True))
             elif word in commands and len(shlex.split(line)) == 1:
                 await commands[word]()
             elif line.strip():

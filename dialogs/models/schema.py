@@ -7,7 +7,7 @@ Field descriptions double as the documentation shown by `reflectbot models valid
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -70,8 +70,10 @@ class Question(Strict):
 
 
 class TimeBox(Strict):
-    min_minutes: int = Field(ge=1, le=240)
-    max_minutes: int = Field(ge=1, le=240)
+    """Minutes from a minimum to a maximum (the same number twice for an exact time)."""
+
+    min_minutes: int = Field(ge=1, le=600)
+    max_minutes: int = Field(ge=1, le=600)
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -87,7 +89,16 @@ class Stage(Strict):
     speakers: str = Field(
         "", max_length=500, description="who speaks and who listens, if the model says"
     )
-    time_box: TimeBox | None = None
+    time_box: TimeBox | None = Field(
+        None,
+        description=(
+            "the step's minimum and maximum minutes. With live pacing a timed stage stays open "
+            "until the facilitator moves on (it does not close when everyone has replied), "
+            "moving on before the minimum is confirmed first, the facilitator is warned "
+            "privately at the maximum, and everyone sees the step's and the session's elapsed "
+            "minutes against their targets"
+        ),
+    )
     questions: list[Question] = Field(min_length=1)
     offer_prompts: bool = Field(
         False, description="show the model's example reflective prompts when this stage opens"
@@ -210,7 +221,14 @@ class FacilitationModel(Strict):
     )
     source: str = Field("", max_length=500, description="the procedure this model transcribes")
     roles: Roles = Roles()
-    duration_minutes: int | None = Field(None, ge=1, le=600)
+    duration: TimeBox | None = Field(
+        None,
+        description=(
+            "how long the session should last, in minutes (min_minutes to max_minutes); shown "
+            "next to the session's elapsed time in timed stages. `duration_minutes: N` is "
+            "read as N to N"
+        ),
+    )
     opening: str = Field(
         "", max_length=4000, description="what the facilitator explains at the start"
     )
@@ -234,6 +252,17 @@ class FacilitationModel(Strict):
     evaluation: list[Question] = Field(
         default_factory=list, description="questions sent to each participant after publishing"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _duration_in_minutes(cls, data: Any) -> Any:
+        # The older single figure, still in model files and in the snapshots of sessions.
+        if isinstance(data, dict) and "duration_minutes" in data:
+            data = dict(data)
+            minutes = data.pop("duration_minutes")
+            if minutes is not None and "duration" not in data:
+                data["duration"] = {"min_minutes": minutes, "max_minutes": minutes}
+        return data
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:

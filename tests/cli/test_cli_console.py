@@ -18,11 +18,12 @@ def rehearse(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     script: str,
+    model: str = "kolb",
 ) -> str:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'console.sqlite3'}")
     monkeypatch.delenv("REFLECTBOT_MODELS_DIR", raising=False)
     monkeypatch.setattr(sys, "stdin", io.StringIO(script))
-    assert main(["console", "--model", "kolb"]) == 0
+    assert main(["console", "--model", model]) == 0
     return capsys.readouterr().out
 
 
@@ -97,3 +98,23 @@ def test_the_facilitator_fills_a_stages_fields_at_the_key_points_prompt(
     assert form, "the field is asked at the prompt"
     assert "↻ Key points: Abstract Conceptualisation" in after, "saved, the message shows it"
     assert "stage: Active Experimentation" in after, "the discussion moves on"
+
+
+def test_next_before_a_timed_steps_minimum_is_confirmed_with_next_anyway(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    out = rehearse(
+        capsys,
+        monkeypatch,
+        tmp_path,
+        AGREE
+        + "as Morgan\nbegin\nas Priya\nThe situation.\nWhy I bring it.\n"
+        + "as Morgan\nnext\nstatus\nnext anyway\nstatus\nquit\n",
+        model="space-to-think",
+    )
+    assert "next anyway" in out, "the help names the command"
+    _, _, asked = out.partition("Move on before the step's minimum?")
+    assert "its minimum is 5 minutes" in asked and "[Move on now]" in asked
+    _, _, after = asked.partition("stage: Case Presenter offloads")
+    assert after, "the step is still open after Next"
+    assert "stage: Checking of facts" in after, "and moves on after next anyway"

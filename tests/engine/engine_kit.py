@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dialogs import events as ev
+from dialogs import timing
 from dialogs.effects import DirectMessage, Effect, Ephemeral, OpenForm, Post, Update
 from dialogs.engine import step
 from dialogs.events import Pacing, Participant, Person, Role
@@ -175,14 +176,21 @@ class Session:
         self.do(ev.Begin(actor=FACILITATOR.user_id))
 
     def answer(
-        self, user_id: str, question_id: str, text: str = "", message_id: str | None = None
+        self,
+        user_id: str,
+        question_id: str,
+        text: str = "",
+        message_id: str | None = None,
+        *,
+        later: timedelta = timedelta(),
     ) -> list[Effect]:
         if message_id is None:
             self._messages += 1
             message_id = f"m{self._messages}"
         words = text or f"{user_id} on {question_id}"
         return self.do(
-            ev.Answer(actor=user_id, question_id=question_id, message_id=message_id, text=words)
+            ev.Answer(actor=user_id, question_id=question_id, message_id=message_id, text=words),
+            later=later,
         )
 
     def answer_open(self, text: str = "") -> None:
@@ -202,6 +210,10 @@ class Session:
         while self.state.phase == "running":
             if self.state.awaiting_key_points:
                 self.note(self.state.awaiting_key_points)
+            elif timing.held_open(self.state):
+                # A timed step waits for the facilitator to move on, whoever has replied.
+                self.answer_open()
+                self.do(ev.Next(actor=FACILITATOR.user_id, confirmed=True))
             else:
                 self.answer_open()
 

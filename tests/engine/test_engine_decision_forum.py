@@ -39,7 +39,7 @@ def test_a_model_that_decides_nothing_has_no_action_rows_and_refuses_them(model_
     session.do(ev.Approve(actor=FAC))
     assert session.state.phase is Phase.PUBLISHED
     assert session.state.record is not None and session.state.record.actions == []
-    assert next_wake(session.state) is None, "no review reminder will ever be due"
+    assert next_wake(session.state, session.now) is None, "no review reminder will ever be due"
 
 
 @pytest.mark.parametrize("model_id", ["morrison-4x4x4", "portsmouth-rpm", "space-to-think"])

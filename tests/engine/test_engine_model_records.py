@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs import events as ev
-from dialogs import messages
+from dialogs import messages, timing
 from dialogs.actions import form_event
 from dialogs.captured import form_id
 from dialogs.effects import Ephemeral, Post
@@ -92,11 +92,14 @@ def run_meeting(model: FacilitationModel, *, fill: bool) -> Session:
     while session.state.phase is Phase.RUNNING:
         stage_id = session.state.awaiting_key_points
         if stage_id is None:
+            held = timing.held_open(session.state)
             for question in list(session.state.open_questions):
                 item = model.question(question.id)
                 for person in session.state.waiting_for(question.id):
                     words = "3" if item.scale else answer_text(person.agency or "Chair", item.id)
                     session.answer(person.user_id, item.id, words)
+            if held:  # a timed step waits for the facilitator to move on
+                session.do(ev.Next(actor=FAC, confirmed=True))
             continue
         session.do(ev.RequestForm(actor=FAC, form="key_points", value=stage_id))
         (opened,) = session.forms()

@@ -63,7 +63,7 @@ def test_a_pack_marks_the_questions_asked_of_someone_else_and_says_how_long():
     offload = builtin("space-to-think").stages[0].questions[0]
     assert f"{offload.text} (asked of the case presenter)" in sent[POLICE.user_id]
     assert f"{offload.text} (asked of" not in sent[PRESENTER.user_id]
-    assert "About 35 minutes: 6 stages, 6 questions." in sent[POLICE.user_id]
+    assert "About 30–35 minutes: 6 stages, 6 questions." in sent[POLICE.user_id]
     assert (
         "one question at a time; the model sets no length"
         in packs(_sent(Session(builtin("morrison-4x4x4"))))[POLICE.user_id]

@@ -233,12 +233,12 @@ def test_agreed_actions_are_reminded_to_their_owner_on_the_review_date_and_marke
     run = Run()
     run.to_record()
     run.publish(**_actions(("Share call-outs weekly.", POLICE.user_id, "2026-12-21")))
-    wake = next_wake(run.state)
+    wake = next_wake(run.state, run.now)
     assert wake == datetime(2026, 12, 21, 9, 0, tzinfo=UTC)
     run.do(ev.Tick(), later=wake - run.now)
     (reminder,) = [e for e in run.effects if isinstance(e, DirectMessage)]
     assert reminder.user_id == POLICE.user_id
-    assert next_wake(run.state) is None, "reminded once"
+    assert next_wake(run.state, run.now) is None, "reminded once"
     run.do(ev.CompleteAction(actor=HEALTH.user_id, index=0))
     assert "owner" in run.told(HEALTH.user_id)
     run.do(ev.CompleteAction(actor=POLICE.user_id, index=0))
@@ -351,7 +351,7 @@ def test_a_scheduled_session_invites_ahead_and_opens_at_its_time():
     assert {e.user_id for e in invitations} == {p.user_id for p in TEAM}
     words = " ".join(b.text + " ".join(b.items) for b in invitations[0].content.blocks)
     assert "Experience" in words and "Action plans" in words
-    assert next_wake(run.state) == when
+    assert next_wake(run.state, run.now) == when
     run.do(ev.AgreeRules(actor=POLICE.user_id))
     assert "not opened yet" in run.told(POLICE.user_id)
     run.do(ev.Tick(), later=timedelta(days=1))

@@ -27,6 +27,7 @@ from hypothesis.stateful import (
 )
 
 from dialogs import events as ev
+from dialogs import timing
 from dialogs.effects import Effect, Ephemeral, Post, Update
 from dialogs.engine import MAX_ANSWER_CHARS, step
 from dialogs.events import Pacing
@@ -192,6 +193,9 @@ class SessionMachine(RuleBasedStateMachine):
             self.apply(ev.Resume(actor=fac))
         elif s.phase is Phase.RUNNING and s.awaiting_key_points:
             self.apply(ev.StageNote(actor=fac, stage_id=s.awaiting_key_points, text="Noted."))
+        elif timing.held_open(s) and not any(s.waiting_for(q.id) for q in s.open_questions):
+            # A timed step waits for the facilitator, who moves on once everyone has spoken.
+            self.apply(ev.Next(actor=fac, confirmed=True))
         elif s.phase is Phase.RUNNING:
             for question in s.open_questions:
                 item = s.model.question(question.id)

@@ -83,7 +83,9 @@ def next_event(state: SessionState) -> ev.Event | None:
                     message_id=f"msg-{question.id}-{person.user_id}",
                     text=words,
                 )
-        return ev.Next(actor=fac)
+        # Everyone has answered and the step is held open (a timed step): the facilitator
+        # moves on, confirming it if the step has not had its minimum yet.
+        return ev.Next(actor=fac, confirmed=True)
     if state.phase is Phase.RECORD_DRAFT:
         assert state.record is not None
         edited = {k: f"{v}\nReviewed by the facilitator." for k, v in state.record.sections.items()}

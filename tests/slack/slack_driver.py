@@ -121,6 +121,9 @@ class SlackSession:
         if state.awaiting_key_points:
             await self.write_key_points(state.awaiting_key_points)
             return
+        if not any(state.waiting_for(q.id) for q in state.open_questions):
+            await self.move_on()  # a timed step waits for the facilitator
+            return
         for question in state.open_questions:
             item = state.model.question(question.id)
             ts = await self.ts_of(f"q:{question.id}")
@@ -131,6 +134,23 @@ class SlackSession:
                     text = (said_by or {}).get(person.user_id, words)
                     await self.slack.reply(person.user_id, ts, text)
         await self.drain()
+
+    async def move_on(self) -> None:
+        """The facilitator presses Next, and confirms it if the step has not had its minimum."""
+        question_id, _ = await self.open_question()
+        asked_before = len(self.fake.called("chat.postEphemeral"))
+        await self.press(FACILITATOR, f"q:{question_id}", ActionId.NEXT)
+        for call in self.fake.called("chat.postEphemeral")[asked_before:]:
+            if call.args["user"] == FACILITATOR and any(
+                (press := parse_button(b["action_id"], b["value"]))
+                and press.action is ActionId.MOVE_ON_EARLY
+                for b in call.buttons()
+            ):
+                response = await self.slack.press(
+                    FACILITATOR, self.button(call, ActionId.MOVE_ON_EARLY)
+                )
+                assert response.status == 200
+                await self.drain()
 
     async def answer_everything(
         self,

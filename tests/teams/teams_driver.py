@@ -141,9 +141,23 @@ class TeamsChannel:
         state = await self.state(session_id)
         if state.awaiting_key_points:
             await self.write_key_points(session_id, state.awaiting_key_points)
+        elif not any(state.waiting_for(q.id) for q in state.open_questions):
+            await self.move_on(session_id)  # a timed step waits for the facilitator
         for question in state.open_questions:
             await self.answer_all(session_id, state.model, question.id, state)
         return await self.state(session_id)
+
+    async def move_on(self, session_id: str) -> None:
+        """The facilitator presses Next, and confirms it (in their 1:1 chat) if the step has
+        not had its minimum."""
+        question_id = (await self.state(session_id)).open_questions[0].id
+        chat_before = len(self.connector.chat(FACILITATOR.teams_id))
+        await self.press(FACILITATOR, await self.post_of(session_id, f"q:{question_id}"), "next")
+        for card in self.connector.chat(FACILITATOR.teams_id)[chat_before:]:
+            if any(b["data"].get("action") == "move_on_early" for b in card.buttons()):
+                await self.send(
+                    self.acts.personal_submit(FACILITATOR, card.id, card.button("move_on_early"))
+                )
 
     async def run_until_open(self, session_id: str, question_id: str) -> None:
         await self.begin(session_id)
