@@ -62,6 +62,19 @@ class Period:
         return "every session so far"
 
 
+def parse_period(words: str) -> Period | None:
+    """A period as someone types it after a command: two dates (YYYY-MM-DD), the first not
+    after the second; no words, every session so far; None for anything else."""
+    parts = words.split()
+    if not parts:
+        return Period()
+    try:
+        start, end = (date.fromisoformat(part) for part in parts)
+    except ValueError:
+        return None
+    return Period(start, end) if start <= end else None
+
+
 @dataclass(frozen=True)
 class SubmittedEvaluation:
     """An evaluation as it is stored: its model and day, never its author or session."""

@@ -4,7 +4,6 @@ report for a period, uploaded as a PDF, only in a configured learning channel.""
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -14,7 +13,7 @@ from adapters.slack.blocks import render
 from bot.learning import ReportFile, learning_channels, report_file
 from bot.runtime import Runtime
 from dialogs.content import Content
-from dialogs.learning_report import Period, Scope
+from dialogs.learning_report import Scope, parse_period
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +45,6 @@ async def upload(client: AsyncWebClient, channel: str, report: ReportFile) -> No
     )
 
 
-def period_of(words: str) -> Period | None:
-    """Two dates, the first not after the second; no words: every session so far."""
-    parts = words.split()
-    if not parts:
-        return Period()
-    try:
-        start, end = (date.fromisoformat(part) for part in parts)
-    except ValueError:
-        return None
-    return Period(start, end) if start <= end else None
-
-
 async def report_on_demand(
     runtime: Runtime, client: AsyncWebClient, channel: str, user: str, words: str
 ) -> str | None:
@@ -66,7 +53,7 @@ async def report_on_demand(
     heard_by = learning_channels(runtime.settings, runtime.catalogue).get(channel)
     if heard_by is None:
         return NOT_A_LEARNING_CHANNEL
-    period = period_of(words)
+    period = parse_period(words)
     if period is None:
         return USAGE
     report = await report_file(runtime, Scope(period=period, audiences=heard_by))

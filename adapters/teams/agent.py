@@ -19,6 +19,7 @@ from adapters.teams.cards import FORM_ACTION, submitted_fields
 from adapters.teams.deliverer import TeamsDeliverer, card_activity
 from adapters.teams.exports import Exports
 from adapters.teams.followups import Followups
+from adapters.teams.learning import LearningReports
 from adapters.teams.members import MAX_NAME, mentioned, turn_client
 from adapters.teams.place import PLATFORM, ChannelPlace, channel_data, split_thread
 from adapters.teams.replies import (
@@ -58,6 +59,7 @@ class ReflectAgent(ActivityHandler):
         self.deliverer = deliverer
         self.screening = Screening(runtime, deliverer)
         self.followups = Followups(runtime, deliverer, exports)
+        self.learning = LearningReports(runtime, deliverer, exports)
 
     # -- activities --------------------------------------------------------------------
 
@@ -221,6 +223,9 @@ class ReflectAgent(ActivityHandler):
             return
         if command.name == commands.EXPORT:
             await self.followups.export(actor, place)
+            return
+        if command.name == commands.LEARNING:
+            await self.learning.on_demand(turn_context, actor, place, command.words)
             return
         async with self.runtime.store.transaction() as uow:
             active = await uow.sessions.active_in(PLATFORM, place.channel_id)

@@ -11,7 +11,8 @@ from dialogs.state import Phase, SessionState
 
 START, MODELS, STATUS, END, CANCEL, HELP = "start", "models", "status", "end", "cancel", "help"
 REQUEST, AGAIN, ACTIONS, EXPORT = "request", "again", "actions", "export"
-COMMANDS = (START, MODELS, STATUS, END, CANCEL, HELP, REQUEST, AGAIN, ACTIONS, EXPORT)
+LEARNING = "learning"
+COMMANDS = (START, MODELS, STATUS, END, CANCEL, HELP, REQUEST, AGAIN, ACTIONS, EXPORT, LEARNING)
 MAX_ECHOED_WORD = 40
 
 
@@ -41,6 +42,7 @@ _USAGE = (
     "actions — the agreed actions not yet done that you follow: those of the sessions you "
     "facilitated, and your own.",
     "export — the published record as Word or PDF, by private links (facilitator only).",
+    "learning [FROM TO] — the learning report of a period, as a PDF (in a learning channel).",
     "help — this list.",
 )
 

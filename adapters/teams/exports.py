@@ -13,6 +13,7 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import jwt
 from aiohttp import web
@@ -62,9 +63,32 @@ class Exports:
         self.runtime = runtime
 
     def token(self, session_id: str, kind: str, actor: str) -> str:
+        return self.sign({"sid": session_id, "fmt": kind, "sub": actor})
+
+    def sign(self, claims: dict[str, str]) -> str:
+        """A token carrying `claims`, valid for LINK_LIFETIME by the app's clock."""
         expires = self.runtime.clock.now() + LINK_LIFETIME
-        claims = {"sid": session_id, "fmt": kind, "sub": actor, "exp": int(expires.timestamp())}
-        return jwt.encode(claims, self._key(), algorithm=ALGORITHM)
+        signed = {**claims, "exp": int(expires.timestamp())}
+        return jwt.encode(signed, self._key(), algorithm=ALGORITHM)
+
+    def verified(self, token: str, required: list[str]) -> dict[str, Any]:
+        """The claims of a token signed here and not expired. Raises web.HTTPForbidden when it
+        is forged, tampered with, lacks a claim or has expired."""
+        try:
+            # Expiry is checked below against the app's clock, not the system's.
+            claims = jwt.decode(
+                token,
+                self._key(),
+                algorithms=[ALGORITHM],
+                options={"verify_exp": False, "require": ["exp", *required]},
+            )
+        except jwt.InvalidTokenError as error:
+            raise web.HTTPForbidden(text=NOT_VALID) from error
+        if not isinstance(claims["exp"], int):
+            raise web.HTTPForbidden(text=NOT_VALID)
+        if claims["exp"] <= self.runtime.clock.now().timestamp():
+            raise web.HTTPForbidden(text=EXPIRED)
+        return claims
 
     def url(self, session_id: str, kind: str, actor: str) -> str:
         token = self.token(session_id, kind, actor)
@@ -73,20 +97,9 @@ class Exports:
     def read(self, token: str) -> Grant:
         """The grant a token carries. Raises web.HTTPForbidden when it is forged, tampered
         with or expired."""
-        try:
-            # Expiry is checked below against the app's clock, not the system's.
-            claims = jwt.decode(
-                token,
-                self._key(),
-                algorithms=[ALGORITHM],
-                options={"verify_exp": False, "require": ["exp", "sid", "fmt", "sub"]},
-            )
-        except jwt.InvalidTokenError as error:
-            raise web.HTTPForbidden(text=NOT_VALID) from error
-        if claims["fmt"] not in DOWNLOADS or not isinstance(claims["exp"], int):
+        claims = self.verified(token, ["sid", "fmt", "sub"])
+        if claims["fmt"] not in DOWNLOADS:
             raise web.HTTPForbidden(text=NOT_VALID)
-        if claims["exp"] <= self.runtime.clock.now().timestamp():
-            raise web.HTTPForbidden(text=EXPIRED)
         return Grant(session_id=str(claims["sid"]), kind=claims["fmt"], actor=str(claims["sub"]))
 
     async def download(self, request: web.Request) -> web.Response:

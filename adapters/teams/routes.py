@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from adapters.teams.agent import ReflectAgent
 from adapters.teams.deliverer import TeamsDeliverer
 from adapters.teams.exports import EXPORT_PATH, Exports, origin_of, request_origin
+from adapters.teams.learning import LEARNING_PATH
 from adapters.teams.payloads import is_well_formed
 from adapters.teams.place import PLATFORM
 from adapters.teams.sdk import TeamsConnection
@@ -92,6 +93,7 @@ def install(app: web.Application, runtime: Runtime) -> None:
     teams.router.add_post("/messages", messages)
     app.add_subapp("/api", teams)
     app.router.add_get(EXPORT_PATH, exports.download)
+    app.router.add_get(LEARNING_PATH, agent.learning.download)
 
 
 async def _refusal(request: web.Request, connection: TeamsConnection) -> web.Response | None:
