@@ -8,6 +8,7 @@ from slack_requests import CHANNEL, OUTSIDER, PRESENTER
 
 from dialogs.content import ActionId
 from dialogs.engine import MAX_ANSWER_CHARS
+from dialogs.state import Phase
 
 
 async def test_a_reply_in_a_question_thread_is_an_answer_and_updates_its_progress(
@@ -147,8 +148,15 @@ async def test_user_text_is_escaped_wherever_it_is_shown(session: SlackSession) 
     await session.begin(case_reference="A&B <!here>")
     root = "\n".join(session.posted(await session.ts_of("root")).texts())
     assert "Case reference: A&amp;B &lt;!here&gt;" in root
-    # How Slack sends a reply holding @channel, a mention, an ampersand and markup.
-    await session.answer_everything(words="<!channel> <@UHV> &amp; &lt;b&gt;bold&lt;/b&gt;")
+    # How Slack sends a reply holding @channel, a mention, an ampersand and markup; the
+    # facilitator types the same into the learning themes (a modal's text comes as typed).
+    words = "<!channel> <@UHV> &amp; &lt;b&gt;bold&lt;/b&gt;"
+    while (state := await session.state()).phase is Phase.RUNNING:
+        if state.awaiting_key_points:
+            themes = {"learning_themes": "<!channel> <@UHV> & <b>bold</b>"}
+            await session.write_key_points(state.awaiting_key_points, fields=themes)
+        else:
+            await session.answer_round(words)
     await session.review_and_approve(
         edits={"escalated_to.0": "<!everyone> & <https://x.example|x>"}
     )
