@@ -24,6 +24,9 @@ from dialogs.models.schema import TimeBox
 from dialogs.state import Phase, SessionState
 
 MINUTE = timedelta(minutes=1)
+# How long past a step's maximum its minutes keep moving on the message: a session left open
+# and forgotten should not edit its message every minute for ever.
+SHOWN_PAST_MAXIMUM = timedelta(hours=1)
 
 
 def time_box_words(box: TimeBox) -> str:
@@ -98,9 +101,12 @@ def warning_due(state: SessionState, now: datetime) -> bool:
 def next_change(state: SessionState, now: datetime) -> datetime | None:
     """When the minutes shown next change (the step's or the session's); the maximum's warning
     falls on one of the step's minutes. None when nothing is timed or the clock is stopped."""
-    if timed_step(state) is None or state.paused_at or state.began_at is None:
+    box = timed_step(state)
+    if box is None or state.paused_at or state.began_at is None:
         return None
     assert state.stage_opened_at is not None
+    if step_elapsed(state, now) >= box.max_minutes * MINUTE + SHOWN_PAST_MAXIMUM:
+        return None
     starts = (state.stage_opened_at, state.began_at + state.paused_for)
     return min(start + (minutes(now - start) + 1) * MINUTE for start in starts)
 

@@ -231,6 +231,13 @@ def test_ticks_come_each_minute_of_a_timed_step_and_stop_while_paused(tees: Sess
     assert next_wake(tees.state, tees.now) == T0 + 8 * MINUTE
 
 
+def test_a_forgotten_step_stops_ticking_an_hour_past_its_maximum(tees: Session):
+    tees.do(ev.Tick(), later=69 * MINUTE)
+    assert next_wake(tees.state, tees.now) == T0 + 70 * MINUTE
+    tees.do(ev.Tick(), later=MINUTE)
+    assert next_wake(tees.state, tees.now) is None
+
+
 def test_the_session_clock_keeps_its_own_minutes_across_steps(tees: Session):
     tees.do(ev.Next(actor=FAC), later=5 * MINUTE + timedelta(seconds=30))
     # The step's minutes turn at 5:30 past, the session's on the minute: whichever is first.
