@@ -43,6 +43,10 @@ class ReportFile:
 class LearningPublisher(Protocol):
     """A platform's way of putting a digest and its report file in a learning channel."""
 
+    def takes(self, channel: str) -> bool:
+        """Whether `channel` is one of this platform's (by the shape of its id)."""
+        ...
+
     async def publish(self, channel: str, content: Content, report: ReportFile) -> None: ...
 
 
@@ -106,6 +110,9 @@ async def send_due_digests(runtime: Runtime) -> int:
         return 0
     sent = 0
     for channel, heard_by in learning_channels(runtime.settings, runtime.catalogue).items():
+        takers = {name: p for name, p in publishers.items() if p.takes(channel)}
+        if not takers:
+            continue  # a channel of a platform that posts no digest
         key = digest_key(channel, month)
         async with runtime.store.transaction() as uow:
             if not await uow.instance.claim(key, now.isoformat()):
@@ -121,7 +128,7 @@ async def send_due_digests(runtime: Runtime) -> int:
         attached = ReportFile(
             data, f"learning-report-{month.start:%Y-%m}.pdf", f"{report.title} ({content.title})"
         )
-        if await _publish(publishers, channel, content, attached):
+        if await _publish(takers, channel, content, attached):
             sent += 1
             async with runtime.store.transaction() as uow:
                 await uow.audit.add(

@@ -4,6 +4,7 @@ report for a period, uploaded as a PDF, only in a configured learning channel.""
 from __future__ import annotations
 
 import logging
+import re
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -29,9 +30,16 @@ NOT_A_LEARNING_CHANNEL = (
 UPLOAD_FAILED = "Slack did not take the report just now, so nothing was uploaded. Please try again."
 
 
+# Slack's conversation ids: C…, G… (private), D… (direct); a Teams channel id is "19:…".
+SLACK_CHANNEL = re.compile(r"^[A-Z0-9]{2,}$")
+
+
 class SlackLearningPublisher:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+
+    def takes(self, channel: str) -> bool:
+        return bool(SLACK_CHANNEL.match(channel))
 
     async def publish(self, channel: str, content: Content, report: ReportFile) -> None:
         for part in render(content, DIGEST):

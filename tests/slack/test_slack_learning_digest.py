@@ -129,3 +129,16 @@ async def test_reflect_learning_gives_the_report_only_in_a_learning_channel(
     assert CHANNEL not in [
         c.args.get("channel_id") for c in session.fake.called("files.completeUploadExternal")
     ]
+
+
+@pytest.mark.parametrize("learning_channels", ["CPC Lead Officer=19:cpc-lead@thread.tacv2"])
+async def test_a_learning_channel_of_another_platform_gets_no_slack_digest(
+    session: SlackSession,
+) -> None:
+    to_first_of_december(session.runtime)
+    await run_the_scheduler(session.runtime, [timedelta(hours=1)])
+    posted_to = {c.args["channel"] for c in session.fake.called("chat.postMessage")}
+    assert "19:cpc-lead@thread.tacv2" not in posted_to
+    async with session.runtime.store.transaction() as uow:
+        audit = [e.action for e in await uow.audit.entries()]
+    assert audit == ["learning digest sent (2026-11)"]  # the default channel's alone
