@@ -1,5 +1,6 @@
 """`python -m bench` (`make bench`): every benchmark, one table. Short by default, so that CI
-can afford it; pass larger figures by hand (see bench/RESULTS.md)."""
+can afford it (`--sessions 200` takes about three minutes on 2 cores); pass larger figures by
+hand (see bench/RESULTS.md)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import argparse
 import asyncio
 import datetime
 import os
+import time
 
-from bench import api_calls, engine_step, machine, memory, slack_ack, throughput
+from bench import answer_cost, api_calls, engine_step, machine, memory, slack_ack, throughput
 from storage.database import is_sqlite
 
 
@@ -23,15 +25,15 @@ def arguments() -> argparse.Namespace:
         default=100,
         help="ack test on PostgreSQL: requests a second",
     )
-    parser.add_argument("--duration", type=float, default=10, help="ack test: seconds")
+    parser.add_argument("--duration", type=float, default=5, help="ack test: seconds")
     parser.add_argument(
-        "--throughput-seconds", type=float, default=10, help="answers a second: seconds a run"
+        "--throughput-seconds", type=float, default=5, help="answers a second: seconds a run"
     )
     parser.add_argument(
         "--processes",
         type=lambda text: [int(n) for n in text.split(",")],
-        default=[1, 2, 4],
-        help="process counts for the scaling runs on PostgreSQL (default 1,2,4)",
+        default=[1, 2],
+        help="process counts for the scaling runs on PostgreSQL (default 1,2)",
     )
     parser.add_argument(
         "--repeat", type=int, default=1, help="answers a second: runs of each, the median shown"
@@ -52,7 +54,7 @@ def row(*cells: object) -> str:
 
 async def ack_rows(kind: str, rate: float, duration: float, postgres: str | None) -> None:
     results = await slack_ack.run(kind, rate, duration, postgres)
-    bot, bare = results["reflectbot"], results["bare bolt"]
+    bare = results["bare bolt"]
     for name, result in results.items():
         print(
             row(
@@ -64,11 +66,36 @@ async def ack_rows(kind: str, rate: float, duration: float, postgres: str | None
                 "open loop",
             )
         )
+    for name, result in results.items():
+        if result is bare:
+            continue
+        print(
+            row(
+                f"Slack ack ratio {name} / bare bolt, {kind}",
+                f"p50 x{result.percentile(0.5) / bare.percentile(0.5):.1f}, "
+                f"p99 x{result.percentile(0.99) / bare.percentile(0.99):.1f}",
+                "same run",
+            )
+        )
+
+
+async def growth_rows(kind: str, postgres: str | None) -> None:
+    growth = await answer_cost.run(kind, postgres)
+    for number, cost in (("10th", growth.tenth), ("500th", growth.five_hundredth)):
+        print(
+            row(
+                f"The {number} answer of one session, {kind}",
+                f"bot CPU {cost.cpu_ms:.1f} ms, {cost.wall_ms:.1f} ms",
+                f"median of {answer_cost.AROUND} answers around it; handled in-process (load "
+                f"under lock, engine step, save, commit); {answer_cost.MODEL}, "
+                f"{len(answer_cost.PARTICIPANTS)} participants",
+            )
+        )
     print(
         row(
-            f"Slack ack ratio reflectbot / bare bolt, {kind}",
-            f"p50 x{bot.percentile(0.5) / bare.percentile(0.5):.1f}, "
-            f"p99 x{bot.percentile(0.99) / bare.percentile(0.99):.1f}",
+            f"The 500th answer against the 10th, {kind}",
+            f"CPU x{growth.cpu_ratio:.2f}, "
+            f"time x{growth.five_hundredth.wall_ms / growth.tenth.wall_ms:.2f}",
             "same run",
         )
     )
@@ -98,6 +125,7 @@ async def answers_a_second(
 
 
 async def main(args: argparse.Namespace) -> None:
+    started = time.perf_counter()
     postgres = args.postgres if args.postgres and not is_sqlite(args.postgres) else None
     cores = os.cpu_count()
     print(f"reflectbot benchmarks, {datetime.date.today()}; {machine.describe()}\n")
@@ -107,6 +135,9 @@ async def main(args: argparse.Namespace) -> None:
     await ack_rows("sqlite", args.rate_sqlite, args.duration, None)
     if postgres:
         await ack_rows("postgresql", args.rate_postgresql, args.duration, postgres)
+    await growth_rows("sqlite", None)
+    if postgres:
+        await growth_rows("postgresql", postgres)
     await answers_a_second("sqlite", 1, args, None)
     if postgres:
         rates = {
@@ -135,7 +166,8 @@ async def main(args: argparse.Namespace) -> None:
         print(
             row(
                 f"Web API calls a session, {setting}",
-                f"{calls['calls']} (minimum {calls['minimum']})",
+                f"{calls['calls']} (minimum {calls['minimum']}, "
+                f"x{calls['calls'] / calls['minimum']:.2f})",
                 f"{calls['posts']} posts, {calls['updates']} updates; Morrison 4x4x4, "
                 "3 participants",
             )
@@ -148,6 +180,7 @@ async def main(args: argparse.Namespace) -> None:
             f"{steps['steps']} steps, Morrison 4x4x4, 6 participants",
         )
     )
+    print(f"\nThe run took {time.perf_counter() - started:.0f} s.")
 
 
 if __name__ == "__main__":

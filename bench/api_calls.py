@@ -1,5 +1,8 @@
 """Slack Web API calls per completed session, against the minimum (the root message, one post
-per question, the record), with progress-update coalescing on and off."""
+per question, the record). Delivered as the serving processes deliver: after each event, what
+is ready goes out (a woken dispatcher), progress updates held for the window; people act half a
+second apart within a round (everyone agrees, everyone answers) and a minute passes between
+rounds. Measured with the window and without it."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from adapters.slack.pacing import Pacer, sleeper_for
 from bench.fake_slack import BenchSlack
 from bench.workload import BOT_TOKEN, FACILITATOR, PARTICIPANTS, SECRET
 from bot.clock import ManualClock
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import PROGRESS_WINDOW, Dispatcher
 from bot.service import SessionService
 from dialogs import events as ev
 from dialogs.models.catalogue import Catalogue
@@ -23,8 +26,37 @@ from storage import migrate
 from storage.repositories import Conversation
 from storage.unit_of_work import Store
 
+BETWEEN_PEOPLE = timedelta(seconds=0.5)
+BETWEEN_ROUNDS = timedelta(minutes=1)
+# With the serving processes' window, and without it (only updates already queued behind
+# another of the same message are skipped), as before the window was added.
+SETTINGS = {
+    f"a {PROGRESS_WINDOW.total_seconds():g} s window": {"progress_window": PROGRESS_WINDOW},
+    "no window": {},
+}
 
-async def one_session(model_id: str, coalesce: bool) -> dict[str, int]:
+
+class Session:
+    """One session's events, each followed by the deliveries a woken dispatcher makes."""
+
+    def __init__(self, service: SessionService, dispatcher: Dispatcher, clock: ManualClock):
+        self.service, self.dispatcher, self.clock = service, dispatcher, clock
+
+    async def deliver_due(self) -> None:
+        while await self.dispatcher.run_once():
+            pass
+
+    async def act(self, event: ev.Event) -> None:
+        self.clock.advance(BETWEEN_PEOPLE)
+        await self.service.handle("calls", event)
+        await self.deliver_due()
+
+    async def next_round(self) -> None:
+        self.clock.advance(BETWEEN_ROUNDS)
+        await self.deliver_due()
+
+
+async def one_session(model_id: str, **dispatching: object) -> dict[str, int]:
     model = Catalogue.load().get(model_id)
     assert model is not None
     slack = BenchSlack()
@@ -36,8 +68,9 @@ async def one_session(model_id: str, coalesce: bool) -> dict[str, int]:
             await migrate.upgrade(store)
             client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url)
             deliverer = SlackDeliverer(client, Pacer(clock, sleeper_for(clock)))
-            dispatcher = Dispatcher(store, clock, {PLATFORM: deliverer}, coalesce=coalesce)
+            dispatcher = Dispatcher(store, clock, {PLATFORM: deliverer}, **dispatching)  # type: ignore[arg-type]
             service = SessionService(store, clock, secret=SECRET.encode())
+            session = Session(service, dispatcher, clock)
             start = ev.Start(
                 actor=FACILITATOR.user_id,
                 session_id="calls",
@@ -47,14 +80,13 @@ async def one_session(model_id: str, coalesce: bool) -> dict[str, int]:
                 case_reference="BENCH-1",
             )
             await service.start(Conversation(PLATFORM, "CCALLS"), start)
-            # Events arrive in bursts (everyone agrees, everyone answers) between deliveries,
-            # as they do when people are quicker than Slack's rate limits.
+            await session.deliver_due()
             for person in PARTICIPANTS:
-                await service.handle("calls", ev.AgreeRules(actor=person.user_id))
-            await service.handle("calls", ev.Begin(actor=FACILITATOR.user_id))
-            await dispatcher.drain()
+                await session.act(ev.AgreeRules(actor=person.user_id))
+            await session.act(ev.Begin(actor=FACILITATOR.user_id))
             replies = 0
             while True:
+                await session.next_round()
                 async with store.transaction() as uow:
                     stored = await uow.sessions.get("calls")
                 assert stored is not None
@@ -67,7 +99,7 @@ async def one_session(model_id: str, coalesce: bool) -> dict[str, int]:
                         stage_id=state.awaiting_key_points,
                         text="Key points.",
                     )
-                    await service.handle("calls", note)
+                    await session.act(note)
                 for question in state.open_questions:
                     scale = model.question(question.id).scale
                     for person in state.waiting_for(question.id):
@@ -78,12 +110,10 @@ async def one_session(model_id: str, coalesce: bool) -> dict[str, int]:
                             message_id=f"m{replies}",
                             text="3" if scale else "What my agency saw, and when.",
                         )
-                        await service.handle("calls", answer)
-                clock.advance(timedelta(minutes=1))
-                await dispatcher.drain()
-            await service.handle("calls", ev.EditRecord(actor=FACILITATOR.user_id, sections={}))
-            await service.handle("calls", ev.Approve(actor=FACILITATOR.user_id))
-            await dispatcher.drain()
+                        await session.act(answer)
+            await session.act(ev.EditRecord(actor=FACILITATOR.user_id, sections={}))
+            await session.act(ev.Approve(actor=FACILITATOR.user_id))
+            await session.next_round()
         finally:
             await store.close()
             await slack.close()
@@ -100,6 +130,6 @@ async def one_session(model_id: str, coalesce: bool) -> dict[str, int]:
 
 async def run(model_id: str = "morrison-4x4x4") -> dict[str, dict[str, int]]:
     return {
-        "coalescing on": await one_session(model_id, coalesce=True),
-        "coalescing off": await one_session(model_id, coalesce=False),
+        setting: await one_session(model_id, **dispatching)
+        for setting, dispatching in SETTINGS.items()
     }

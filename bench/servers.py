@@ -84,6 +84,8 @@ def reflectbot_env(database_url: str, slack_api_url: str) -> dict[str, str]:
 
 
 REFLECTBOT = [sys.executable, "-m", "bot.cli", "serve"]
+REFLECTBOT_WEB = [*REFLECTBOT, "--role", "web"]
+REFLECTBOT_WORKER = [*REFLECTBOT, "--role", "worker"]
 BARE_BOLT = [sys.executable, "-m", "bench.bare_bolt"]
 
 

@@ -93,7 +93,7 @@ class Dispatcher:
         # or busy is waited for, with growing pauses, for as long as `max_age`.
         self.max_attempts = max_attempts
         self.max_age = max_age
-        # Off only to measure what coalescing saves (bench/api_calls.py).
+        # Off only where every delivery is counted (tests of concurrent dispatchers).
         self.coalesce = coalesce
         # The serving processes use PROGRESS_WINDOW; zero (the default) holds nothing.
         self.progress_window = progress_window if coalesce else timedelta(0)
