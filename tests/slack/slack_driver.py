@@ -114,12 +114,14 @@ class SlackSession:
         self,
         words: str = "We each saw a different part of it.",
         said_by: dict[str, str] | None = None,
+        fields: dict[str, str] | None = None,
     ) -> None:
-        """Write the key points the engine waits for, or answer every open question as everyone
-        asked (with `said_by[user]` instead of `words` from the people it names)."""
+        """Write the key points (and `fields`) the engine waits for, or answer every open
+        question as everyone asked (with `said_by[user]` instead of `words` from the people it
+        names)."""
         state = await self.state()
         if state.awaiting_key_points:
-            await self.write_key_points(state.awaiting_key_points)
+            await self.write_key_points(state.awaiting_key_points, fields=fields)
             return
         if not any(state.waiting_for(q.id) for q in state.open_questions):
             await self.move_on()  # a timed step waits for the facilitator
@@ -156,9 +158,10 @@ class SlackSession:
         self,
         words: str = "We each saw a different part of it.",
         said_by: dict[str, str] | None = None,
+        fields: dict[str, str] | None = None,
     ) -> None:
         while (await self.state()).phase is Phase.RUNNING:
-            await self.answer_round(words, said_by)
+            await self.answer_round(words, said_by, fields)
 
     async def review_and_approve(self, edits: dict[str, str] | None = None) -> None:
         await self.press(FACILITATOR, "record_draft", ActionId.EDIT_RECORD)

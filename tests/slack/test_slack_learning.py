@@ -4,15 +4,17 @@ with no learning channel the facilitator is told privately and the session keeps
 from __future__ import annotations
 
 import pytest
-from slack_driver import KEY_POINTS, SlackSession
+from slack_driver import SlackSession
 from slack_requests import CHANNEL, FACILITATOR, LEARNING_CHANNEL, PARTICIPANTS
 
 CPC_LEAD_CHANNEL = "C0CPCLEAD"
+# What the facilitator writes as Moray's multi-agency learning themes, after the last stage.
+THEMES = "Information reached the core group late & in pieces."
 
 
 async def run_moray(session: SlackSession) -> None:
     await session.begin("moray-rcd")
-    await session.answer_everything()
+    await session.answer_everything(fields={"learning_themes": THEMES})
     await session.review_and_approve()
 
 
@@ -27,7 +29,7 @@ async def test_moray_learning_themes_arrive_in_the_cpc_lead_officers_channel(
     assert len(learning) == 1
     text = "\n".join(learning[0].texts())
     assert "Learning themes for the CPC Lead Officer" in text
-    assert KEY_POINTS.replace("&", "&amp;") in text
+    assert THEMES.replace("&", "&amp;") in text
     assert "RCD-0417" not in text, "no case reference goes to the learning lead"
     channels = {c.args["channel"] for c in session.fake.called("chat.postMessage")}
     assert LEARNING_CHANNEL not in channels, "the audience's own channel, not the default"
@@ -46,7 +48,7 @@ async def test_with_no_learning_channel_the_facilitator_is_told_and_the_themes_a
     (told,) = [c for c in posts if c.args["channel"] == f"D{FACILITATOR}"]
     text = "\n".join(told.texts())
     assert "not sent" in text and "CPC Lead Officer" in text
-    assert KEY_POINTS.replace("&", "&amp;") in text
+    assert THEMES.replace("&", "&amp;") in text
     state = await session.state()
     assert state.learning_undelivered
     async with session.runtime.store.transaction() as uow:
