@@ -12,6 +12,7 @@ from adapters.practice.pages import Pages, Viewer
 from adapters.practice.translate import BadInput, form_values, pressed, submitted
 from adapters.practice.views import SCALE_REPLY_PREFIX, FormView
 from dialogs import events as ev
+from dialogs import timing
 from dialogs.content import ActionId, Content, FieldKind, Form, FormId, Option
 from dialogs.effects import OpenForm
 from dialogs.events import Person
@@ -87,12 +88,17 @@ class ButtonPages(Pages):
                 str(problem),
                 self.person_url(room.id, me.id),
             )
-        if action in CONFIRMED_ACTIONS and data.get("confirmed") != "yes":
+        asked = CONFIRMED_ACTIONS.get(action)
+        if isinstance(meant, ev.Next) and data.get("confirmed") == "yes":
+            meant = meant.model_copy(update={"confirmed": True})
+        elif isinstance(meant, ev.Next):
+            asked = await self.early_move(message.session_id, me.id, value)
+        if asked is not None and data.get("confirmed") != "yes":
             # Asked once more on a page of its own, so that it works without scripts.
             fields = {"message": message.message_id, "rev": data.get("rev", "")}
             return self.confirm_page(
                 viewer,
-                CONFIRMED_ACTIONS[action],
+                asked,
                 self.person_url(room.id, me.id, "/press"),
                 {**fields, "action": action, "value": value},
             )
@@ -116,6 +122,28 @@ class ButtonPages(Pages):
         if forms:
             await self.open_form(viewer, message.session_id, forms[-1].form)
         raise web.HTTPSeeOther(self.person_url(room.id, me.id))
+
+    async def early_move(self, session_id: str, me: str, question_id: str) -> Confirmation | None:
+        """The engine's confirmation of a Next before a timed step's minimum, as a page: asked
+        of the facilitator only, when the step could move on at all."""
+        async with self.runtime.store.transaction() as uow:
+            stored = await uow.sessions.get(session_id)
+        now = self.runtime.clock.now()
+        state = stored.state if stored else None
+        if (
+            state is None
+            or state.facilitator.user_id != me
+            or state.paused_at
+            or not timing.moving_on_early(state, now)
+        ):
+            return None
+        content = timing.early_move_confirmation(state, question_id, now)
+        return Confirmation(
+            content.title,
+            tuple(block.text for block in content.blocks),
+            content.actions[0].label,
+            "No, stay on this step",
+        )
 
     async def mark_used(
         self, viewer: Viewer, message: RoomMessage, action: str, value: str

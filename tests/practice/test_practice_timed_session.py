@@ -70,15 +70,19 @@ async def test_a_space_to_think_session_keeps_its_time_boxes(
         shown = clock_of(await person.page(), "Case Presenter offloads:")
         assert shown == "Case Presenter offloads: 4 of 5–10 minutes · session 4 of 30–35 minutes"
 
-    # Next at four minutes: the facilitator is asked, privately, before the step closes.
-    await chair.press("Next")
+    # Next at four minutes: the facilitator is asked, on a page of their own, before the step
+    # closes; going back changes nothing.
+    asked = await chair.press("Next")
+    assert asked.tree.xpath("//h1")[0].text_content() == CONFIRMATION
+    assert "has run 4 of 5–10 minutes: its minimum is 5 minutes" in seen(asked)
+    assert "The session has run 4 of 30–35 minutes." in seen(asked)
+    assert asked.texts("//div[@id='confirm']//button") == ["Move on now"]
+    assert asked.texts("//div[@id='confirm']//a") == ["No, stay on this step"]
     await runtime.dispatcher.drain()
-    page = await chair.page()
-    assert CONFIRMATION in seen(page)
-    assert "has run 4 of 5–10 minutes: its minimum is 5 minutes" in seen(page)
     assert CONFIRMATION not in seen(await presenter.page())
     assert (await session_state(runtime, room_id)).stage_index == 0
-    await chair.press("Move on now")
+    moved = await chair.confirm(asked)  # "Move on now"
+    assert moved.status == 200
     await runtime.dispatcher.drain()
     state = await session_state(runtime, room_id)
     assert state.stage is not None and state.stage.id == "checking_facts"
@@ -99,9 +103,9 @@ async def test_a_space_to_think_session_keeps_its_time_boxes(
     )
     await later(runtime, clock, 2)
     assert seen(await chair.page()).count(warning) == 1
-    await chair.press("Next")  # past the minimum: no confirmation
+    moved = await chair.press("Next")  # past the minimum: no confirmation
+    assert CONFIRMATION not in seen(moved)
     await runtime.dispatcher.drain()
-    assert seen(await chair.page()).count(CONFIRMATION) == 1
 
     # Steps 3 to 6: everyone asked replies, and the step waits for its minimum and for Next.
     while await session_phase(runtime, room_id) is Phase.RUNNING:
@@ -123,8 +127,8 @@ async def test_a_space_to_think_session_keeps_its_time_boxes(
             await reply(runtime, visitor, thread, f"{person.name} in {state.stage.title}.")
         assert (await session_state(runtime, room_id)).stage_index == state.stage_index
         await later(runtime, clock, state.stage.time_box.min_minutes)
-        await chair.press("Next")
+        moved = await chair.press("Next")
+        assert CONFIRMATION not in seen(moved), "asked only when early"
         await runtime.dispatcher.drain()
 
     assert await session_phase(runtime, room_id) is Phase.RECORD_DRAFT
-    assert seen(await chair.page()).count(CONFIRMATION) == 1, "asked only when early"
