@@ -4,6 +4,7 @@ practice room) builds it here."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -95,7 +96,10 @@ async def report_file(runtime: Runtime, scope: Scope, kind: str = "pdf") -> Repo
     """The report of `scope` as a file to hand to a learning lead."""
     report = await load_report(runtime.store, runtime.catalogue, runtime.clock, scope)
     now = runtime.clock.now()
-    data = write_report(report, kind, runtime.settings.protective_marking, now)
+    # Drawing the charts and laying out the pages take seconds of CPU: off the event loop.
+    data = await asyncio.to_thread(
+        write_report, report, kind, runtime.settings.protective_marking, now
+    )
     words = re.sub(r"[^A-Za-z0-9]+", "-", report.period).strip("-").lower()
     return ReportFile(data, f"learning-report-{words}.{kind}", f"{report.title} ({report.period})")
 
@@ -124,7 +128,9 @@ async def send_due_digests(runtime: Runtime) -> int:
         )
         themes = published_between(states, scope, month.start, month.end)
         content = digest_content(report, heard_by, month, themes)
-        data = write_report(report, "pdf", runtime.settings.protective_marking, now)
+        data = await asyncio.to_thread(
+            write_report, report, "pdf", runtime.settings.protective_marking, now
+        )
         attached = ReportFile(
             data, f"learning-report-{month.start:%Y-%m}.pdf", f"{report.title} ({content.title})"
         )

@@ -16,7 +16,7 @@ from adapters.slack.deliverer import PLATFORM
 from adapters.slack.exports import export_record
 from adapters.slack.followups import list_actions, run_again
 from adapters.slack.interactions import Interactions
-from adapters.slack.learning import report_on_demand
+from adapters.slack.learning import SlackLearningPublisher
 from adapters.slack.listeners import Listener
 from adapters.slack.setup import setup_view
 from adapters.slack.text import MENTION, escape
@@ -57,7 +57,7 @@ def models_text(runtime: Runtime) -> str:
     return "Facilitation models you can use:\n" + "\n".join(lines)
 
 
-def slash_command(interactions: Interactions) -> Listener:
+def slash_command(interactions: Interactions, learning: SlackLearningPublisher) -> Listener:
     runtime = interactions.runtime
 
     async def on_reflect(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
@@ -86,7 +86,7 @@ def slash_command(interactions: Interactions) -> Listener:
             refusal = await export_record(runtime, client, channel, user, rest.strip().lower())
             await ack(refusal or "")
         elif verb == "learning":
-            await ack(await report_on_demand(runtime, client, channel, user, rest) or "")
+            await ack(learning.ask(runtime, channel, user, rest))
         else:
             await ack(f"I do not know “{escape(verb)}”.\n{HELP}")
 

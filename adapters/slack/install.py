@@ -78,10 +78,11 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
         screening_channel=settings.screening_channel,
     )
     runtime.deliverers[PLATFORM] = deliverer
-    runtime.learning_publishers[PLATFORM] = SlackLearningPublisher(client)
+    learning = SlackLearningPublisher(client)
+    runtime.learning_publishers[PLATFORM] = learning
     interactions = Interactions(runtime, deliverer)
     bolt.error(report_failure)
-    bolt.command(COMMAND)(slash_command(interactions))
+    bolt.command(COMMAND)(slash_command(interactions, learning))
     bolt.event("message")(message_listener(runtime))
     bolt.action(ACTION_PATTERN)(interactions.button_listener())
     bolt.view(FORM_CALLBACK)(interactions.form_listener())

@@ -3,6 +3,8 @@ report for a period, uploaded as a PDF, only in a configured learning channel.""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 
@@ -28,6 +30,7 @@ NOT_A_LEARNING_CHANNEL = (
     "(REFLECTBOT_LEARNING_CHANNELS or REFLECTBOT_LEARNING_CHANNEL). Ask there."
 )
 UPLOAD_FAILED = "Slack did not take the report just now, so nothing was uploaded. Please try again."
+MAKING = "The learning report is being made; it will be uploaded here in a moment."
 
 
 # Slack's conversation ids: C…, G… (private), D… (direct); a Teams channel id is "19:…".
@@ -35,8 +38,13 @@ SLACK_CHANNEL = re.compile(r"^[A-Z0-9]{2,}$")
 
 
 class SlackLearningPublisher:
+    """Digests and asked-for reports in Slack learning channels. A report takes longer to
+    make than Slack waits for a command's answer (3 seconds), so one asked for is made and
+    uploaded after the command has been answered."""
+
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        self.making: set[asyncio.Task[None]] = set()
 
     def takes(self, channel: str) -> bool:
         return bool(SLACK_CHANNEL.match(channel))
@@ -46,31 +54,40 @@ class SlackLearningPublisher:
             await self.client.chat_postMessage(channel=channel, blocks=part.blocks, text=part.text)
         await upload(self.client, channel, report)
 
+    def ask(self, runtime: Runtime, channel: str, user: str, words: str) -> str:
+        """`/reflect learning [FROM TO]`: what to tell the person at once; the report follows
+        in the channel when it is a learning channel and the period is one."""
+        heard_by = learning_channels(runtime.settings, runtime.catalogue).get(channel)
+        if heard_by is None:
+            return NOT_A_LEARNING_CHANNEL
+        period = parse_period(words)
+        if period is None:
+            return USAGE
+        scope = Scope(period=period, audiences=heard_by)
+        task = asyncio.create_task(self._report(runtime, scope, channel, user))
+        self.making.add(task)
+        task.add_done_callback(self.making.discard)
+        return MAKING
+
+    async def finished(self) -> None:
+        """Until every report asked for has been uploaded (or has failed)."""
+        await asyncio.gather(*self.making, return_exceptions=True)
+
+    async def _report(self, runtime: Runtime, scope: Scope, channel: str, user: str) -> None:
+        report = await report_file(runtime, scope)
+        try:
+            await upload(self.client, channel, report)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            code = error.response.get("error") if isinstance(error, SlackApiError) else error
+            log.warning("the learning report upload failed: %s", code)
+            with contextlib.suppress(SlackApiError, aiohttp.ClientError, TimeoutError):
+                await self.client.chat_postEphemeral(channel=channel, user=user, text=UPLOAD_FAILED)
+            return
+        async with runtime.store.transaction() as uow:
+            await uow.audit.add(None, "learning report (pdf)", user, runtime.clock.now())
+
 
 async def upload(client: AsyncWebClient, channel: str, report: ReportFile) -> None:
     await client.files_upload_v2(
         channel=channel, file=report.data, filename=report.filename, title=report.title
     )
-
-
-async def report_on_demand(
-    runtime: Runtime, client: AsyncWebClient, channel: str, user: str, words: str
-) -> str | None:
-    """Uploads the report to the learning channel; returns what to tell the person privately
-    instead, if it cannot."""
-    heard_by = learning_channels(runtime.settings, runtime.catalogue).get(channel)
-    if heard_by is None:
-        return NOT_A_LEARNING_CHANNEL
-    period = parse_period(words)
-    if period is None:
-        return USAGE
-    report = await report_file(runtime, Scope(period=period, audiences=heard_by))
-    try:
-        await upload(client, channel, report)
-    except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-        code = error.response.get("error") if isinstance(error, SlackApiError) else error
-        log.warning("the learning report upload failed: %s", code)
-        return UPLOAD_FAILED
-    async with runtime.store.transaction() as uow:
-        await uow.audit.add(None, "learning report (pdf)", user, runtime.clock.now())
-    return None

@@ -119,7 +119,9 @@ async def test_reflect_learning_gives_the_report_only_in_a_learning_channel(
 
     lead = Workspace(slack.client, slack.fake, channel=CPC_LEAD_CHANNEL)
     assert "two dates" in await said(await lead.command("ULEAD", "learning last month"))
-    assert await said(await lead.command("ULEAD", "learning 2026-11-01 2026-11-30")) == ""
+    answer = await said(await lead.command("ULEAD", "learning 2026-11-01 2026-11-30"))
+    assert "being made" in answer  # at once: the report follows, after Slack's 3 seconds
+    await session.runtime.learning_publishers["slack"].finished()  # type: ignore[attr-defined]
     (upload,) = session.fake.called("files.completeUploadExternal")
     assert upload.args["channel_id"] == CPC_LEAD_CHANNEL
     (asked,) = session.fake.called("files.getUploadURLExternal")
@@ -142,3 +144,16 @@ async def test_a_learning_channel_of_another_platform_gets_no_slack_digest(
     async with session.runtime.store.transaction() as uow:
         audit = [e.action for e in await uow.audit.entries()]
     assert audit == ["learning digest sent (2026-11)"]  # the default channel's alone
+
+
+@pytest.mark.parametrize("learning_channels", [CPC_ROUTE])
+async def test_a_report_slack_does_not_take_is_explained_to_the_person_who_asked(
+    session: SlackSession, slack: Workspace
+) -> None:
+    lead = Workspace(slack.client, slack.fake, channel=CPC_LEAD_CHANNEL)
+    session.fake.fail("files.getUploadURLExternal", 200, "missing_scope")
+    assert "being made" in await said(await lead.command("ULEAD", "learning"))
+    await session.runtime.learning_publishers["slack"].finished()  # type: ignore[attr-defined]
+    (told,) = session.fake.called("chat.postEphemeral")
+    assert told.args["user"] == "ULEAD" and "nothing was uploaded" in told.args["text"]
+    assert session.fake.uploads == {}
