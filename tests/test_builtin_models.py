@@ -108,7 +108,7 @@ def test_kolb_has_four_stages_and_the_seed_questions():
     assert "What could I have done better or differently? How can I improve?" in texts
 
 
-def test_kolb_record_has_the_seven_summary_headings():
+def test_kolb_record_has_the_seven_summary_headings_then_what_goes_back():
     record = load("kolb").record
     assert [s.title for s in record.sections] == [
         "Date Held",
@@ -118,6 +118,8 @@ def test_kolb_record_has_the_seven_summary_headings():
         "Escalated to",
         "Facilitator",
         "Lead Professional",
+        # Then 2.4's changes taken back to the child's plan meeting (tracks_actions is false).
+        "To be taken back to the child’s plan meeting, core group/child protection planning meeting",
     ]
     assert record.learning_section == "learning_themes"
 

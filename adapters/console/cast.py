@@ -163,6 +163,10 @@ FIELDS = {
         "Police call-out notifications are not reaching the core group within a week."
     ),
     "escalated_to": "The police and children's services line managers, through their own systems.",
+    "take_back": (
+        "Ask the core group to review how call-outs reach it, and whether the plan's evening "
+        "visits should change."
+    ),
     "change_of_hypothesis": (
         "From 'the conflict is easing' to 'the conflict has moved to the evenings, out of sight'."
     ),

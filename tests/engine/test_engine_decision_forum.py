@@ -1,5 +1,6 @@
 """Not a decision-making forum (seeds 001, 003): Moray's and Argyll & Bute's records take no
-actions with owners and review dates, so nobody is reminded; models that do decide keep them."""
+actions with owners and review dates, so nobody is reminded; the record form asks instead what to
+take back to the child's plan meeting or core group. Models that do decide keep their actions."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from engine_kit import FACILITATOR, POLICE, Session, builtin
 
 from dialogs import events as ev
+from dialogs.captured import form_id
 from dialogs.engine import next_wake
 from dialogs.messages import action_field, record_form
 from dialogs.state import Phase
@@ -50,3 +52,32 @@ def test_a_model_that_agrees_actions_keeps_owners_and_review_dates(model_id: str
     session.edit_record(**ACTION)
     assert session.state.phase is Phase.AWAITING_APPROVAL
     assert session.state.record is not None and len(session.state.record.actions) == 1
+
+
+TAKE_BACK = {
+    "moray-rcd": "What to take back to the child planning meeting or core group",
+    "kolb": "Changes to actions or outcomes of the child's plan, to be taken back to the child's "
+    "plan meeting, core group/child protection planning meeting",
+}
+
+
+@pytest.mark.parametrize("model_id", ["moray-rcd", "kolb"])
+def test_the_record_form_asks_what_to_take_back_and_the_record_keeps_it(model_id: str):
+    session = drafted(model_id)
+    (asked,) = [f for f in record_form(session.state).fields if f.id == form_id("take_back")]
+    assert asked.label == TAKE_BACK[model_id]
+    words = "Ask the core group to review the school's part in the plan."
+    session.edit_record(**{form_id("take_back"): words})
+    session.do(ev.Approve(actor=FAC))
+    assert session.state.phase is Phase.PUBLISHED
+    record = session.post("record").content
+    at = [b.text for b in record.blocks].index(
+        next(s.title for s in builtin(model_id).record.sections if s.id == "take_back")
+    )
+    assert record.blocks[at + 1].text == words
+
+
+@pytest.mark.parametrize("model_id", ["morrison-4x4x4", "portsmouth-rpm", "space-to-think"])
+def test_a_model_that_agrees_actions_asks_no_take_back(model_id: str):
+    session = drafted(model_id)
+    assert form_id("take_back") not in {f.id for f in record_form(session.state).fields}
