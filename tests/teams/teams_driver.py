@@ -179,7 +179,7 @@ class TeamsChannel:
         self, session_id: str, stage_id: str, fields: dict[str, str] | None = None
     ) -> Reply:
         """Open the stage's dialog, write the key points (if it asks for them) and fill each
-        of its fields (with `fields[id]`, or a note of its own). Returns the dialog."""
+        of its fields (with `fields[id]`, or the same words). Returns the dialog."""
         post = await self.post_of(session_id, f"kp:{stage_id}")
         dialog = await self.open_dialog(FACILITATOR, post, "key_points")
         assert dialog.body["task"]["type"] == "continue", dialog.body
@@ -191,7 +191,7 @@ class TeamsChannel:
                 values[element_id] = KEY_POINTS
             elif element_id.startswith("field:field-"):
                 field_id = element_id.removeprefix("field:field-")
-                values[element_id] = (fields or {}).get(field_id, f"Noted: {field_id} & more.")
+                values[element_id] = (fields or {}).get(field_id, KEY_POINTS)
         await self.submit_dialog(FACILITATOR, post.root, dialog, values)
         return dialog
 
