@@ -28,6 +28,9 @@ OTHER_MONTHS = "Other months"
 NO_AGENCY = "Agency not given"
 WITHHELD = "[withheld]"
 TITLE = "Learning from reflective case discussions"
+# The record section in which a model that is no decision-making forum (Moray, Argyll & Bute)
+# keeps what goes back to the child's plan meeting or core group.
+TAKE_BACK_SECTION = "take_back"
 
 SMALL_NUMBERS = (
     "Evaluations are anonymous. A model or a month with fewer than "
@@ -144,6 +147,7 @@ class LearningReport:
     agencies: list[tuple[str, int]]  # sessions each joined, most first
     themes: list[Theme]
     without_learning_section: list[str]  # models whose records send no learning themes
+    take_back: list[Theme]  # points to take back to the child's plan meetings
     actions: list[ActionLine]
     evaluations: int
     evaluations_by_month: list[tuple[str, int]]
@@ -274,6 +278,17 @@ def _themes(sessions: list[SessionState]) -> tuple[list[Theme], list[str]]:
     return themes, sorted(silent)
 
 
+def _take_back(sessions: list[SessionState]) -> list[Theme]:
+    points = []
+    for state in sessions:
+        if state.phase is not Phase.PUBLISHED or state.record is None:
+            continue
+        text = without_identifiers(state.record.sections.get(TAKE_BACK_SECTION, ""), state)
+        if text:
+            points.append(Theme(state.model.name, month_words(_month(held_at(state))), text))
+    return points
+
+
 def _actions(sessions: list[SessionState]) -> list[ActionLine]:
     lines = []
     for state in sessions:
@@ -398,6 +413,7 @@ def build_report(
         agencies=_agencies(sessions),
         themes=themes,
         without_learning_section=silent,
+        take_back=_take_back(sessions),
         actions=_actions(sessions),
         evaluations=len(chosen) + len(unknown),
         evaluations_by_month=_evaluations_by_month(chosen + unknown),

@@ -177,6 +177,18 @@ def _themes(report: LearningReport) -> ReportSection:
     return ReportSection("Learning themes", parts)
 
 
+def _take_back(report: LearningReport) -> ReportSection:
+    parts: list[Part] = [
+        "What the published records note to take back to the child's plan meeting, core group "
+        "or child protection planning meeting, where the model's record asks for it (a "
+        "reflective discussion is not a decision-making forum), with the model and month only."
+    ]
+    if not report.take_back:
+        parts.append("No published session of the period notes anything to take back.")
+    parts += [Text(f"{point.model}, {point.month}", point.text) for point in report.take_back]
+    return ReportSection("Points to take back to the child's plan meetings", parts)
+
+
 def _actions(report: LearningReport) -> ReportSection:
     parts: list[Part] = [
         "Actions agreed in the period's published records, where the model's record tracks "
@@ -295,6 +307,7 @@ def report_sections(report: LearningReport) -> list[ReportSection]:
         _sessions(report),
         _agencies(report),
         _themes(report),
+        _take_back(report),
         _actions(report),
         _evaluations(report),
     ]

@@ -93,6 +93,10 @@ def _people(number: int, agencies: tuple[str, ...]) -> tuple[Participant, ...]:
     )
 
 
+def number_of(state: SessionState) -> str:
+    return state.id.removeprefix("s-")
+
+
 class Organisation:
     """Makes sessions one after another, moving the clock on between them."""
 
@@ -179,6 +183,10 @@ class Organisation:
             sections[learning] = (
                 f"{sections[learning]}\n{theme}\n"
                 f"Case {state.case_reference}: {people[0].name} raised it first."
+            )
+        if "take_back" in sections:
+            sections["take_back"] = (
+                f"Take back {number_of(state)}: the plan's review date, from {people[1].name}."
             )
         review = (state.created_at + timedelta(days=40)).date()
         for number, (text, owner) in enumerate(actions, 1):

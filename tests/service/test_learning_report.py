@@ -146,6 +146,20 @@ def test_every_published_sessions_learning_is_there_with_its_model_and_month(yea
     assert set(year.report.without_learning_section) == silent
 
 
+def test_points_to_take_back_to_the_childs_plan_are_there_with_model_and_month(year: Year):
+    noting = [
+        m
+        for m in year.made
+        if m.phase is Phase.PUBLISHED and "take_back" in {s.id for s in m.model.record.sections}
+    ]
+    # Moray's three, Argyll & Bute's and the local copy of it.
+    assert len(year.report.take_back) == len(noting) == 5
+    for made, point in zip(noting, year.report.take_back, strict=True):
+        assert (point.model, point.month) == (made.model.name, made.month)
+        assert point.text.startswith(f"Take back {made.session_id.removeprefix('s-')}:")
+        assert "from [withheld]." in point.text
+
+
 def test_actions_are_listed_open_and_completed_with_their_owners_agency(year: Year):
     expected = [action for m in year.made for action in m.actions]
     listed = [(a.text, a.agency, a.done) for a in year.report.actions]
