@@ -364,6 +364,7 @@ def test_a_section_nothing_filled_says_not_discussed_and_the_preview_names_it():
                 "agreed_actions": "Police share call-out notes within a week.",
                 "issues_for_escalation": "None.",
                 "escalated_to": "No one.",
+                "take_back": "Nothing to change in the child's plan.",
             },
         )
     )
