@@ -12,10 +12,19 @@ from sqlalchemy.exc import IntegrityError
 from bot.clock import Clock
 from dialogs import engine
 from dialogs import events as ev
-from dialogs.effects import AuditNote, Effect, EvaluationNote, OpenForm
+from dialogs.effects import AuditNote, Effect, Ephemeral, EvaluationNote, OpenForm
 from dialogs.engine import QUESTION_PREFIX
 from dialogs.learning import NO_ROUTES, LearningRoutes
-from dialogs.requests import RequestEvent, SubmitRequest, step_request
+from dialogs.messages import explanation
+from dialogs.requests import (
+    RequestEvent,
+    RequestState,
+    SessionSetUp,
+    SubmitRequest,
+    start_from,
+    step_request,
+    waiting_for_session,
+)
 from dialogs.retention import answers_expired, without_answers
 from dialogs.state import SessionState
 from storage.pending import Thread
@@ -103,6 +112,14 @@ class SessionService:
             if event_id and not await uow.events.claim(conversation.platform, event_id, now):
                 return Outcome(session_id=None, duplicate=True)
             active = await uow.sessions.active_in(conversation.platform, conversation.key)
+            request = None
+            if event.request_id and active is None:
+                request = await uow.requests.get(event.request_id, lock=True)
+                from_request = start_from(request, event)
+                if isinstance(from_request, str):
+                    refusal = Ephemeral(user_id=event.actor, content=explanation(from_request))
+                    return Outcome(session_id=None, immediate=[refusal])
+                event = from_request
             step = engine.step(active.state if active else None, event, now, secret=self.secret)
             if active is not None or step.state is None:
                 return Outcome(session_id=active.id if active else None, immediate=step.effects)
@@ -115,6 +132,13 @@ class SessionService:
             )
             await uow.sessions.add(stored, now, engine.next_wake(step.state, now))
             immediate = await self._queue(uow, stored.id, step.effects)
+            if request is not None:
+                # The request and its session name each other in the audit log.
+                set_up = SessionSetUp(actor=event.actor, session_id=stored.id)
+                linked = step_request(request, set_up, now)
+                assert linked.state is not None
+                await uow.requests.save(linked.state, now)
+                await self._queue(uow, request.id, linked.effects)
         self.on_commit()
         log.info("session %s started with model %s", stored.id, stored.state.model.id)
         return Outcome(session_id=stored.id, state=stored.state, immediate=immediate)
@@ -274,6 +298,13 @@ class SessionService:
             immediate = await self._queue(uow, request_id, step.effects)
         self.on_commit()
         return Outcome(session_id=request_id, immediate=immediate)
+
+    async def request_waiting(self, platform: str, facilitator_id: str) -> RequestState | None:
+        """The newest request this facilitator confirmed and has not yet set up a session
+        from: setup is filled in from it."""
+        async with self.store.transaction() as uow:
+            confirmed = await uow.requests.confirmed(platform)
+        return waiting_for_session(confirmed, facilitator_id)
 
     async def tick_due(self) -> int:
         """Give every session whose timer is due its Tick; returns how many. Kept replies are

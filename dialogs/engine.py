@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from dialogs import captured, messages, preparation, timing
+from dialogs import captured, messages, preparation, setup, timing
 from dialogs import events as ev
 from dialogs.effects import (
     AuditNote,
@@ -456,6 +456,9 @@ def _start(event: ev.Start, now: datetime, secret: bytes) -> Step:
             f"The case reference seems to contain {describe(found)}. Please use a "
             "pseudonymous code that does not identify the child or family."
         )
+    problem = setup.refusal(event)
+    if problem:
+        return refused(problem)
     entries = [entry.strip() for entry in event.watchlist if entry.strip()]
     if entries and not secret:
         raise ValueError("a watch-list needs the server's secret to be kept")
@@ -475,8 +478,16 @@ def _start(event: ev.Start, now: datetime, secret: bytes) -> Step:
         created_at=now,
         scheduled_for=scheduled,
         phase=Phase.SCHEDULED if scheduled else Phase.GROUND_RULES,
+        no_involvement=event.no_involvement,
+        confirmed=list(event.confirmed),
+        confidentiality=[point.strip() for point in event.confidentiality if point.strip()],
+        request_id=event.request_id,
+        issues=event.issues.strip(),
     )
-    effects: list[Effect] = [AuditNote(action="started", actor=event.actor)]
+    effects: list[Effect] = [
+        AuditNote(action="started", actor=event.actor),
+        *setup.audit_notes(event),
+    ]
     if scheduled is None:
         effects.append(Post(key=ROOT, content=messages.root(state)))
         if event.send_preparation:

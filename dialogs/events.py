@@ -60,6 +60,16 @@ class Start(Event):
     scheduled_for: datetime | None = None
     # Send each participant the preparation pack now (a scheduled session's invitation is it).
     send_preparation: bool = False
+    # The facilitator's declaration that they have no involvement in the case.
+    no_involvement: bool = False
+    # The ids of the model's setup confirmations the facilitator confirmed.
+    confirmed: tuple[Annotated[str, Field(max_length=64)], ...] = Field((), max_length=10)
+    # The session's own confidentiality points, added to the model's ground rules.
+    confidentiality: tuple[Annotated[str, Field(max_length=500)], ...] = Field((), max_length=10)
+    # The request for a discussion this session was set up from, if any, and what it said
+    # led to the meeting (why the case feels stuck).
+    request_id: str = Field("", max_length=64)
+    issues: str = Field("", max_length=4000)
 
 
 class AgreeRules(Event):

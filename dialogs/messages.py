@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dialogs import captured
+from dialogs import captured, setup
 from dialogs.actions import scale_value
 from dialogs.content import (
     Action,
@@ -81,15 +81,16 @@ def root(state: SessionState) -> Content:
         if state.pacing is Pacing.LIVE
         else f"over time: each stage stays open for {state.stage_hours} hours"
     )
+    declared = f" ({setup.DECLARED})" if state.no_involvement else ""
     blocks = [
         text(f"Case reference: {state.case_reference}"),
-        note(f"Facilitator: {state.facilitator.name} · Pacing: {pacing}"),
+        note(f"Facilitator: {state.facilitator.name}{declared} · Pacing: {pacing}"),
         heading("Who is taking part"),
         Block(style=BlockStyle.BULLETS, items=tuple(people_lines)),
         heading("Purpose"),
         Block(style=BlockStyle.BULLETS, items=tuple(model.purposes)),
         heading("Ground rules"),
-        Block(style=BlockStyle.NUMBERED, items=tuple(model.ground_rules)),
+        Block(style=BlockStyle.NUMBERED, items=setup.ground_rules(state)),
     ]
     if model.opening:
         blocks.append(note(model.opening))
@@ -440,7 +441,11 @@ def record_body(state: SessionState) -> list[Block]:
         note(
             f"{state.model.name} · held {format_date(state)} · "
             f"facilitator {state.facilitator.name} · case {state.case_reference}"
-        )
+        ),
+        Block(
+            style=BlockStyle.BULLETS,
+            items=tuple(f"{label}: {value}" for label, value in setup.record_details(state)),
+        ),
     ]
     for section in state.model.record.sections:
         blocks.append(heading(section.title))

@@ -10,6 +10,7 @@ again until the discussion begins.
 
 from __future__ import annotations
 
+from dialogs import setup
 from dialogs.content import Block, BlockStyle, Content
 from dialogs.effects import AuditNote, DirectMessage, Effect, Ephemeral
 from dialogs.events import Pacing, Participant, Role
@@ -77,7 +78,7 @@ def pack_blocks(state: SessionState, person: Participant) -> list[Block]:
         heading("Purpose"),
         Block(style=BlockStyle.BULLETS, items=tuple(model.purposes)),
         heading("Ground rules"),
-        Block(style=BlockStyle.NUMBERED, items=tuple(model.ground_rules)),
+        Block(style=BlockStyle.NUMBERED, items=setup.ground_rules(state)),
     ]
     if model.opening:
         blocks.append(note(model.opening))

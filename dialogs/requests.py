@@ -28,7 +28,7 @@ from dialogs.content import (
     Option,
 )
 from dialogs.effects import AuditNote, Destination, DirectMessage, Effect, Ephemeral, Post, Update
-from dialogs.events import Person
+from dialogs.events import Person, Start
 from dialogs.guard import Finding, find_identifiers, redact
 from dialogs.record import describe
 
@@ -48,10 +48,31 @@ URGENCY_WORDS = {
 }
 
 
+# The steps the Moray procedure puts before a request (3.1), asked on the request form.
+BEFORE_REQUEST = {
+    "single_agency_supervision": "Case is explored in single agency supervision: it is discussed "
+    "with line manager/child protection lead.",
+    "second_line_manager": "The practitioner/their first line manager discuss and agree the need "
+    "for an RCD with second line manager.",
+    "team_alerted": "The practitioner alerts the Team around the Child that a RCD has been "
+    "requested.",
+}
+# What the screener weighs (3.2): "the Reviewing Team will screen the request in terms of
+# suitability, particularly in the light of criteria for Multiagency Escalation, Learning
+# Reviews, and Child Protection Procedures".
+SCREENING_CRITERIA = {
+    "multiagency_escalation": "Multiagency Escalation",
+    "learning_review": "Learning Reviews",
+    "child_protection": "Child Protection Procedures",
+}
+YES, NO = "yes", "no"
+
+
 class RequestStatus(StrEnum):
     SUBMITTED = "submitted"  # waiting for a screener
     ASSIGNED = "assigned"  # a facilitator is asked to confirm they are not involved
     CONFIRMED = "confirmed"  # the facilitator can set up the session
+    STARTED = "started"  # the facilitator set up the session from it
     DECLINED = "declined"
 
 
@@ -71,6 +92,11 @@ class RequestState(BaseModel):
     # Facilitators who said they are involved in the case, so are not asked again.
     involved: list[str] = Field(default_factory=list)
     decline_reason: str = ""
+    # The steps taken before the request (BEFORE_REQUEST ids), as the requester said.
+    steps_taken: list[str] = Field(default_factory=list)
+    # The screening criteria (SCREENING_CRITERIA ids) the screener found to apply.
+    criteria: list[str] = Field(default_factory=list)
+    session_id: str = ""  # the session set up from it
 
 
 class RequestEvent(BaseModel):
@@ -87,18 +113,31 @@ class SubmitRequest(RequestEvent):
     agencies: str = Field(min_length=1, max_length=500)
     why_stuck: str = Field(min_length=1, max_length=4000)
     urgency: Urgency = Urgency.ROUTINE
+    steps_taken: tuple[str, ...] = ()
 
 
-class AcceptRequest(RequestEvent):
+class Screening(RequestEvent):
+    # The screening criteria that apply, by id.
+    criteria: tuple[str, ...] = ()
+
+
+class AcceptRequest(Screening):
     """A screener accepts and names the facilitator."""
 
     type: Literal["accept_request"] = "accept_request"
     facilitator: Person
 
 
-class DeclineRequest(RequestEvent):
+class DeclineRequest(Screening):
     type: Literal["decline_request"] = "decline_request"
     reason: str = Field(min_length=1, max_length=1000)
+
+
+class SessionSetUp(RequestEvent):
+    """The facilitator set up the session from the request."""
+
+    type: Literal["session_set_up"] = "session_set_up"
+    session_id: str
 
 
 class ConfirmFacilitation(RequestEvent):
@@ -137,6 +176,7 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
                 state, [_tell_directly(event.actor, "This request has already been screened.")]
             )
         s.screener = event.actor
+        s.criteria = [c for c in SCREENING_CRITERIA if c in event.criteria]
         if isinstance(event, DeclineRequest):
             s.status = RequestStatus.DECLINED
             s.decline_reason = event.reason.strip()
@@ -149,7 +189,9 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
                     ),
                 )
             )
-            effects.append(AuditNote(action="declined a request", actor=event.actor))
+            effects.append(
+                AuditNote(action=f"declined a request; {criteria_words(s)}", actor=event.actor)
+            )
         else:
             if event.facilitator.user_id == s.requester.user_id:
                 return RequestStep(
@@ -177,7 +219,9 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
             effects.append(
                 DirectMessage(user_id=event.facilitator.user_id, content=facilitation_ask(s))
             )
-            effects.append(AuditNote(action="accepted a request", actor=event.actor))
+            effects.append(
+                AuditNote(action=f"accepted a request; {criteria_words(s)}", actor=event.actor)
+            )
     elif isinstance(event, ConfirmFacilitation):
         if s.status is not RequestStatus.ASSIGNED or s.facilitator is None:
             return RequestStep(
@@ -201,8 +245,9 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
             effects.append(
                 _tell_directly(
                     event.actor,
-                    "Thank you. Start the session in the team's channel, with the case reference "
-                    f"{s.case_reference}.",
+                    "Thank you. Start the session in the team's channel: its setup is filled in "
+                    f"from this request (case {s.case_reference}), and your answer here stands "
+                    "as your declaration of no involvement in the case.",
                 )
             )
             effects.append(
@@ -213,6 +258,12 @@ def step_request(state: RequestState | None, event: RequestEvent, now: datetime)
             s.status = RequestStatus.SUBMITTED
             s.facilitator = None
             effects.append(AuditNote(action="declined to facilitate (involved)", actor=event.actor))
+    elif isinstance(event, SessionSetUp):
+        s.status = RequestStatus.STARTED
+        s.session_id = event.session_id
+        effects.append(
+            AuditNote(action=f"session {event.session_id} set up from it", actor=event.actor)
+        )
     else:
         raise TypeError(f"not a request event: {type(event).__name__}")
     effects.append(Update(key=SCREENING_POST, content=screening_card(s)))
@@ -255,6 +306,7 @@ def _submit(event: SubmitRequest, now: datetime) -> RequestStep:
         why_stuck=why_stuck,
         urgency=event.urgency,
         created_at=now,
+        steps_taken=[step for step in BEFORE_REQUEST if step in event.steps_taken],
     )
     return RequestStep(
         state,
@@ -283,8 +335,11 @@ def screening_card(s: RequestState) -> Content:
         "to confirm they have no involvement in the case.",
         RequestStatus.CONFIRMED: f"Accepted; {s.facilitator.name if s.facilitator else ''} will "
         "facilitate.",
+        RequestStatus.STARTED: f"Accepted; {s.facilitator.name if s.facilitator else ''} has set "
+        "up the session.",
         RequestStatus.DECLINED: f"Declined: {s.decline_reason}",
     }[s.status]
+    screened = () if s.screener is None else (messages.note(f"Screening: {criteria_words(s)}."),)
     actions: tuple[Action, ...] = ()
     if s.status is RequestStatus.SUBMITTED:
         actions = (
@@ -304,11 +359,29 @@ def screening_card(s: RequestState) -> Content:
             messages.text(s.agencies),
             messages.heading("Why the case feels stuck"),
             Block(style=BlockStyle.QUOTE, text=s.why_stuck),
+            messages.heading("Before the request"),
+            Block(style=BlockStyle.BULLETS, items=steps_lines(s)),
+            *screened,
             messages.note(status),
         ),
         actions=actions,
         summary=f"Request for a reflective case discussion ({URGENCY_WORDS[s.urgency]})",
     )
+
+
+def steps_lines(s: RequestState) -> tuple[str, ...]:
+    return tuple(
+        f"{'Done' if step in s.steps_taken else 'Not yet'}: {words}"
+        for step, words in BEFORE_REQUEST.items()
+    )
+
+
+def criteria_words(s: RequestState) -> str:
+    """Which screening criteria apply, as the screener recorded them (for the audit log too)."""
+    applying = [SCREENING_CRITERIA[c] for c in s.criteria]
+    if not applying:
+        return "no criteria apply (" + ", ".join(SCREENING_CRITERIA.values()) + ")"
+    return "criteria that apply: " + ", ".join(applying)
 
 
 def facilitation_ask(s: RequestState) -> Content:
@@ -369,6 +442,16 @@ def request_form() -> Form:
                 optional=False,
                 max_length=4000,
             ),
+            *(
+                FormField(
+                    id=step,
+                    label=words,
+                    kind=FieldKind.CHOICE,
+                    optional=False,
+                    options=(Option(value=YES, label="Done"), Option(value=NO, label="Not yet")),
+                )
+                for step, words in BEFORE_REQUEST.items()
+            ),
             FormField(
                 id="urgency",
                 label="Urgency",
@@ -381,13 +464,36 @@ def request_form() -> Form:
     )
 
 
+SCREEN_INTRO = (
+    "Screen the request in terms of suitability, particularly in the light of criteria for "
+    "Multiagency Escalation, Learning Reviews, and Child Protection Procedures. Your answers "
+    "are recorded with the screening."
+)
+
+
+def _criteria_fields() -> tuple[FormField, ...]:
+    return tuple(
+        FormField(
+            id=criterion,
+            label=f"Do the criteria for {words} apply?",
+            kind=FieldKind.CHOICE,
+            optional=False,
+            options=(Option(value=NO, label="No"), Option(value=YES, label="Yes")),
+        )
+        for criterion, words in SCREENING_CRITERIA.items()
+    )
+
+
 def decline_form(request_id: str) -> Form:
     return Form(
         id=FormId.DECLINE_REQUEST,
         title="Decline the request",
         value=request_id,
-        intro="The requester is told privately, with your reason.",
-        fields=(FormField(id="reason", label="Reason", optional=False, max_length=1000),),
+        intro=f"{SCREEN_INTRO} The requester is told privately, with your reason.",
+        fields=(
+            *_criteria_fields(),
+            FormField(id="reason", label="Reason", optional=False, max_length=1000),
+        ),
         submit_label="Decline",
     )
 
@@ -397,8 +503,10 @@ def accept_form(request_id: str) -> Form:
         id=FormId.ACCEPT_REQUEST,
         title="Accept the request",
         value=request_id,
-        intro="Choose a facilitator with no involvement in the case; they are asked to confirm.",
+        intro=f"{SCREEN_INTRO} Choose a facilitator with no involvement in the case; they are "
+        "asked to confirm.",
         fields=(
+            *_criteria_fields(),
             FormField(id="facilitator", label="Facilitator", kind=FieldKind.PERSON, optional=False),
         ),
         submit_label="Accept",
@@ -437,9 +545,19 @@ def submitted_request(
             agencies=fields.get("agencies", "").strip(),
             why_stuck=fields.get("why_stuck", "").strip(),
             urgency=Urgency(fields.get("urgency") or Urgency.ROUTINE),
+            steps_taken=tuple(step for step in BEFORE_REQUEST if fields.get(step) == YES),
         )
     except ValueError:  # pydantic's ValidationError is one
         return None
+
+
+def unanswered_criterion(fields: dict[str, str]) -> str | None:
+    """The first screening criterion the screener has not answered, if any."""
+    return next((c for c in SCREENING_CRITERIA if fields.get(c) not in (YES, NO)), None)
+
+
+def criterion_question(criterion: str) -> str:
+    return f"Please say whether the criteria for {SCREENING_CRITERIA[criterion]} apply."
 
 
 def screening_decision(
@@ -447,11 +565,45 @@ def screening_decision(
 ) -> RequestEvent | None:
     """The accept form (with the chosen facilitator, looked up by the adapter) or the decline
     form as an event; None if malformed."""
+    if unanswered_criterion(fields):
+        return None
+    criteria = tuple(c for c in SCREENING_CRITERIA if fields.get(c) == YES)
     try:
         if form == FormId.ACCEPT_REQUEST and facilitator is not None:
-            return AcceptRequest(actor=actor, facilitator=facilitator)
+            return AcceptRequest(actor=actor, facilitator=facilitator, criteria=criteria)
         if form == FormId.DECLINE_REQUEST:
-            return DeclineRequest(actor=actor, reason=fields.get("reason", "").strip())
+            return DeclineRequest(
+                actor=actor, reason=fields.get("reason", "").strip(), criteria=criteria
+            )
     except ValueError:
         return None
     return None
+
+
+# -- setting up the session from a request (shared by every adapter) -----------------------
+
+
+def waiting_for_session(requests: list[RequestState], facilitator_id: str) -> RequestState | None:
+    """The newest request its facilitator has confirmed and not yet set up a session from."""
+    mine = [
+        r
+        for r in requests
+        if r.status is RequestStatus.CONFIRMED
+        and r.facilitator is not None
+        and r.facilitator.user_id == facilitator_id
+    ]
+    return max(mine, key=lambda r: r.created_at, default=None)
+
+
+def start_from(request: RequestState | None, start: Start) -> Start | str:
+    """The Start of a session set up from `request`, or why it cannot be. The facilitator's
+    answer to the request stands as their declaration of no involvement in the case, and what
+    the request said of why the case is stuck becomes the issues that led to the meeting."""
+    if request is None or request.status is not RequestStatus.CONFIRMED:
+        return (
+            "That request is not waiting for a session (it may have been set up already), so "
+            "nothing has started. Leave the request out, or open the setup again."
+        )
+    if request.facilitator is None or request.facilitator.user_id != start.actor:
+        return "Only the facilitator who confirmed the request can set up its session."
+    return start.model_copy(update={"no_involvement": True, "issues": request.why_stuck})

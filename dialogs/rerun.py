@@ -22,7 +22,9 @@ def rerun(
     scheduled_for: datetime | None = None,
 ) -> ev.Start:
     """The Start of the same model with the same people, the roles given anew. The watch-list
-    carries over as its hashes (the names themselves were never kept)."""
+    carries over as its hashes (the names themselves were never kept); so do the setup
+    confirmations and confidentiality points, which are about the case. The declaration of no
+    involvement is the facilitator's own: it carries over only if they facilitate again."""
     if previous.phase not in FINISHED:
         raise RerunRefused("This session is still going; it can be run again once it has ended.")
     people = {p.user_id: p for p in (previous.facilitator, *previous.participants)}
@@ -61,4 +63,8 @@ def rerun(
         stage_hours=previous.stage_hours,
         watch_hashes=tuple(previous.watch_hashes),
         scheduled_for=scheduled_for,
+        no_involvement=previous.no_involvement and facilitator_id == previous.facilitator.user_id,
+        confirmed=tuple(previous.confirmed),
+        confidentiality=tuple(previous.confidentiality),
+        issues=previous.issues,
     )

@@ -128,6 +128,12 @@ class SessionState(BaseModel):
     evaluated: list[str] = Field(default_factory=list)
     # Outsiders already told that their replies do not count (told once).
     told: list[str] = Field(default_factory=list)
+    # What the facilitator confirmed at setup (dialogs/setup.py).
+    no_involvement: bool = False
+    confirmed: list[str] = Field(default_factory=list)
+    confidentiality: list[str] = Field(default_factory=list)
+    request_id: str = ""
+    issues: str = ""
 
     # -- derived views -------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.effects import AnyEffect, Effect
 from dialogs.learning_report import SubmittedEvaluation
-from dialogs.requests import RequestState
+from dialogs.requests import RequestState, RequestStatus
 from dialogs.state import FINISHED, SessionState
 from storage.notify import OUTBOX_CHANNEL
 from storage.tables import (
@@ -273,6 +273,15 @@ class Requests:
             query = query.with_for_update()
         state = (await self.db.execute(query)).scalar_one_or_none()
         return RequestState.model_validate_json(state) if state else None
+
+    async def confirmed(self, platform: str) -> list[RequestState]:
+        """Requests on a platform whose facilitator has confirmed, waiting for a session."""
+        query = select(_sessions.c.state).where(
+            _sessions.c.kind == "request",
+            _sessions.c.platform == platform,
+            _sessions.c.phase == RequestStatus.CONFIRMED.value,
+        )
+        return [RequestState.model_validate_json(row) for row in await self.db.scalars(query)]
 
     async def save(self, state: RequestState, now: datetime) -> None:
         await self.db.execute(

@@ -75,6 +75,9 @@ class Demo:
             participants=participants,
             case_reference="RCD-0417",
             watchlist=cast.WATCHLIST,
+            # The demo's facilitator has no involvement and confirms what the model asks.
+            no_involvement=True,
+            confirmed=tuple(c.id for c in model.setup_confirmations),
         )
         outcome = await self.runtime.service.start(conversation, start)
         assert outcome.session_id is not None and outcome.state is not None

@@ -13,9 +13,10 @@ from adapters.console.deliverer import ConsoleDeliverer
 from adapters.console.render import render_form
 from bot.runtime import Runtime
 from dialogs import events as ev
+from dialogs import setup
 from dialogs.actions import form_event
 from dialogs.content import Form
-from dialogs.effects import OpenForm
+from dialogs.effects import Ephemeral, OpenForm
 from dialogs.models.schema import FacilitationModel
 from dialogs.state import Phase, SessionState
 from storage.repositories import Conversation
@@ -207,6 +208,9 @@ class Rehearsal:
             return
         names = {p.user_id: p.name for p in self.people.values()}
         conversation = Conversation(PLATFORM, f"rehearsal-{uuid.uuid4().hex[:8]}", {"names": names})
+        confirmations = self.confirm_setup(model)
+        if confirmations is None:
+            return
         start = ev.Start(
             actor=self.actor,
             session_id=uuid.uuid4().hex,
@@ -214,9 +218,14 @@ class Rehearsal:
             facilitator=cast.FACILITATOR,
             participants=cast.PARTICIPANTS,
             case_reference="RCD-PRACTICE",
+            **confirmations,
         )
         outcome = await self.runtime.service.start(conversation, start)
-        assert outcome.session_id is not None
+        if outcome.session_id is None:  # refused: the engine says why
+            for effect in outcome.immediate:
+                if isinstance(effect, Ephemeral):
+                    self.say(" ".join(block.text for block in effect.content.blocks))
+            return
         self.session_id, self.state = outcome.session_id, outcome.state
         await self.runtime.dispatcher.drain()
         self.say("\n" + HELP)
@@ -264,6 +273,39 @@ class Rehearsal:
             elif line.strip():
                 await self.reply(line.strip())
         self.say(f"\nThe session has {self.state.phase.value if self.state else 'ended'}.")
+
+    def yes(self, question: str) -> bool | None:
+        answer = self.ask(f"{question} [y/N] ")
+        return None if answer is None else answer.strip().lower() in ("y", "yes")
+
+    def confirm_setup(self, model: FacilitationModel) -> dict[str, object] | None:
+        """What the model asks the facilitator before the session (dialogs/setup.py); None
+        when the input ends."""
+        if setup.chair_words(model):
+            self.say(setup.chair_words(model))
+        self.say(setup.declaration_hint(model))
+        declared = self.yes(setup.DECLARATION)
+        if declared is None:
+            return None
+        confirmed = []
+        for confirmation in model.setup_confirmations:
+            answer = self.yes(confirmation.text)
+            if answer is None:
+                return None
+            if answer:
+                confirmed.append(confirmation.id)
+        self.say(
+            "Confidentiality points for this session, added to the ground rules: one a line, "
+            "an empty line to finish."
+        )
+        points = []
+        while (line := self.ask("> ")) and line.strip():
+            points.append(line.strip())
+        return {
+            "no_involvement": declared,
+            "confirmed": tuple(confirmed),
+            "confidentiality": tuple(points),
+        }
 
     async def key_points(self) -> None:
         state = self.state

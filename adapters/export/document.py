@@ -8,6 +8,7 @@ from datetime import datetime
 from dialogs.events import Role
 from dialogs.messages import NO_IDENTIFIERS
 from dialogs.record import format_date
+from dialogs.setup import record_details
 from dialogs.state import Phase, SessionState
 from dialogs.times import date_and_time
 
@@ -82,6 +83,7 @@ def record_document(state: SessionState, marking: str = DEFAULT_MARKING) -> Reco
         (state.model.roles.presenter, presenter.name if presenter else "—"),
         ("Case reference", state.case_reference),
         ("Agencies", ", ".join(sorted({p.agency for p in state.participants if p.agency})) or "—"),
+        *record_details(state),
     ]
     sections = [
         Section(section.title, state.record.sections.get(section.id, "").strip())

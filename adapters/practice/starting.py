@@ -1,4 +1,5 @@
-"""The facilitator's setup form: model, participants, lead professional, case reference, pacing."""
+"""The facilitator's setup form: model, participants, lead professional, case reference, pacing,
+and what the model asks of the facilitator (declaration, confirmations, confidentiality)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from adapters.practice.translate import (
     SetupChoices,
     read_setup,
     setup_problems,
+    shown_another_model,
     start_event,
 )
+from dialogs import setup
 from dialogs.effects import Ephemeral
 from dialogs.state import FINISHED
 from storage.practice import PracticeRooms, RoomPerson
@@ -44,6 +47,7 @@ class StartPages(Pages):
         if stored is not None and stored.state.phase not in FINISHED:
             raise web.HTTPSeeOther(self.person_url(viewer.room.id, viewer.me.id))
         return {
+            "waiting_request": await self.runtime.service.request_waiting(PLATFORM, viewer.me.id),
             "room": viewer.room,
             "me": viewer.me,
             "token": self.signer.form_token(viewer.room.id, viewer.me.id),
@@ -58,14 +62,43 @@ class StartPages(Pages):
         viewer = await self.viewer(request)
         context = await self.setup_context(viewer)
         everyone = [p.id for p in context["people"]]
-        choices = SetupChoices(participant_ids=everyone)
-        return self.render("setup.html", choices=choices, problems=[], **context)
+        # `?model=` opens the form with what that model asks of the facilitator.
+        model = self.runtime.catalogue.get(request.query.get("model", ""))
+        waiting = context["waiting_request"]
+        choices = SetupChoices(
+            participant_ids=everyone,
+            model_id=model.id if model else "",
+            case_reference=waiting.case_reference if waiting else "",
+            request_id=waiting.id if waiting else "",
+        )
+        return self.render("setup.html", **self.form(choices, [], context))
+
+    def form(
+        self, choices: SetupChoices, problems: list[str], context: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The setup page's values: the form shows what the chosen model asks."""
+        return {
+            "choices": choices,
+            "problems": problems,
+            "model": self.runtime.catalogue.get(choices.model_id),
+            "chair_words": setup.chair_words,
+            "declaration": setup.DECLARATION,
+            "declaration_hint": setup.declaration_hint,
+            **context,
+        }
 
     async def start(self, request: web.Request) -> web.StreamResponse:
         viewer, data = await self.posted(request)
         context = await self.setup_context(viewer)
         people: list[RoomPerson] = [viewer.me, *context["people"]]
-        choices = read_setup(data, data.getall("participants", []))
+        choices = read_setup(data, data.getall("participants", []), data.getall("confirm", []))
+        another = shown_another_model(choices, self.runtime.catalogue)
+        if another is not None:
+            shown = (
+                f"The {another.name} asks you to confirm a few things first: they are now "
+                "below. Please check them and start again."
+            )
+            return self.render("setup.html", **self.form(choices, [shown], context))
         problems = setup_problems(
             choices, self.runtime.catalogue, people, viewer.me.id, self.runtime.clock.now()
         )
@@ -94,4 +127,4 @@ class StartPages(Pages):
                 if isinstance(effect, Ephemeral)
                 for block in effect.content.blocks
             ]
-        return self.render("setup.html", status=400, choices=choices, problems=problems, **context)
+        return self.render("setup.html", status=400, **self.form(choices, problems, context))

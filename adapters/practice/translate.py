@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dialogs import events as ev
+from dialogs import setup
 from dialogs.actions import button_event, form_event
 from dialogs.content import Form
 from dialogs.models.catalogue import Catalogue
+from dialogs.models.schema import FacilitationModel
 from dialogs.requests import RequestEvent, request_button
 from dialogs.times import from_local, zone_label
 from storage.practice import RoomPerson
@@ -80,6 +82,15 @@ class SetupChoices:
     stage_hours: str = "24"
     start_later: str = ""  # a browser's datetime-local value, in the organisation's zone
     watchlist: str = ""  # one name or address a line
+    no_involvement: bool = False
+    confirmed: list[str] = field(default_factory=list)  # setup confirmation ids
+    confidentiality: str = ""  # one point a line
+    request_id: str = ""  # the request it is set up from, if its box is ticked
+    shown_for: str = ""  # the model whose confirmations the form showed
+
+    @property
+    def confidentiality_points(self) -> tuple[str, ...]:
+        return setup.confidentiality_points(self.confidentiality)
 
     @property
     def watched(self) -> tuple[str, ...]:
@@ -93,7 +104,9 @@ class SetupChoices:
         return from_local(datetime.fromisoformat(self.start_later))
 
 
-def read_setup(data: Mapping[str, str], participant_ids: list[str]) -> SetupChoices:
+def read_setup(
+    data: Mapping[str, str], participant_ids: list[str], confirmed: list[str] | None = None
+) -> SetupChoices:
     return SetupChoices(
         model_id=data.get("model", ""),
         case_reference=data.get("case_reference", "").strip(),
@@ -103,7 +116,21 @@ def read_setup(data: Mapping[str, str], participant_ids: list[str]) -> SetupChoi
         stage_hours=data.get("stage_hours", "24").strip() or "24",
         start_later=data.get("start_later", "").strip(),
         watchlist=data.get("watchlist", ""),
+        no_involvement=data.get("no_involvement") == "yes",
+        confirmed=list(confirmed or []),
+        confidentiality=data.get("confidentiality", ""),
+        request_id=data.get("from_request", "").strip(),
+        shown_for=data.get("shown_for", ""),
     )
+
+
+def shown_another_model(choices: SetupChoices, catalogue: Catalogue) -> FacilitationModel | None:
+    """The model chosen on a form shown for another, when it asks the facilitator something
+    the form did not show: the form is shown again for it."""
+    model = catalogue.get(choices.model_id)
+    if model is None or choices.shown_for == model.id:
+        return None
+    return model if model.setup_confirmations or model.chair else None
 
 
 def setup_problems(
@@ -137,6 +164,9 @@ def setup_problems(
         )
     if any(len(line) > WATCHLIST_MAX_CHARS for line in watched):
         problems.append(f"Each watch-list line can be up to {WATCHLIST_MAX_CHARS} characters.")
+    confidentiality = setup.confidentiality_problem(choices.confidentiality_points)
+    if confidentiality:
+        problems.append(confidentiality)
     return problems
 
 
@@ -185,4 +215,8 @@ def start_event(
         stage_hours=int(choices.stage_hours),
         watchlist=choices.watched,
         scheduled_for=choices.scheduled_for,
+        no_involvement=choices.no_involvement,
+        confirmed=tuple(c.id for c in model.setup_confirmations if c.id in choices.confirmed),
+        confidentiality=choices.confidentiality_points,
+        request_id=choices.request_id[:64],
     )

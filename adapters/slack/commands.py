@@ -114,6 +114,7 @@ async def _open_setup(
         team=command.get("team_id", ""),
         model=model,
         participants=participants,
+        request=await runtime.service.request_waiting(PLATFORM, command["user_id"]),
     )
     try:
         await client.views_open(trigger_id=command["trigger_id"], view=view)

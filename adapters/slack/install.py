@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import ACTION_PATTERN
 from adapters.slack.commands import COMMAND, slash_command
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
-from adapters.slack.forms import FORM_CALLBACK
+from adapters.slack.forms import FORM_CALLBACK, VALUE_ACTION
 from adapters.slack.interactions import Interactions
 from adapters.slack.learning import SlackLearningPublisher
 from adapters.slack.pacing import Pacer, ProcessSlots, SharedSlots, sleeper_for
@@ -87,6 +87,9 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
     bolt.action(ACTION_PATTERN)(interactions.button_listener())
     bolt.view(FORM_CALLBACK)(interactions.form_listener())
     bolt.view(SETUP_CALLBACK)(interactions.setup_listener())
+    bolt.action({"block_id": "model", "action_id": VALUE_ACTION})(
+        interactions.model_chosen_listener()
+    )
     return bolt
 
 

@@ -15,7 +15,7 @@ from adapters.slack.blocks import parse_button, render
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
 from adapters.slack.forms import FormTooLarge, form_view, read_submission
 from adapters.slack.listeners import Listener
-from adapters.slack.setup import SetupError, read_setup, start_event
+from adapters.slack.setup import SetupError, read_setup, rebuilt_for, start_event
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from bot.runtime import Runtime
 from bot.service import Outcome, SessionNotFound
@@ -142,6 +142,26 @@ class Interactions:
             await ack()
 
         return on_form
+
+    def model_chosen_listener(self) -> Listener:
+        """A model chosen in the open setup modal: the modal shows what that model asks."""
+
+        async def on_model_chosen(
+            ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+        ) -> None:
+            await ack()
+            view = body.get("view") or {}
+            model_id = (action.get("selected_option") or {}).get("value", "")
+            try:
+                rebuilt = rebuilt_for(self.runtime.catalogue, view, str(model_id))
+                await client.views_update(view_id=view["id"], hash=view.get("hash"), view=rebuilt)
+            except (KeyError, TypeError, ValueError):
+                log.warning("a setup modal's model choice could not be read")
+            except SlackApiError as error:
+                # Submitting still checks that the model's confirmations were shown.
+                log.warning("views.update failed: %s", error.response.get("error"))
+
+        return on_model_chosen
 
     def setup_listener(self) -> Listener:
         async def on_setup(

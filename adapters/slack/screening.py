@@ -21,10 +21,12 @@ from dialogs.effects import Ephemeral
 from dialogs.messages import explanation
 from dialogs.requests import (
     RequestEvent,
+    criterion_question,
     request_button,
     request_form,
     screening_decision,
     submitted_request,
+    unanswered_criterion,
 )
 from storage.repositories import Conversation
 
@@ -97,6 +99,12 @@ async def submit(
     """The request form, or a screener's accept or decline form."""
     if submitted.form is FormId.REQUEST:
         await _submit_request(interactions, ack, client, user, team, submitted)
+        return
+    unanswered = unanswered_criterion(submitted.fields)
+    if unanswered:
+        await ack(
+            response_action="errors", errors={f"{unanswered}.0": criterion_question(unanswered)}
+        )
         return
     facilitator_id = submitted.fields.get("facilitator", "")
     people = await resolve_people(client, [facilitator_id]) if facilitator_id else {}

@@ -23,9 +23,12 @@ from adapters.slack.forms import (
     VALUE_ACTION,
     plain,
 )
+from adapters.slack.text import escape
 from dialogs import events as ev
+from dialogs import setup
 from dialogs.models.catalogue import Catalogue
 from dialogs.models.schema import FacilitationModel
+from dialogs.requests import RequestState
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,10 @@ class SetupRequest:
     stage_hours: int
     watchlist: tuple[str, ...] = ()
     scheduled_for: datetime | None = None
+    no_involvement: bool = False
+    confirmed: tuple[str, ...] = ()
+    confidentiality: tuple[str, ...] = ()
+    request_id: str = ""
 
 
 class SetupError(ValueError):
@@ -75,12 +82,97 @@ def _option(text: str, value: str) -> BlockKit:
     return {"text": plain(text, OPTION_TEXT_LIMIT), "value": value}
 
 
+def _check(block_id: str, label: str, option: str, hint: str, **extra: Any) -> BlockKit:
+    """A box to tick: an optional input of one checkbox."""
+    return _input(
+        block_id,
+        label,
+        {"type": "checkboxes", "options": [_option(option, "yes")]},
+        optional=True,
+        hint=plain(hint, 2000),
+        **extra,
+    )
+
+
+def confirmation_block(confirmation_id: str) -> str:
+    return f"confirm:{confirmation_id}"
+
+
+def _context(text: str) -> BlockKit:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(text)[:3000]}]}
+
+
+def _request_blocks(request: RequestState) -> list[BlockKit]:
+    """What the request said, and a box (ticked) to set the session up from it."""
+    return [
+        _context(
+            f"From the request for case {request.case_reference}. Agencies involved: "
+            f"{request.agencies}. Why the case feels stuck: {request.why_stuck}"
+        ),
+        _input(
+            "from_request",
+            "Set up from the request",
+            {
+                "type": "checkboxes",
+                "options": [_option("Yes: link this session to the request", request.id)],
+                "initial_options": [_option("Yes: link this session to the request", request.id)],
+            },
+            optional=True,
+            hint=plain(
+                "Your answer to the request stands as your declaration of no involvement, and "
+                "why the case feels stuck goes into the record.",
+                2000,
+            ),
+        ),
+    ]
+
+
+def _model_blocks(model: FacilitationModel | None) -> list[BlockKit]:
+    """What the chosen model asks of the facilitator: the chair it expects, the declaration,
+    its setup confirmations and the session's confidentiality points."""
+    blocks = []
+    if model is not None and setup.chair_words(model):
+        blocks.append(_context(setup.chair_words(model)))
+    blocks.append(
+        _check(
+            "no_involvement",
+            "Your involvement in the case",
+            setup.DECLARATION,
+            setup.declaration_hint(model),
+        )
+    )
+    for confirmation in model.setup_confirmations if model else ():
+        blocks.append(
+            _check(
+                confirmation_block(confirmation.id),
+                confirmation.text,
+                "Confirmed",
+                "Asked by this model's procedure; shown in the record.",
+            )
+        )
+    blocks.append(
+        _input(
+            "confidentiality",
+            "Confidentiality points for this session (optional)",
+            {"type": "plain_text_input", "multiline": True, "max_length": 3000},
+            optional=True,
+            hint=plain(
+                "One a line. They are added to the model's ground rules, which you lay out at "
+                "the start. Nothing that identifies the child or family.",
+                2000,
+            ),
+        )
+    )
+    return blocks
+
+
 def setup_view(
     catalogue: Catalogue,
     channel: str,
     team: str,
     model: FacilitationModel | None = None,
     participants: tuple[str, ...] = (),
+    request: RequestState | None = None,
 ) -> BlockKit:
     models = list(catalogue)[:OPTION_LIMIT]
     model_menu: BlockKit = {
@@ -94,8 +186,14 @@ def setup_view(
     if participants:
         people["initial_users"] = list(participants)
     live = _option("Live: the group moves question by question", ev.Pacing.LIVE)
+    case_input: BlockKit = {"type": "plain_text_input", "max_length": CASE_REFERENCE_LIMIT}
+    if request is not None:
+        case_input["initial_value"] = request.case_reference[:CASE_REFERENCE_LIMIT]
     blocks = [
-        _input("model", "Facilitation model", model_menu),
+        *(_request_blocks(request) if request else []),
+        # Choosing a model shows what it asks of the facilitator (see `model_chosen`).
+        _input("model", "Facilitation model", model_menu, dispatch_action=True),
+        *_model_blocks(model),
         _input(
             "participants",
             "Participants",
@@ -112,7 +210,7 @@ def setup_view(
         _input(
             "case_reference",
             "Case reference",
-            {"type": "plain_text_input", "max_length": CASE_REFERENCE_LIMIT},
+            case_input,
             hint=plain(
                 "A code such as RCD-0417. It must not identify the child: no names, dates of "
                 "birth or addresses.",
@@ -170,9 +268,31 @@ def setup_view(
         "title": plain("Reflective discussion", MODAL_TITLE_LIMIT),
         "submit": plain("Start", MODAL_TITLE_LIMIT),
         "close": plain("Cancel", MODAL_TITLE_LIMIT),
-        "private_metadata": json.dumps({"channel": channel, "team": team}),
+        "private_metadata": json.dumps(
+            {
+                "channel": channel,
+                "team": team,
+                "model": model.id if model else "",
+                "request": request.id if request else "",
+            }
+        ),
         "blocks": blocks,
     }
+
+
+def rebuilt_for(catalogue: Catalogue, view: dict[str, Any], model_id: str) -> BlockKit:
+    """The open setup modal again, showing what the model just chosen asks; Slack keeps what
+    was typed in the inputs the two views share."""
+    metadata = json.loads(view["private_metadata"])
+    rebuilt = setup_view(catalogue, str(metadata["channel"]), str(metadata.get("team", "")))
+    model = catalogue.get(model_id)
+    blocks = list(view.get("blocks") or [])
+    ids = [block.get("block_id") for block in blocks]
+    # The model's part sits between the model menu and the participants.
+    start, end = ids.index("model") + 1, ids.index("participants")
+    rebuilt["blocks"] = [*blocks[:start], *_model_blocks(model), *blocks[end:]]
+    rebuilt["private_metadata"] = json.dumps(metadata | {"model": model.id if model else ""})
+    return rebuilt
 
 
 def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
@@ -208,6 +328,12 @@ def read_setup(view: dict[str, Any]) -> SetupRequest:
             "characters each.",
         )
     chosen_time = _value(values, "scheduled_for").get("selected_date_time")
+    confidentiality = setup.confidentiality_points(
+        _value(values, "confidentiality").get("value") or ""
+    )
+    problem = setup.confidentiality_problem(confidentiality)
+    if problem:
+        raise SetupError("confidentiality", problem)
     return SetupRequest(
         channel=str(metadata["channel"]),
         team=str(metadata.get("team", "")),
@@ -219,7 +345,19 @@ def read_setup(view: dict[str, Any]) -> SetupRequest:
         stage_hours=int(hours_text),
         watchlist=watchlist,
         scheduled_for=datetime.fromtimestamp(int(chosen_time), UTC) if chosen_time else None,
+        no_involvement=_ticked(values, "no_involvement"),
+        confirmed=tuple(
+            block.removeprefix("confirm:")
+            for block in values
+            if block.startswith("confirm:") and _ticked(values, block)
+        ),
+        confidentiality=confidentiality,
+        request_id=str(metadata.get("request") or "") if _ticked(values, "from_request") else "",
     )
+
+
+def _ticked(values: dict[str, Any], block_id: str) -> bool:
+    return bool(_value(values, block_id).get("selected_options"))
 
 
 async def _person(client: AsyncWebClient, user_id: str) -> ev.Person:
@@ -247,6 +385,10 @@ async def start_event(
     model = catalogue.get(request.model_id)
     if model is None:
         raise SetupError("model", "Please choose one of the models in the list.")
+    if model.requires_independent_facilitator and not (
+        request.no_involvement or request.request_id
+    ):
+        raise SetupError("no_involvement", setup.declaration_hint(model))
     invited = list(request.participants)
     if request.presenter and request.presenter not in invited:
         invited.append(request.presenter)
@@ -270,6 +412,10 @@ async def start_event(
             stage_hours=request.stage_hours,
             watchlist=request.watchlist,
             scheduled_for=request.scheduled_for,
+            no_involvement=request.no_involvement,
+            confirmed=request.confirmed,
+            confidentiality=request.confidentiality,
+            request_id=request.request_id,
         )
     except ValidationError as error:
         raise SetupError("case_reference", "Please check the case reference.") from error

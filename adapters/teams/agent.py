@@ -31,7 +31,14 @@ from adapters.teams.replies import (
     reply,
 )
 from adapters.teams.screening import Screening
-from adapters.teams.setup import SETUP_ACTION, SetupRefused, setup_card, start_event
+from adapters.teams.setup import (
+    SETUP_ACTION,
+    SetupRefused,
+    card_person,
+    setup_card,
+    shown_another_model,
+    start_event,
+)
 from adapters.teams.text import command_text, spoken_text
 from bot.runtime import Runtime
 from bot.service import Outcome, SessionNotFound, ThreadReply
@@ -40,6 +47,7 @@ from dialogs import messages
 from dialogs.actions import button_event, form_event
 from dialogs.effects import Ephemeral, OpenForm
 from dialogs.events import Person
+from dialogs.models.schema import FacilitationModel
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +261,8 @@ class ReflectAgent(ActivityHandler):
         facilitator_name = (activity.from_property.name or "Facilitator")[:MAX_NAME]
         facilitator = Person(user_id=actor, name=facilitator_name)
         model_id = command.words[0] if command.words else None
-        card = setup_card(facilitator, people, self.runtime.catalogue, model_id)
+        request = await self.runtime.service.request_waiting(PLATFORM, actor)
+        card = setup_card(facilitator, people, self.runtime.catalogue, model_id, request)
         await turn_context.send_activity(card_activity(card, "Set up a reflective case discussion"))
 
     async def _setup_submitted(
@@ -263,6 +272,10 @@ class ReflectAgent(ActivityHandler):
         place = ChannelPlace.from_activity(activity)
         if place is None:
             await turn_context.send_activity(reply(commands.channel_only_content()))
+            return
+        another = shown_another_model(data, self.runtime.catalogue)
+        if another is not None and activity.reply_to_id:
+            await self._show_setup_for(turn_context, place, actor, data, another)
             return
         try:
             start = start_event(data, actor, self.runtime.catalogue, self.runtime.clock.now())
@@ -279,6 +292,34 @@ class ReflectAgent(ActivityHandler):
             done = reply(commands.set_up_content(outcome.state))
             done.id = activity.reply_to_id
             await turn_context.update_activity(done)
+
+    async def _show_setup_for(
+        self,
+        turn_context: TurnContext,
+        place: ChannelPlace,
+        actor: str,
+        data: dict[str, Any],
+        model: FacilitationModel,
+    ) -> None:
+        """The setup card again, for the model chosen, with everything typed kept."""
+        try:
+            facilitator = card_person(data["facilitator"])
+            people = [card_person(p) for p in data["people"]]
+        except (KeyError, TypeError, ValueError):
+            unreadable = "This setup card cannot be read. Please type the start command again."
+            await self.deliverer.tell(place, actor, messages.explanation(unreadable), "")
+            return
+        async with self.runtime.store.transaction() as uow:
+            request = await uow.requests.get(str(data.get("request") or ""))
+        card = setup_card(facilitator, people, self.runtime.catalogue, model.id, request, data)
+        again = card_activity(card, "Set up a reflective case discussion")
+        again.id = turn_context.activity.reply_to_id
+        await turn_context.update_activity(again)
+        shown = (
+            f"The {model.name} asks you to confirm a few things first: they are now on the "
+            "setup card. Please check them and press Start the session again."
+        )
+        await self.deliverer.tell(place, actor, messages.explanation(shown), "")
 
 
 def _change_id(activity: Activity) -> str:

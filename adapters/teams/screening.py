@@ -30,10 +30,12 @@ from dialogs.effects import Ephemeral
 from dialogs.events import Person
 from dialogs.requests import (
     RequestEvent,
+    criterion_question,
     request_button,
     request_form,
     screening_decision,
     submitted_request,
+    unanswered_criterion,
 )
 
 log = logging.getLogger(__name__)
@@ -127,6 +129,9 @@ class Screening:
             chosen = fields.get("facilitator", "")
             if chosen:
                 facilitator = await member(turn_client(turn_context), place.team_id, chosen)
+        unanswered = unanswered_criterion(fields)
+        if unanswered:
+            return dialog_message(criterion_question(unanswered))
         event = screening_decision(form, fields, actor, facilitator)
         if event is None:
             return dialog_message(NOT_A_MEMBER if form == FormId.ACCEPT_REQUEST else NO_REASON)

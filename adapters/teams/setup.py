@@ -11,8 +11,11 @@ from pydantic import ValidationError
 from adapters.teams.cards import Card, action_data, adaptive_card
 from adapters.teams.text import escape
 from dialogs import events as ev
+from dialogs import setup
 from dialogs.events import Pacing, Participant, Person, Role
 from dialogs.models.catalogue import Catalogue
+from dialogs.models.schema import FacilitationModel
+from dialogs.requests import RequestState
 from dialogs.times import from_local, zone_label
 
 SETUP_ACTION = "setup"
@@ -32,19 +35,87 @@ def agency_input(user_id: str) -> str:
     return f"agency:{user_id}"
 
 
-def _person(data: Any) -> Person:
+def card_person(data: Any) -> Person:
     return Person(user_id=str(data["id"]), name=str(data["name"]))
 
 
+def confirmation_input(confirmation_id: str) -> str:
+    return f"confirm:{confirmation_id}"
+
+
+def _toggle(input_id: str, title: str, label: str = "", value: str = "false") -> dict[str, Any]:
+    toggle = {
+        "type": "Input.Toggle",
+        "id": input_id,
+        "title": escape(title),
+        "valueOn": "true",
+        "valueOff": "false",
+        "value": value,
+        "wrap": True,
+    }
+    return toggle | ({"label": escape(label)} if label else {})
+
+
+def _note(text: str) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": escape(text), "isSubtle": True, "wrap": True}
+
+
+def _model_part(model: FacilitationModel) -> list[dict[str, Any]]:
+    """What the model asks of the facilitator: the chair it expects, the declaration, its
+    setup confirmations and the session's confidentiality points."""
+    part = [_note(setup.chair_words(model))] if setup.chair_words(model) else []
+    part.append(_toggle("no_involvement", setup.DECLARATION, "Your involvement in the case"))
+    part.append(_note(setup.declaration_hint(model)))
+    part += [
+        _toggle(confirmation_input(c.id), c.text, "Asked by this model's procedure")
+        for c in model.setup_confirmations
+    ]
+    part.append(
+        {
+            "type": "Input.Text",
+            "id": "confidentiality",
+            "label": "Confidentiality points for this session (optional, one a line)",
+            "placeholder": "Added to the model's ground rules, which you lay out at the start",
+            "isMultiline": True,
+            "maxLength": setup.MAX_CONFIDENTIALITY_POINTS * (setup.MAX_CONFIDENTIALITY_CHARS + 1),
+        }
+    )
+    return part
+
+
+def _request_part(request: RequestState) -> list[dict[str, Any]]:
+    return [
+        _note(
+            f"From the request for case {request.case_reference}. Agencies involved: "
+            f"{request.agencies}. Why the case feels stuck: {request.why_stuck}"
+        ),
+        _toggle(
+            "from_request",
+            "Set up from the request: your answer to it stands as your declaration of no "
+            "involvement, and why the case feels stuck goes into the record",
+            value="true",
+        ),
+    ]
+
+
 def setup_card(
-    facilitator: Person, people: list[Person], catalogue: Catalogue, model_id: str | None
+    facilitator: Person,
+    people: list[Person],
+    catalogue: Catalogue,
+    model_id: str | None,
+    request: RequestState | None = None,
+    values: dict[str, Any] | None = None,
 ) -> Card:
+    """The setup card for one model (its confirmations differ); `values` fills it in again."""
     known = catalogue.get(model_id or "")
-    chosen = known.id if known else next(iter(catalogue)).id
+    model = known or next(iter(catalogue))
+    chosen = model.id
     names = ", ".join(p.name for p in people)
     data = action_data(SETUP_ACTION, session_id="") | {
         "facilitator": {"id": facilitator.user_id, "name": facilitator.name},
         "people": [{"id": p.user_id, "name": p.name} for p in people],
+        "shown_for": chosen,
+        "request": request.id if request else "",
     }
     body: list[dict[str, Any]] = [
         {
@@ -59,6 +130,7 @@ def setup_card(
             "text": escape(f"Facilitator: {facilitator.name}. Taking part: {names}."),
             "wrap": True,
         },
+        *(_request_part(request) if request else []),
         {
             "type": "Input.ChoiceSet",
             "id": "model",
@@ -67,6 +139,7 @@ def setup_card(
             "choices": [{"title": m.name, "value": m.id} for m in catalogue],
             "isRequired": True,
         },
+        *_model_part(model),
         {
             "type": "Input.ChoiceSet",
             "id": "lead",
@@ -148,6 +221,11 @@ def setup_card(
         }
         for person in people
     )
+    if request is not None:
+        values = {"case_reference": request.case_reference} | (values or {})
+    for element in body:
+        if element.get("id") in (values or {}):
+            element["value"] = str((values or {})[element["id"]])
     submit = {
         "type": "Action.Submit",
         "title": "Start the session",
@@ -155,6 +233,15 @@ def setup_card(
         "data": data,
     }
     return adaptive_card(body, [submit])
+
+
+def shown_another_model(data: dict[str, Any], catalogue: Catalogue) -> FacilitationModel | None:
+    """The model chosen on a card built for another one, when that model asks the facilitator
+    something the card did not show: the card is shown again for it."""
+    model = catalogue.get(str(data.get("model", "")))
+    if model is None or str(data.get("shown_for", "")) == model.id:
+        return None
+    return model if model.setup_confirmations or model.chair else None
 
 
 def _scheduled_for(data: dict[str, Any], now: datetime) -> datetime | None:
@@ -195,8 +282,8 @@ def _watchlist(data: dict[str, Any]) -> tuple[str, ...]:
 def start_event(data: dict[str, Any], actor: str, catalogue: Catalogue, now: datetime) -> ev.Start:
     """The Start a submitted setup card asks for. Raises SetupRefused with the reason."""
     try:
-        facilitator = _person(data["facilitator"])
-        people = [_person(p) for p in data["people"]]
+        facilitator = card_person(data["facilitator"])
+        people = [card_person(p) for p in data["people"]]
     except (KeyError, TypeError, ValidationError) as error:
         raise SetupRefused(
             "This setup card cannot be read. Please type the start command again."
@@ -231,6 +318,10 @@ def start_event(data: dict[str, Any], actor: str, catalogue: Catalogue, now: dat
         )
         for p in people
     )
+    confidentiality = setup.confidentiality_points(str(data.get("confidentiality") or ""))
+    problem = setup.confidentiality_problem(confidentiality)
+    if problem:
+        raise SetupRefused(problem)
     return ev.Start(
         actor=actor,
         session_id=uuid.uuid4().hex,
@@ -242,4 +333,14 @@ def start_event(data: dict[str, Any], actor: str, catalogue: Catalogue, now: dat
         stage_hours=hours,
         watchlist=_watchlist(data),
         scheduled_for=_scheduled_for(data, now),
+        no_involvement=_on(data, "no_involvement"),
+        confirmed=tuple(
+            c.id for c in model.setup_confirmations if _on(data, confirmation_input(c.id))
+        ),
+        confidentiality=confidentiality,
+        request_id=str(data.get("request") or "")[:64] if _on(data, "from_request") else "",
     )
+
+
+def _on(data: dict[str, Any], input_id: str) -> bool:
+    return str(data.get(input_id, "")).lower() == "true"

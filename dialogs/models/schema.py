@@ -212,6 +212,13 @@ class Roles(Strict):
     consultant: Line = "Participant"
 
 
+class SetupConfirmation(Strict):
+    """Something the procedure asks to be in place before the session, confirmed at setup."""
+
+    id: Slug
+    text: Line = Field(description="what the facilitator confirms, in the procedure's words")
+
+
 class FacilitationModel(Strict):
     id: Slug
     name: Line
@@ -221,6 +228,21 @@ class FacilitationModel(Strict):
     )
     source: str = Field("", max_length=500, description="the procedure this model transcribes")
     roles: Roles = Roles()
+    chair: str = Field(
+        "",
+        max_length=200,
+        description="who the procedure expects to chair the discussion, if it says",
+    )
+    requires_independent_facilitator: bool = Field(
+        False,
+        description="setup refuses unless the facilitator confirms no involvement in the case",
+    )
+    setup_confirmations: list[SetupConfirmation] = Field(
+        default_factory=list,
+        max_length=10,
+        description="what the facilitator confirms at setup (consent, families, information "
+        "sharing); shown in the record",
+    )
     duration: TimeBox | None = Field(
         None,
         description=(
@@ -282,6 +304,9 @@ class FacilitationModel(Strict):
                     f"field '{item.id}' is asked after the stage '{item.after_stage}', "
                     "which this model does not have"
                 )
+        confirmation_ids = [c.id for c in self.setup_confirmations]
+        if len(set(confirmation_ids)) != len(confirmation_ids):
+            raise ValueError("two setup confirmations have the same id")
         return self
 
     @model_validator(mode="after")

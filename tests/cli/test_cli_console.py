@@ -10,7 +10,10 @@ import pytest
 
 from bot.cli import main
 
-AGREE = "".join(f"as {name}\nagree\n" for name in ("Priya", "Dan", "Ruth", "Tom", "Alex"))
+# Kolb's setup: the declaration, its three confirmations (the last one not), one
+# confidentiality point and the empty line that ends them.
+SETUP = "y\ny\ny\nn\nNothing leaves this rehearsal.\n\n"
+AGREE = SETUP + "".join(f"as {name}\nagree\n" for name in ("Priya", "Dan", "Ruth", "Tom", "Alex"))
 
 
 def rehearse(
@@ -40,6 +43,11 @@ def test_a_participant_edits_and_deletes_a_reply(
         + "delete 1\nmine\nquit\n",
     )
     assert "edit N NEW TEXT" in out and "delete N" in out, "the help names the commands"
+    setup, _, _ = out.partition("Ground rules")
+    assert "Families have been informed that this professional reflective process" in setup
+    _, _, ground_rules = out.partition("Ground rules")
+    assert "Nothing leaves this rehearsal." in ground_rules.partition("as Priya")[0]
+    assert "declared no involvement in the case" in out
     _, _, after = out.partition("Please edit it to take it out.")
     assert after, "the guard's warning asks for an edit"
     listed, _, rest = after.partition("Your reply has been changed.")
@@ -71,7 +79,7 @@ def test_edit_without_a_number_explains_itself_and_a_sentence_starting_edit_is_a
 def test_the_facilitator_sends_the_preparation_pack_and_each_participant_is_shown_it(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    out = rehearse(capsys, monkeypatch, tmp_path, "prepare\nquit\n")
+    out = rehearse(capsys, monkeypatch, tmp_path, SETUP + "prepare\nquit\n")
     assert "prepare" in out.partition("Anything else you type")[0], "the help names it"
     assert out.count("Preparing for the reflective case discussion") == 5
     for name in ("Priya", "Dan", "Ruth", "Tom", "Alex"):
@@ -118,3 +126,13 @@ def test_next_before_a_timed_steps_minimum_is_confirmed_with_next_anyway(
     _, _, after = asked.partition("stage: Case Presenter offloads")
     assert after, "the step is still open after Next"
     assert "stage: Checking of facts" in after, "and moves on after next anyway"
+
+
+def test_moray_is_refused_without_the_declaration(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'console.sqlite3'}")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("n\ny\n\n"))
+    assert main(["console", "--model", "moray-rcd"]) == 0
+    out = capsys.readouterr().out
+    assert "does not have any involvement in the case" in out and "Ground rules" not in out

@@ -115,7 +115,11 @@ def start_event(
     pacing: Pacing = Pacing.LIVE,
     stage_hours: int = 24,
     actor: str = FACILITATOR.user_id,
+    no_involvement: bool | None = None,
+    **setup: Any,
 ) -> ev.Start:
+    """A Start; the facilitator declares no involvement when the model requires it, unless
+    `no_involvement` says otherwise. `setup` adds other Start fields."""
     return ev.Start(
         actor=actor,
         session_id="s-1",
@@ -125,6 +129,10 @@ def start_event(
         case_reference="RCD-0042",
         pacing=pacing,
         stage_hours=stage_hours,
+        no_involvement=(
+            model.requires_independent_facilitator if no_involvement is None else no_involvement
+        ),
+        **setup,
     )
 
 

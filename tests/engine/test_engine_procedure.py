@@ -44,13 +44,15 @@ class Run:
 
     def __init__(self, model=None, **start: object) -> None:  # type: ignore[no-untyped-def]
         self.now = T0
+        model = model or small_model()
         fields = {
             "actor": FAC,
             "session_id": "s-1",
-            "model": model or small_model(),
+            "model": model,
             "facilitator": FACILITATOR,
             "participants": TEAM,
             "case_reference": "RCD-0042",
+            "no_involvement": model.requires_independent_facilitator,
             **start,
         }
         result = step(None, ev.Start(**fields), self.now, secret=SECRET)

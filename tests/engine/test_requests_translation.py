@@ -59,13 +59,20 @@ def test_a_submitted_request_form():
     )
 
 
+NONE_APPLY = {"multiagency_escalation": "no", "learning_review": "no", "child_protection": "no"}
+
+
 def test_screening_decisions():
     chosen = ev.Person(user_id="U-F", name="Fay")
-    assert screening_decision(FormId.ACCEPT_REQUEST.value, {}, "U-S", chosen) == AcceptRequest(
-        actor="U-S", facilitator=chosen
-    )
-    assert screening_decision(FormId.ACCEPT_REQUEST.value, {}, "U-S") is None
     assert screening_decision(
-        FormId.DECLINE_REQUEST.value, {"reason": "Escalate."}, "U-S"
+        FormId.ACCEPT_REQUEST.value, NONE_APPLY, "U-S", chosen
+    ) == AcceptRequest(actor="U-S", facilitator=chosen)
+    assert screening_decision(FormId.ACCEPT_REQUEST.value, NONE_APPLY, "U-S") is None
+    assert screening_decision(
+        FormId.DECLINE_REQUEST.value, {**NONE_APPLY, "reason": "Escalate."}, "U-S"
     ) == DeclineRequest(actor="U-S", reason="Escalate.")
-    assert screening_decision(FormId.DECLINE_REQUEST.value, {"reason": ""}, "U-S") is None
+    assert (
+        screening_decision(FormId.DECLINE_REQUEST.value, {**NONE_APPLY, "reason": ""}, "U-S")
+        is None
+    )
+    assert screening_decision(FormId.ACCEPT_REQUEST.value, {}, "U-S", chosen) is None

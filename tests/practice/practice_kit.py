@@ -157,13 +157,16 @@ async def start_session(
     room_id = await create_room(chair)
     await join(priya, room_id, "Priya", "Social work")
     await join(dan, room_id, "Dan", "Police")
-    setup = await chair.get(chair.base + "/setup")
+    setup = await chair.get(chair.base + f"/setup?model={model}")
     assert setup.status == 200
     people = setup.tree.xpath("//input[@name='participants']/@value")
+    declared = runtime.catalogue.models[model].requires_independent_facilitator
     page = await chair.post(
         chair.base + "/setup",
         [
             ("token", setup.token()),
+            ("shown_for", model),
+            *([("no_involvement", "yes")] if declared else []),
             ("model", model),
             ("case_reference", "RCD-0417"),
             *[("participants", p) for p in people],

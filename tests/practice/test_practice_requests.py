@@ -17,7 +17,12 @@ REQUEST = {
     "agencies": "Social work, school nursing",
     "why_stuck": "Three agencies disagree about what the risk is.",
     "urgency": "soon",
+    "single_agency_supervision": "yes",
+    "second_line_manager": "yes",
+    "team_alerted": "no",
 }
+# The screener answers each of the Moray procedure's screening criteria.
+NONE_APPLY = {"multiagency_escalation": "no", "learning_review": "no", "child_protection": "no"}
 
 
 async def room_of_three(visitors: Make) -> tuple[Visitor, Visitor, Visitor]:
@@ -75,7 +80,12 @@ async def test_accepting_asks_the_chosen_person_who_confirms_and_the_requester_i
     ]
     page = await dan.post(
         dan.base + "/form",
-        {"token": form.token(), "form": "accept_request", "facilitator": person_id(chair)},
+        {
+            "token": form.token(),
+            "form": "accept_request",
+            "facilitator": person_id(chair),
+            **NONE_APPLY,
+        },
     )
     assert page.url == dan.base
     await runtime.dispatcher.drain()
@@ -91,7 +101,8 @@ async def test_accepting_asks_the_chosen_person_who_confirms_and_the_requester_i
         actions = [entry.action for entry in await uow.audit.entries()]
     assert actions == [
         "requested a reflective discussion",
-        "accepted a request",
+        "accepted a request; no criteria apply (Multiagency Escalation, Learning Reviews, "
+        "Child Protection Procedures)",
         "confirmed no involvement in the case",
     ]
 
@@ -103,12 +114,18 @@ async def test_declining_tells_the_requester_the_reason_privately(
     await ask(runtime, priya)
     form = await dan.press("Decline…", "/screening")
     empty = await dan.post(
-        dan.base + "/form", {"token": form.token(), "form": "decline_request", "reason": " "}
+        dan.base + "/form",
+        {"token": form.token(), "form": "decline_request", "reason": " ", **NONE_APPLY},
     )
     assert empty.status == 400 and "Reason cannot be empty." in empty.text
     await dan.post(
         dan.base + "/form",
-        {"token": form.token(), "form": "decline_request", "reason": "Already in a review."},
+        {
+            "token": form.token(),
+            "form": "decline_request",
+            "reason": "Already in a review.",
+            **NONE_APPLY,
+        },
     )
     await runtime.dispatcher.drain()
     told = " ".join((await priya.page()).texts("//article[contains(@class, 'direct')]"))
@@ -143,7 +160,12 @@ async def test_the_requester_is_not_accepted_as_facilitator(
     form = await dan.press("Accept…", "/screening")
     await dan.post(
         dan.base + "/form",
-        {"token": form.token(), "form": "accept_request", "facilitator": person_id(priya)},
+        {
+            "token": form.token(),
+            "form": "accept_request",
+            "facilitator": person_id(priya),
+            **NONE_APPLY,
+        },
     )
     await runtime.dispatcher.drain()
     assert "Priya asked for this discussion" in (await dan.page()).text
@@ -172,12 +194,22 @@ async def test_only_people_of_the_room_can_be_chosen_and_only_they_can_confirm(
     form = await dan.press("Accept…", "/screening")
     page = await dan.post(
         dan.base + "/form",
-        {"token": form.token(), "form": "accept_request", "facilitator": "p-stranger"},
+        {
+            "token": form.token(),
+            "form": "accept_request",
+            "facilitator": "p-stranger",
+            **NONE_APPLY,
+        },
     )
     assert page.status == 400 and "Facilitator: please choose one of the options." in page.text
     await dan.post(
         dan.base + "/form",
-        {"token": form.token(), "form": "accept_request", "facilitator": person_id(chair)},
+        {
+            "token": form.token(),
+            "form": "accept_request",
+            "facilitator": person_id(chair),
+            **NONE_APPLY,
+        },
     )
     await runtime.dispatcher.drain()
     confirm = (await chair.page()).button_fields("I have no involvement: I will facilitate")
@@ -208,7 +240,12 @@ async def test_sending_the_same_request_twice_asks_once_and_logs_hold_no_words_o
     form = await dan.page("/form")
     await dan.post(
         dan.base + "/form",
-        {"token": form.token(), "form": "accept_request", "facilitator": person_id(chair)},
+        {
+            "token": form.token(),
+            "form": "accept_request",
+            "facilitator": person_id(chair),
+            **NONE_APPLY,
+        },
     )
     await runtime.dispatcher.drain()
     await chair.press("I am involved in this case")

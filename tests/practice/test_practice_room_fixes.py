@@ -201,6 +201,9 @@ async def test_the_facilitators_confirmation_is_spent_once_given(
             "agencies": "Social work",
             "why_stuck": "We disagree.",
             "urgency": "soon",
+            "single_agency_supervision": "yes",
+            "second_line_manager": "yes",
+            "team_alerted": "yes",
         },
     )
     await runtime.dispatcher.drain()
@@ -211,6 +214,9 @@ async def test_the_facilitators_confirmation_is_spent_once_given(
             "token": accept.token(),
             "form": "accept_request",
             "facilitator": chair.base.rsplit("/", 1)[-1],
+            "multiagency_escalation": "no",
+            "learning_review": "no",
+            "child_protection": "no",
         },
     )
     await runtime.dispatcher.drain()

@@ -178,6 +178,7 @@ async def test_the_setup_form_offers_every_model_and_the_people_in_the_room(
         ({"start_later": "soon"}, "Please give the later start as a date and a time."),
         ({"start_later": "2020-01-01T09:00"}, "The later start must be in the future"),
         ({"watchlist": "x" * 201}, "Each watch-list line can be up to 200 characters."),
+        ({"confidentiality": "x" * 501}, "at most 10 confidentiality points"),
     ],
 )
 async def test_setup_problems_are_explained_and_nothing_starts(
@@ -191,6 +192,7 @@ async def test_setup_problems_are_explained_and_nothing_starts(
     form = {
         "token": setup.token(),
         "model": "kolb",
+        "shown_for": "kolb",
         "case_reference": "RCD-1",
         "participants": priya_id,
         "pacing": "live",
@@ -216,6 +218,7 @@ async def test_a_session_can_start_later_with_everyone_invited_now(
         {
             "token": setup.token(),
             "model": "kolb",
+            "shown_for": "kolb",
             "case_reference": "RCD-1",
             "participants": priya.base.rsplit("/", 1)[1],
             "pacing": "live",
@@ -243,6 +246,7 @@ async def test_the_engine_refusing_a_start_is_shown_on_the_form(visitors: Make) 
         {
             "token": setup.token(),
             "model": "space-to-think",  # asks questions of a lead professional
+            "shown_for": "space-to-think",
             "case_reference": "RCD-1",
             "participants": priya.base.rsplit("/", 1)[1],
             "lead": "",
@@ -612,6 +616,9 @@ async def test_times_are_shown_in_the_organisations_zone_24_hour_and_named(
             "agencies": "School",
             "why_stuck": "We disagree about the risk.",
             "urgency": "routine",
+            "single_agency_supervision": "yes",
+            "second_line_manager": "yes",
+            "team_alerted": "yes",
         },
     )
     await runtime.dispatcher.drain()

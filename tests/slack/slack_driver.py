@@ -70,13 +70,21 @@ class SlackSession:
         await self.drain()
 
     def last_view(self) -> dict[str, Any]:
-        return self.fake.called("views.open")[-1].args["view"]
+        """The modal as it now stands: the last opened, or updated since."""
+        shown = [c for c in self.fake.history if c.method in ("views.open", "views.update")]
+        return shown[-1].args["view"]
 
     async def start(
         self, model_id: str, participants: list[str], presenter: str | None, **setup: Any
     ) -> None:
         response = await self.slack.command(FACILITATOR)
         assert response.status == 200
+        model = self.runtime.catalogue.get(model_id)
+        if model is not None:
+            # As people do: choosing the model shows what it asks them to confirm.
+            response = await self.slack.choose(FACILITATOR, self.last_view(), "model", model_id)
+            assert response.status == 200
+            setup.setdefault("no_involvement", model.requires_independent_facilitator)
         values = setup_values(model_id, participants, presenter, **setup)
         response = await self.slack.submit(FACILITATOR, self.last_view(), values)
         assert response.status == 200

@@ -245,6 +245,8 @@ class FakeSlack:
         if method == "users.info":
             user = self.users.get(args["user"])
             return ok | {"user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "views.update":
+            return ok | {"view": {"id": args["view_id"], **args["view"]}}
         if method == "views.open":
             return ok | {"view": {"id": f"V{next(self._ts)}", **args["view"]}}
         return ok

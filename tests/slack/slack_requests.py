@@ -211,6 +211,43 @@ class Workspace:
             }
         return payload
 
+    async def choose(
+        self, user: str, view: dict[str, Any], block_id: str, value: str, view_id: str = "V1"
+    ) -> ClientResponse:
+        """Choose an option of a select in an open modal whose input dispatches its action."""
+        element = next(b for b in view["blocks"] if b.get("block_id") == block_id)["element"]
+        option = next(o for o in element["options"] if o["value"] == value)
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+            "api_app_id": "A0APP",
+            "token": "legacy",
+            "container": {"type": "view", "view_id": view_id},
+            "trigger_id": self.next_id("trigger."),
+            "team": {"id": TEAM, "domain": "example"},
+            "view": {
+                "id": view_id,
+                "team_id": TEAM,
+                "type": "modal",
+                "callback_id": view["callback_id"],
+                "private_metadata": view["private_metadata"],
+                "blocks": view["blocks"],
+                "state": {"values": {}},
+                "hash": "1700000000.abc",
+                "app_id": "A0APP",
+            },
+            "actions": [
+                {
+                    "type": "static_select",
+                    "action_id": element["action_id"],
+                    "block_id": block_id,
+                    "selected_option": option,
+                    "action_ts": "1700000901.000001",
+                }
+            ],
+        }
+        return await self.interact(payload)
+
     async def submit(
         self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]]
     ) -> ClientResponse:
@@ -273,8 +310,29 @@ def setup_values(
     hours: str | None = "24",
     watchlist: str | None = None,
     scheduled_for: int | None = None,
+    no_involvement: bool = False,
+    confirmed: tuple[str, ...] = (),
+    confidentiality: str | None = None,
+    from_request: str = "",
 ) -> dict[str, dict[str, Any]]:
-    return {
+    """The setup modal's state values; `confirmed` names setup confirmations ticked,
+    `from_request` the request whose box is left ticked."""
+
+    def ticked(value: str) -> dict[str, Any]:
+        option = {"value": value, "text": {"type": "plain_text", "text": value}}
+        return {"value": {"type": "checkboxes", "selected_options": [option]}}
+
+    checks = {
+        block: ticked("yes")
+        for block in (
+            *(["no_involvement"] if no_involvement else []),
+            *(f"confirm:{c}" for c in confirmed),
+        )
+    }
+    if from_request:
+        checks["from_request"] = ticked(from_request)
+    return checks | {
+        "confidentiality": {"value": {"type": "plain_text_input", "value": confidentiality}},
         "scheduled_for": {"value": {"type": "datetimepicker", "selected_date_time": scheduled_for}},
         "watchlist": {"value": {"type": "plain_text_input", "value": watchlist}},
         "model": {

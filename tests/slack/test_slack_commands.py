@@ -31,17 +31,21 @@ async def test_reflect_opens_the_setup_modal_with_every_model(session: SlackSess
     assert await answer(response) == ""
     (opened,) = session.fake.called("views.open")
     view = opened.args["view"]
-    models = view["blocks"][0]["element"]["options"]
+    (menu,) = [b for b in view["blocks"] if b.get("block_id") == "model"]
+    models = menu["element"]["options"]
     assert [o["value"] for o in models] == [m.id for m in session.runtime.catalogue]
-    assert "must not identify the child" in view["blocks"][3]["hint"]["text"]
+    (case,) = [b for b in view["blocks"] if b.get("block_id") == "case_reference"]
+    assert "must not identify the child" in case["hint"]["text"]
 
 
 async def test_reflect_start_prefills_the_model_and_participants(session: SlackSession) -> None:
     text = "start kolb <@USW|priya> <@UPOL|dan> <@USW|priya>"
     assert await answer(await session.slack.command(FACILITATOR, text)) == ""
     view = session.fake.called("views.open")[-1].args["view"]
-    assert view["blocks"][0]["element"]["initial_option"]["value"] == "kolb"
-    assert view["blocks"][1]["element"]["initial_users"] == ["USW", "UPOL"]
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    assert blocks["model"]["element"]["initial_option"]["value"] == "kolb"
+    assert blocks["participants"]["element"]["initial_users"] == ["USW", "UPOL"]
+    assert "confirm:families_informed" in blocks, "the model's confirmations are asked"
 
 
 async def test_reflect_start_with_an_unknown_model_lists_the_models(session: SlackSession) -> None:

@@ -26,6 +26,15 @@ REQUEST = {
     "case_reference.0": "RCD-0999",
     "agencies.0": "Social work, police & school",
     "why_stuck.0": "Agencies disagree about the risk <!channel>.",
+    "single_agency_supervision.0": "yes",
+    "second_line_manager.0": "yes",
+    "team_alerted.0": "no",
+}
+# The screener answers each of the Moray procedure's screening criteria.
+NONE_APPLY = {
+    "multiagency_escalation.0": "no",
+    "learning_review.0": "no",
+    "child_protection.0": "no",
 }
 
 
@@ -63,7 +72,7 @@ async def screen(session: SlackSession, action: ActionId, fields: dict[str, str]
     response = await session.slack.press(SCREENER, button, post, channel=SCREENING_CHANNEL)
     assert response.status == 200
     view = session.last_view()
-    response = await session.slack.submit(SCREENER, view, form_values(view, fields))
+    response = await session.slack.submit(SCREENER, view, form_values(view, NONE_APPLY | fields))
     assert response.status == 200
     assert await response.text() == ""
     await session.drain()
@@ -91,7 +100,12 @@ async def test_accepted_confirmed_and_the_requester_told(session: SlackSession) 
     await send_request(session)
     await screen(session, ActionId.SCREEN_ACCEPT, {"facilitator.0": FACILITATOR})
     picker = session.fake.called("views.open")[-1].args["view"]["blocks"]
-    assert [b["element"]["type"] for b in picker if b["type"] == "input"] == ["users_select"]
+    assert [b["element"]["type"] for b in picker if b["type"] == "input"] == [
+        "static_select",
+        "static_select",
+        "static_select",
+        "users_select",
+    ]
     state = await stored_request(session)
     assert state.status is RequestStatus.ASSIGNED
     assert state.facilitator is not None and state.facilitator.name == "Morgan Ellis"
@@ -194,7 +208,7 @@ async def test_a_button_of_a_request_that_is_gone_is_explained(session: SlackSes
     # Accept… opens its form even for a request that is gone; submitting it is refused.
     view = session.last_view()
     response = await session.slack.submit(
-        SCREENER, view, form_values(view, {"facilitator.0": FACILITATOR})
+        SCREENER, view, form_values(view, NONE_APPLY | {"facilitator.0": FACILITATOR})
     )
     answer = json.loads(await response.text())
     assert "no longer exists" in answer["errors"]["facilitator.0"]
@@ -209,3 +223,37 @@ async def test_without_a_screening_channel_nobody_can_request(session: SlackSess
     response = await session.slack.command(PRESENTER, "request")
     assert "REFLECTBOT_SCREENING_CHANNEL" in await response.text()
     assert session.fake.called("views.open") == []
+
+
+async def test_the_screener_sees_the_steps_and_records_which_criteria_apply(
+    session: SlackSession,
+) -> None:
+    """Moray 3.1 and 3.2: the steps before a request, and screening "in the light of criteria
+    for Multiagency Escalation, Learning Reviews, and Child Protection Procedures"."""
+    await send_request(session)
+    card = " ".join(screening_post(session).texts())
+    assert "Done: Case is explored in single agency supervision" in card
+    assert "Not yet: The practitioner alerts the Team around the Child" in card
+    post = screening_post(session)
+    await session.slack.press(
+        SCREENER, session.button(post, ActionId.SCREEN_DECLINE), post, channel=SCREENING_CHANNEL
+    )
+    form = session.last_view()
+    shown = " ".join(b["label"]["text"] for b in form["blocks"] if b["type"] == "input")
+    for words in ("Multiagency Escalation", "Learning Reviews", "Child Protection Procedures"):
+        assert words in shown
+    unanswered = form_values(form, {"reason.0": "Escalation fits."})
+    answer = json.loads(await (await session.slack.submit(SCREENER, form, unanswered)).text())
+    assert "criteria for Multiagency Escalation" in answer["errors"]["multiagency_escalation.0"]
+    await screen(
+        session,
+        ActionId.SCREEN_DECLINE,
+        {"multiagency_escalation.0": "yes", "reason.0": "The escalation procedure fits."},
+    )
+    state = await stored_request(session)
+    assert (state.status, state.criteria) == (RequestStatus.DECLINED, ["multiagency_escalation"])
+    updated = " ".join(session.fake.called("chat.update")[-1].texts())
+    assert "Screening: criteria that apply: Multiagency Escalation" in updated
+    async with session.runtime.store.transaction() as uow:
+        audit = [e.action for e in await uow.audit.entries(state.id)]
+    assert "declined a request; criteria that apply: Multiagency Escalation" in audit

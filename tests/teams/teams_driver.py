@@ -93,6 +93,7 @@ class TeamsChannel:
                 "stage_hours": "24",
             }
             | {f"agency:{p.aad_id}": AGENCIES[p] for p in people if p in AGENCIES}
+            | self.declared(model_id)
             | inputs
         )
         reply = await self.send(self.acts.submit(FACILITATOR, command["id"], setup.id, data))
@@ -100,6 +101,13 @@ class TeamsChannel:
         async with self.runtime.store.transaction() as uow:
             active = await uow.sessions.active_in("teams", CHANNEL)
         return active.id if active else ""
+
+    def declared(self, model_id: str) -> dict[str, str]:
+        """The facilitator's declaration of no involvement, where the model requires it."""
+        model = self.runtime.catalogue.get(model_id)
+        return (
+            {"no_involvement": "true"} if model and model.requires_independent_facilitator else {}
+        )
 
     async def press(
         self, person: Person, message: Message, action: str, value: str | None = None

@@ -29,6 +29,15 @@ REQUEST = {
     "field:agencies": "School, police",
     "field:why_stuck": WHY,
     "field:urgency": "soon",
+    "field:single_agency_supervision": "yes",
+    "field:second_line_manager": "yes",
+    "field:team_alerted": "no",
+}
+# The screener answers each of the Moray procedure's screening criteria.
+NONE_APPLY = {
+    "field:multiagency_escalation": "no",
+    "field:learning_review": "no",
+    "field:child_protection": "no",
 }
 
 
@@ -71,11 +80,12 @@ async def _request(teams: TeamsChannel, post: Message) -> RequestState:
     return state
 
 
-async def _accept(teams: TeamsChannel, post: Message, facilitator: str) -> Reply:
+async def _accept(
+    teams: TeamsChannel, post: Message, facilitator: str, criteria: dict[str, str] = NONE_APPLY
+) -> Reply:
     dialog = await teams.open_dialog(SCREENER, post, "screen_accept")
-    return await teams.submit_dialog(
-        SCREENER, post.id, dialog, {"field:facilitator": facilitator}, SCREENING_CHANNEL
-    )
+    fields = criteria | {"field:facilitator": facilitator}
+    return await teams.submit_dialog(SCREENER, post.id, dialog, fields, SCREENING_CHANNEL)
 
 
 async def _confirm(teams: TeamsChannel, person: Person, action: str) -> None:
@@ -94,7 +104,9 @@ async def test_a_request_is_screened_and_confirmed_by_an_uninvolved_facilitator(
 
     dialog = await teams.open_dialog(SCREENER, post, "screen_accept")
     (choice,) = [
-        e for e in dialog.body["task"]["value"]["card"]["content"]["body"] if e.get("choices")
+        e
+        for e in dialog.body["task"]["value"]["card"]["content"]["body"]
+        if e.get("id") == "field:facilitator"
     ]
     offered = {c["value"]: c["title"] for c in choice["choices"]}
     assert offered[HEALTH.aad_id] == HEALTH.name and choice["style"] == "filtered"
@@ -119,15 +131,26 @@ async def test_a_declined_request_tells_the_requester_why(teams: TeamsChannel) -
     post = await _screening_post(teams)
     dialog = await teams.open_dialog(SCREENER, post, "screen_decline")
     blank = await teams.submit_dialog(
-        SCREENER, post.id, dialog, {"field:reason": " "}, SCREENING_CHANNEL
+        SCREENER, post.id, dialog, NONE_APPLY | {"field:reason": " "}, SCREENING_CHANNEL
     )
     assert "reason" in blank.body["task"]["value"]
+    reason = {"field:reason": "A core group fits better."}
+    unscreened = await teams.submit_dialog(SCREENER, post.id, dialog, reason, SCREENING_CHANNEL)
+    assert "criteria for Multiagency Escalation" in unscreened.body["task"]["value"]
+    assert (await _request(teams, post)).status is RequestStatus.SUBMITTED
     await teams.submit_dialog(
-        SCREENER, post.id, dialog, {"field:reason": "A core group fits better."}, SCREENING_CHANNEL
+        SCREENER,
+        post.id,
+        dialog,
+        NONE_APPLY | {"field:child_protection": "yes"} | reason,
+        SCREENING_CHANNEL,
     )
-    assert (await _request(teams, post)).status is RequestStatus.DECLINED
+    declined = await _request(teams, post)
+    assert (declined.status, declined.criteria) == (RequestStatus.DECLINED, ["child_protection"])
     assert "A core group fits better." in _chat(teams, POLICE)
     assert "Declined" in post.text()
+    assert "criteria that apply: Child Protection Procedures" in post.text()
+    assert "Done: Case is explored in single agency supervision" in post.text()
 
 
 async def test_a_request_naming_the_child_reaches_screening_redacted_and_its_author_warned(
