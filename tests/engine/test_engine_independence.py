@@ -265,3 +265,17 @@ def test_only_the_confirmed_facilitator_sets_up_from_a_request_once():
     linked = step_request(request, SessionSetUp(actor=FAC, session_id="s-1"), T0).state
     assert "not waiting for a session" in str(start_from(linked, start_event(small_model())))
     assert "not waiting for a session" in str(start_from(None, start_event(small_model())))
+
+
+def test_every_procedure_s_setup_confirmations_are_in_its_words():
+    words = {
+        "moray-rcd": "Standard information sharing agreements apply.",
+        "portsmouth-rpm": "documented in the child's records and circulated with the invites",
+        "space-to-think": "record and chronology that a multi-agency reflective session took place",
+        "kolb": "recorded in the child's files",
+    }
+    for model_id, quoted in words.items():
+        texts = " ".join(c.text for c in builtin(model_id).setup_confirmations)
+        assert quoted in texts, model_id
+    assert builtin("moray-rcd").requires_independent_facilitator
+    assert not builtin("kolb").requires_independent_facilitator
