@@ -78,6 +78,7 @@ async def one_session(model_id: str, **dispatching: object) -> dict[str, int]:
                 facilitator=FACILITATOR,
                 participants=PARTICIPANTS,
                 case_reference="BENCH-1",
+                no_involvement=True,  # a bench facilitator has no involvement
             )
             await service.start(Conversation(PLATFORM, "CCALLS"), start)
             await session.deliver_due()

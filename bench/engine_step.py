@@ -46,6 +46,7 @@ def one_session(model_id: str, participants: int) -> list[float]:
             facilitator=facilitator,
             participants=people,
             case_reference="BENCH-1",
+            no_involvement=True,  # a bench facilitator has no involvement
             watchlist=("Jayden Smith",),
         ),
     )

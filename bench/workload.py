@@ -70,6 +70,7 @@ async def open_sessions(
                 facilitator=FACILITATOR,
                 participants=PARTICIPANTS,
                 case_reference=f"BENCH-{number}",
+                no_involvement=True,  # a bench facilitator has no involvement
             )
             await service.start(Conversation(PLATFORM, channel), start)
             for person in PARTICIPANTS:

@@ -130,6 +130,7 @@ class Organisation:
             facilitator=FACILITATOR,
             participants=people,
             case_reference=f"RCD-{4700 + number}",
+            no_involvement=facilitation.requires_independent_facilitator,
         )
         await self.service.start(Conversation("fake", f"C-{number}"), start)
         await self.dispatcher.drain()

@@ -39,14 +39,17 @@ def model(model_id: str) -> FacilitationModel:
 
 
 def start_event(model_id: str, session_id: str = "s-1", **options: object) -> ev.Start:
+    facilitation = model(model_id)
+    # The facilitator declares no involvement in the case where the model requires it.
+    declared = {"no_involvement": facilitation.requires_independent_facilitator}
     return ev.Start(
         actor=FACILITATOR.user_id,
         session_id=session_id,
-        model=model(model_id),
+        model=facilitation,
         facilitator=FACILITATOR,
         participants=PEOPLE,
         case_reference="RCD-0099",
-        **options,  # type: ignore[arg-type]
+        **(declared | options),  # type: ignore[arg-type]
     )
 
 
