@@ -13,6 +13,9 @@ SECTION_LIMIT = 3000  # characters in a section's text or a context element
 HEADER_LIMIT = 150
 BUTTON_LABEL_LIMIT = 75
 BLOCKS_PER_MESSAGE = 50
+# Slack also refuses a message whose blocks hold more than about 13,200 characters of text
+# in all (msg_blocks_too_long; enforced, not documented): keep each message well under it.
+TEXT_PER_MESSAGE = 12_000
 BUTTONS_PER_ACTIONS_BLOCK = 25
 
 ACTION_PREFIX = "reflect"
@@ -128,17 +131,34 @@ def _actions(actions: tuple[Action, ...], session_id: str) -> list[BlockKit]:
     ]
 
 
+def _text_size(node: Any) -> int:
+    """The characters of text a block holds, as Slack counts them against a message."""
+    if isinstance(node, dict):
+        return sum(
+            len(v) if k == "text" and isinstance(v, str) else _text_size(v) for k, v in node.items()
+        )
+    if isinstance(node, list):
+        return sum(_text_size(v) for v in node)
+    return 0
+
+
 def render(content: Content, session_id: str) -> list[MessagePart]:
-    """The content as one message, or as several when it needs more than 50 blocks."""
+    """The content as one message, or as several when it needs more than 50 blocks or more
+    text than one message holds. Blocks are never cut: a page ends between them."""
     blocks: list[BlockKit] = [_title(content.title)] if content.title else []
     for block in content.blocks:
         blocks.extend(_render_block(block))
     blocks.extend(_actions(content.actions, session_id))
     fallback = escape(content.summary or content.title or "Reflective case discussion")
-    pages = [
-        blocks[start : start + BLOCKS_PER_MESSAGE]
-        for start in range(0, len(blocks), BLOCKS_PER_MESSAGE)
-    ] or [[]]
+    pages: list[list[BlockKit]] = [[]]
+    used = 0
+    for block in blocks:
+        size = _text_size(block)
+        if pages[-1] and (len(pages[-1]) == BLOCKS_PER_MESSAGE or used + size > TEXT_PER_MESSAGE):
+            pages.append([])
+            used = 0
+        pages[-1].append(block)
+        used += size
     return [
         MessagePart(blocks=page, text=fallback if number == 0 else f"{fallback} (continued)")
         for number, page in enumerate(pages)

@@ -90,6 +90,33 @@ class Message:
         return message
 
 
+# Slack refuses a message of more than 50 blocks, and one whose blocks hold more than about
+# 13,200 characters of text in all (msg_blocks_too_long, a limit Slack enforces but does not
+# document: slackapi/bolt-js#2509).
+MAX_BLOCKS = 50
+MAX_BLOCKS_TEXT = 13_000
+
+
+def _block_text(node: Any) -> int:
+    if isinstance(node, dict):
+        own = len(node["text"]) if isinstance(node.get("text"), str) else 0
+        return own + sum(_block_text(v) for k, v in node.items() if k != "text" or own == 0)
+    if isinstance(node, list):
+        return sum(_block_text(v) for v in node)
+    return 0
+
+
+def _refused_blocks(method: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    if method not in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+        return None
+    blocks = args.get("blocks") or []
+    if len(blocks) > MAX_BLOCKS:
+        return {"ok": False, "error": "invalid_blocks"}
+    if _block_text(blocks) > MAX_BLOCKS_TEXT:
+        return {"ok": False, "error": "msg_blocks_too_long"}
+    return None
+
+
 def _flag(value: Any) -> bool:
     return str(value).lower() in ("1", "true")
 
@@ -190,7 +217,8 @@ class FakeSlack:
                 self._answer(method, call.args)
             call.answer = failure.body
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
-        call.answer = self._answer(method, call.args)
+        refusal = _refused_blocks(method, call.args)
+        call.answer = refusal or self._answer(method, call.args)
         return web.json_response(call.answer)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -193,3 +193,50 @@ def test_a_form_slack_cannot_hold_is_refused_rather_than_cut() -> None:
     form = Form(id=FormId.RECORD, title="Edit the record", fields=fields)
     with pytest.raises(FormTooLarge):
         form_view(form, "S1")
+
+
+def long_record() -> Content:
+    """A record of about 30,000 characters, shaped like one: headings, sections of many lines
+    (list items among them), and one paragraph far longer than a Slack section."""
+    sections = []
+    for number in range(1, 9):
+        lines = [
+            f"- Agency {number}.{line}: what we each saw of the plan, week by week." * 2
+            for line in range(1, 25)
+        ]
+        sections += [
+            Block(style=BlockStyle.HEADING, text=f"Section {number}"),
+            Block(style=BlockStyle.QUOTE, text="\n".join(lines)),
+        ]
+    unbroken = " ".join(f"word{n}" for n in range(900))  # ~7,000 characters on one line
+    sections.append(Block(style=BlockStyle.QUOTE, text=unbroken))
+    content = Content(
+        title="Multi-agency reflective supervision discussion summary",
+        blocks=tuple(sections),
+        summary="The record",
+    )
+    assert 29_000 < sum(len(b.text) for b in content.blocks) < 32_000
+    return content
+
+
+def test_a_30000_character_record_is_split_between_lines_and_loses_nothing() -> None:
+    content = long_record()
+    parts = render(content, "S1")
+    assert len(parts) >= 3, "Slack refuses a message of more than about 13,200 characters"
+    assert all(len(part.blocks) <= BLOCKS_PER_MESSAGE for part in parts)
+    assert all(len(json.dumps(part.blocks)) < 14_000 for part in parts)
+    texts = [t for part in parts for t in section_texts(part.blocks)]
+    assert max(len(t) for t in texts) <= SECTION_LIMIT
+    shown_lines = [line.removeprefix("> ") for t in texts for line in t.split("\n")]
+    for block in content.blocks[:-1]:
+        for line in block.text.split("\n"):
+            # Every line that fits in a section is shown whole, in one piece.
+            wanted = f"*{line}*" if block.style is BlockStyle.HEADING else escape(line)
+            assert wanted in shown_lines, line
+    # The one line longer than a section continues in the next, cut between words only.
+    shown_words = " ".join(shown_lines).split()
+    original = " ".join(
+        f"*{b.text}*" if b.style is BlockStyle.HEADING else escape(b.text) for b in content.blocks
+    ).split()
+    assert shown_words == [f"*{content.title}*", *original] or shown_words == original
+    assert all(part.text.startswith("The record") for part in parts)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from adapters.teams.cards import form_card, render
+from adapters.teams.cards import MAX_CARD_BYTES, form_card, render
 from adapters.teams.text import escape
 from dialogs.content import (
     Action,
@@ -133,3 +135,44 @@ def test_form_fields_become_the_right_inputs() -> None:
         "session": "s1",
         "form": "record",
     }
+
+
+def test_a_30000_character_record_is_split_into_cards_between_lines_and_loses_nothing() -> None:
+    sections = []
+    for number in range(1, 9):
+        lines = [
+            f"- Agency {number}.{line}: what we each saw of the plan, week by week." * 2
+            for line in range(1, 25)
+        ]
+        sections += [
+            Block(style=BlockStyle.HEADING, text=f"Section {number}"),
+            Block(style=BlockStyle.QUOTE, text="\n".join(lines)),
+        ]
+    unbroken = " ".join(f"word{n}" for n in range(900))  # one line longer than a text block
+    sections.append(Block(style=BlockStyle.QUOTE, text=unbroken))
+    content = Content(title="Record", blocks=tuple(sections), summary="The record")
+    assert 29_000 < sum(len(b.text) for b in content.blocks) < 32_000
+
+    cards = render(content, "S1")
+    assert len(cards) >= 2
+    assert all(
+        len(json.dumps(card, ensure_ascii=False).encode()) <= MAX_CARD_BYTES for card in cards
+    )
+    texts: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextBlock":
+                texts.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(cards)
+    for block in content.blocks[:-1]:
+        for line in block.text.split("\n"):
+            assert escape(line) in texts, line  # each line whole, in one text block
+    shown = " ".join(texts).split()
+    assert shown == " ".join(["Record", *(escape(b.text) for b in content.blocks)]).split()
