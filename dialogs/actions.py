@@ -27,6 +27,7 @@ _PLAIN: dict[ActionId, type[ev.Event]] = {
     ActionId.RESUME: ev.Resume,
     ActionId.END: ev.End,
     ActionId.APPROVE: ev.Approve,
+    ActionId.ASK_CONFIRMATION: ev.AskConfirmation,
 }
 
 _FORM_BUTTONS: dict[ActionId, str] = {
@@ -34,6 +35,7 @@ _FORM_BUTTONS: dict[ActionId, str] = {
     ActionId.EDIT_RECORD: "record",
     ActionId.PUBLISH_ANYWAY: "override",
     ActionId.EVALUATE: "evaluation",
+    ActionId.CHOOSE_RECORDER: "recorder",
 }
 
 
@@ -77,6 +79,8 @@ def button_event(action: str, value: str, actor: str) -> ev.Event | None:
             )
         if action_id is ActionId.ACTION_DONE and value.isdecimal():
             return ev.CompleteAction(actor=actor, index=int(value))
+        if action_id is ActionId.CONFIRM_RECORD and value.isdecimal() and len(value) < 10:
+            return ev.ConfirmRecord(actor=actor, revision=int(value))
     except ValidationError:
         return None
     return None
@@ -101,6 +105,8 @@ def form_event(form: str, value: str, fields: Mapping[str, str], actor: str) -> 
             return ev.SubmitEvaluation(actor=actor, answers=values)
         if form_id is FormId.OVERRIDE:
             return ev.Approve(actor=actor, override_reason=values.get("reason", ""))
+        if form_id is FormId.RECORDER:
+            return ev.ChooseRecorder(actor=actor, recorder=values.get("recorder", ""))
     except (ValueError, ValidationError):
         return None
     return None

@@ -45,6 +45,7 @@ class Audience(StrEnum):
     EVERYONE = "everyone"
     PARTICIPANTS = "participants"
     FACILITATOR = "facilitator"
+    WRITERS = "writers"  # the facilitator and the recorder, if there is one
 
 
 class ActionStyle(StrEnum):
@@ -70,6 +71,9 @@ class ActionId(StrEnum):
     EVALUATE = "evaluate"
     ACTION_DONE = "action_done"
     PUBLISH_ANYWAY = "publish_anyway"
+    CHOOSE_RECORDER = "choose_recorder"
+    ASK_CONFIRMATION = "ask_confirmation"
+    CONFIRM_RECORD = "confirm_record"  # the value is the draft's revision
     # Requests for a discussion (dialogs/requests.py): the value is the request id.
     SCREEN_ACCEPT = "screen_accept"
     SCREEN_DECLINE = "screen_decline"
@@ -122,6 +126,7 @@ class FormId(StrEnum):
     RECORD = "record"
     EVALUATION = "evaluation"
     OVERRIDE = "override"
+    RECORDER = "recorder"
     REQUEST = "request"
     ACCEPT_REQUEST = "accept_request"
     DECLINE_REQUEST = "decline_request"

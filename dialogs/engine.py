@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from dialogs import captured, messages, preparation, setup, timing
+from dialogs import captured, confirmation, messages, preparation, recorder, setup, timing
 from dialogs import events as ev
 from dialogs.effects import (
     AuditNote,
@@ -178,6 +178,10 @@ class _Turn:
     def update_root(self) -> None:
         self.effects.append(Update(key=ROOT, content=messages.root(self.state)))
 
+    def update_record_ready(self) -> None:
+        """The "discussion is complete" post: who writes the record, who has confirmed it."""
+        self.effects.append(Update(key=RECORD_DRAFT, content=messages.record_ready(self.state)))
+
     def update_question(self, question_id: str) -> None:
         self.effects.append(
             Update(
@@ -195,6 +199,23 @@ class _Turn:
             f"Only the facilitator, {self.state.facilitator.name}, can {verb}. Nothing has changed."
         )
         return False
+
+    def writer_only(self, verb: str) -> bool:
+        """The facilitator, or the recorder they handed the record to."""
+        s = self.state
+        if s.writes_record(self.actor):
+            return True
+        named = s.recorder_person
+        also = f" or the recorder, {named.name}," if named else ""
+        self.refuse(
+            f"Only the facilitator, {s.facilitator.name},{also} can {verb}. Nothing has changed."
+        )
+        return False
+
+    def tell_writers(self, message: str) -> None:
+        self.tell(self.state.facilitator.user_id, message)
+        if self.state.recorder:
+            self.tell(self.state.recorder, message)
 
     def still_open(self, event: ev.Control) -> bool:
         """A control pressed on a question that has since closed changes nothing."""
@@ -288,6 +309,12 @@ class _Turn:
             self.effects.append(
                 Post(key=key_points_key(stage.id), content=messages.key_points(s, stage))
             )
+            if s.recorder:
+                self.tell(
+                    s.recorder,
+                    f"“{stage.title}” is over: as the recorder, please write its key points "
+                    "(Write key points, under “Key points”).",
+                )
         else:
             self.after_stage()
 
@@ -339,6 +366,7 @@ class _Turn:
         edited, and say which edited sections may now be out of date."""
         s = self.state
         assert s.record is not None
+        before = confirmation.snapshot(s.record)
         redactor = self.redactor()
         stale = self.refresh(redactor)
         s.phase = Phase.RECORD_DRAFT
@@ -346,7 +374,8 @@ class _Turn:
         if stale:
             message += " Please check the sections you edited: " + ", ".join(stale) + "."
         message += " Review the draft again before approving it."
-        self.tell(s.facilitator.user_id, message)
+        confirmation.after_change(self, before)
+        self.tell_writers(message)
 
     # -- answers -----------------------------------------------------------------------
 
@@ -450,6 +479,8 @@ def _start(event: ev.Start, now: datetime, secret: bytes) -> Step:
             f"The {event.model.name} model needs a {event.model.roles.presenter.lower()}: "
             "please choose one of the participants."
         )
+    if event.recorder and event.recorder not in {p.user_id for p in participants}:
+        return refused("The recorder must be one of the participants.")
     found = find_identifiers(event.case_reference)
     if found:
         return refused(
@@ -472,6 +503,7 @@ def _start(event: ev.Start, now: datetime, secret: bytes) -> Step:
         model=event.model,
         facilitator=event.facilitator,
         participants=participants,
+        recorder=event.recorder or None,
         case_reference=event.case_reference.strip(),
         pacing=event.pacing,
         stage_hours=event.stage_hours,
@@ -777,7 +809,7 @@ def _end(t: _Turn, event: ev.End) -> None:
 def _request_form(t: _Turn, event: ev.RequestForm) -> None:
     s = t.state
     if event.form == "key_points":
-        if not t.facilitator_only("write the key points"):
+        if not t.writer_only("write the key points"):
             return
         stage = t.stage_over(event.value)
         if stage is None:
@@ -802,7 +834,10 @@ def _request_form(t: _Turn, event: ev.RequestForm) -> None:
         if _may_evaluate(t):
             t.effects.append(OpenForm(user_id=t.actor, form=messages.evaluation_form(s)))
         return
-    if not t.facilitator_only("edit the record"):
+    if event.form == "recorder":
+        recorder.open_form(t)
+        return
+    if not t.writer_only("edit the record"):
         return
     if s.phase not in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL):
         t.refuse("The record can be edited once the discussion is over and before it is published.")
@@ -857,7 +892,7 @@ def _submit_evaluation(t: _Turn, event: ev.SubmitEvaluation) -> None:
 
 def _stage_note(t: _Turn, event: ev.StageNote) -> None:
     s = t.state
-    if not t.facilitator_only("write the key points"):
+    if not t.writer_only("write the key points"):
         return
     stage = t.stage_over(event.stage_id)
     if stage is None:
@@ -888,7 +923,7 @@ def _stage_note(t: _Turn, event: ev.StageNote) -> None:
 
 def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
     s = t.state
-    if not t.facilitator_only("edit the record"):
+    if not t.writer_only("edit the record"):
         return
     if s.phase not in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL) or s.record is None:
         t.refuse("The record can be edited once the discussion is over and before it is published.")
@@ -920,6 +955,7 @@ def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
     values = t.captured_values(s.model.record_form_fields, fields) if fields else {}
     if values is None:
         return
+    before = confirmation.snapshot(s.record)
     if action_fields:
         actions = _agreed_actions(t, action_fields)
         if actions is None:
@@ -936,6 +972,7 @@ def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
                 "edited: " + ", ".join(stale) + ". Please check them.",
             )
     s.record.sections.update({k: v.strip() for k, v in sections.items()})
+    confirmation.after_change(t, before)
     titles = {section.id: section.title for section in s.model.record.sections}
     s.record.flagged = {
         titles[sid]: describe(found)
@@ -944,7 +981,12 @@ def _edit_record(t: _Turn, event: ev.EditRecord) -> None:
     }
     s.phase = Phase.AWAITING_APPROVAL
     t.audit("edited the record")
-    t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s)))
+    if t.actor == s.facilitator.user_id:
+        t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s)))
+        return
+    # The recorder sees what they wrote; the facilitator gets it to approve.
+    t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s, approves=False)))
+    t.effects.append(Ephemeral(user_id=s.facilitator.user_id, content=messages.record_preview(s)))
 
 
 def _agreed_actions(t: _Turn, fields: dict[str, str]) -> list[AgreedAction] | None:
@@ -1002,6 +1044,8 @@ def _approve(t: _Turn, event: ev.Approve) -> None:
     if s.phase is not Phase.AWAITING_APPROVAL or s.record is None:
         t.refuse("There is no record waiting for approval.")
         return
+    if confirmation.unconfirmed_refusal(t):
+        return
     reason = event.override_reason.strip()
     if s.record.flagged and not reason:
         t.refuse(
@@ -1015,21 +1059,26 @@ def _approve(t: _Turn, event: ev.Approve) -> None:
     if s.record.flagged:
         t.audit(f"published despite the identifier guard, because: {reason}")
     t.audit("approved the record")
-    t.effects.append(Post(key=RECORD, content=messages.published_record(s)))
+    record = s.model.record
+    published = messages.published_record(s)
+    if record.posted_to_channel:
+        t.effects.append(Post(key=RECORD, content=published))
+    else:
+        t.effects.append(Post(key=RECORD, content=messages.record_sent_privately(s)))
+    where = "published below" if record.posted_to_channel else "sent to each participant"
     t.effects.append(
         Update(
             key=RECORD_DRAFT,
-            content=messages.explanation("The record has been approved and published below."),
+            content=messages.explanation(f"The record has been approved and {where}."),
         )
     )
     t.update_root()
     t.audit("published the record")
     t.effects += share_at_publication(s, t.learning, t.now)
-    if s.model.record.shared_with_participants:
+    if record.shared_with_participants:
         # Each participant keeps their own copy (for their own supervision and records).
-        copy_for_them = messages.published_record(s)
         for person in s.participants:
-            t.effects.append(DirectMessage(user_id=person.user_id, content=copy_for_them))
+            t.effects.append(DirectMessage(user_id=person.user_id, content=published))
     if s.model.evaluation:
         invitation = messages.evaluation_invitation(s)
         for person in s.participants:
@@ -1186,6 +1235,9 @@ _HANDLERS = {
     ev.RequestForm: _request_form,
     ev.StageNote: _stage_note,
     ev.EditRecord: _edit_record,
+    ev.ChooseRecorder: recorder.choose,
+    ev.AskConfirmation: confirmation.ask,
+    ev.ConfirmRecord: confirmation.confirm,
     ev.Approve: _approve,
     ev.SubmitEvaluation: _submit_evaluation,
     ev.CompleteAction: _complete_action,

@@ -70,6 +70,9 @@ class Start(Event):
     # led to the meeting (why the case feels stuck).
     request_id: str = Field("", max_length=64)
     issues: str = Field("", max_length=4000)
+    # The user id of the participant who writes the key points and the record, if not the
+    # facilitator.
+    recorder: str = Field("", max_length=200)
 
 
 class AgreeRules(Event):
@@ -143,7 +146,7 @@ class RequestForm(Event):
     """A button that opens a form (key points, record); answered with an OpenForm effect."""
 
     type: Literal["request_form"] = "request_form"
-    form: Literal["key_points", "record", "evaluation", "override"]
+    form: Literal["key_points", "record", "evaluation", "override", "recorder"]
     value: str = ""
 
 
@@ -159,6 +162,26 @@ class StageNote(Event):
 class EditRecord(Event):
     type: Literal["edit_record"] = "edit_record"
     sections: dict[str, str]
+
+
+class ChooseRecorder(Event):
+    """The facilitator hands the record to a participant (their user id), or takes it back ("")."""
+
+    type: Literal["recorder"] = "recorder"
+    recorder: str = Field("", max_length=200)
+
+
+class AskConfirmation(Event):
+    """The facilitator sends the previewed draft to the participants to confirm."""
+
+    type: Literal["ask_confirmation"] = "ask_confirmation"
+
+
+class ConfirmRecord(Event):
+    """A participant confirms the draft they were sent; `revision` names that draft."""
+
+    type: Literal["confirm_record"] = "confirm_record"
+    revision: int = Field(ge=0)
 
 
 class Approve(Event):
@@ -214,6 +237,9 @@ AnyEvent = Annotated[
     | RequestForm
     | StageNote
     | EditRecord
+    | ChooseRecorder
+    | AskConfirmation
+    | ConfirmRecord
     | Approve
     | SubmitEvaluation
     | CompleteAction

@@ -21,7 +21,7 @@ from dialogs.content import (
     Option,
     PersonRef,
 )
-from dialogs.events import Pacing, Person, Role
+from dialogs.events import Pacing, Participant, Person, Role
 from dialogs.models.schema import Asked, Question, QuestionKind, Stage
 from dialogs.record import NOT_DISCUSSED, format_date
 from dialogs.state import FINISHED, Phase, QuestionStatus, SessionState
@@ -66,6 +66,13 @@ def _facilitator_button(
 
 # -- the session's root message ------------------------------------------------------------
 
+RECORDER_ROLE = "recorder"
+
+
+def _recorder_button(state: SessionState) -> Action:
+    label = "Change the recorder" if state.recorder else "Choose a recorder"
+    return _facilitator_button(ActionId.CHOOSE_RECORDER, label)
+
 
 def root(state: SessionState) -> Content:
     model = state.model
@@ -73,6 +80,8 @@ def root(state: SessionState) -> Content:
     people_lines = [f"{state.facilitator.name} — {roles.facilitator}"]
     for p in state.participants:
         role = roles.presenter if p.role is Role.PRESENTER else roles.consultant
+        if p.user_id == state.recorder:
+            role += f", {RECORDER_ROLE}"
         agency = f", {p.agency}" if p.agency else ""
         agreed = "agreed" if p.user_id in state.agreed else "not yet agreed"
         people_lines.append(f"{p.name}{agency} — {role} ({agreed})")
@@ -117,6 +126,7 @@ def root(state: SessionState) -> Content:
                 style=ActionStyle.PRIMARY,
             ),
             _facilitator_button(ActionId.SEND_PREPARATION, "Send the preparation pack"),
+            _recorder_button(state),
         )
     elif state.phase is Phase.CANCELLED:
         blocks.append(note("This session was cancelled."))
@@ -124,6 +134,7 @@ def root(state: SessionState) -> Content:
         blocks.append(note("This session has finished and its record has been published."))
     else:
         blocks.append(note("The discussion is under way."))
+        actions = (_recorder_button(state),)
     return Content(
         title=f"Reflective case discussion: {model.name}",
         blocks=tuple(blocks),
@@ -278,11 +289,15 @@ def key_points(state: SessionState, stage: Stage) -> Content:
         if fields:
             blocks.append(note("For the record:"))
             blocks.append(Block(style=BlockStyle.BULLETS, items=tuple(f.label for f in fields)))
+        recorder = state.recorder_person
         blocks.append(
             note(
-                "The facilitator summarises the key points of this stage."
-                if stage.key_points_prompt
-                else "The facilitator writes these down for the record."
+                (
+                    "The facilitator summarises the key points of this stage."
+                    if stage.key_points_prompt
+                    else "The facilitator writes these down for the record."
+                )
+                + (f" {recorder.name}, the {RECORDER_ROLE}, writes them down." if recorder else "")
             )
         )
         actions = (
@@ -290,7 +305,7 @@ def key_points(state: SessionState, stage: Stage) -> Content:
                 id=ActionId.KEY_POINTS,
                 label="Write key points",
                 value=stage.id,
-                audience=Audience.FACILITATOR,
+                audience=Audience.WRITERS,
                 style=ActionStyle.PRIMARY,
             ),
         )
@@ -337,23 +352,144 @@ def key_points_form(state: SessionState, stage: Stage) -> Form:
 
 
 def record_ready(state: SessionState) -> Content:
+    recorder = state.recorder_person
+    writer = (
+        f"{recorder.name}, the {RECORDER_ROLE}, is writing up the draft record and the "
+        "facilitator approves it"
+        if recorder
+        else "The facilitator is reviewing the draft record"
+    )
+    shared = "shared here" if state.model.record.posted_to_channel else "sent to each of you"
     return Content(
         title="The discussion is complete",
         blocks=(
             text(
-                "Thank you all. The facilitator is reviewing the draft record; it will be "
-                "shared here once approved. Until then you can still edit or delete your replies."
+                f"Thank you all. {writer}; it will be {shared} once approved. Until then you can "
+                "still edit or delete your replies."
             ),
+            *confirmation_progress(state),
         ),
         actions=(
             Action(
                 id=ActionId.EDIT_RECORD,
                 label="Review the draft record",
-                audience=Audience.FACILITATOR,
+                audience=Audience.WRITERS,
                 style=ActionStyle.PRIMARY,
             ),
         ),
         summary="The discussion is complete; the record is being drafted.",
+    )
+
+
+# -- participants confirm the draft (models that ask for it) --------------------------------
+
+
+def _names(people: list[Participant]) -> str:
+    return ", ".join(p.name for p in people)
+
+
+def confirmation_progress(state: SessionState) -> list[Block]:
+    """Who has confirmed the draft and who has not, for the facilitator and the group."""
+    if not state.model.record.confirmed_by_participants or state.record is None:
+        return []
+    if state.record.asked_revision is None:
+        return [note("The participants will be asked to confirm the draft before it is published.")]
+    if not state.record.confirmation_asked:
+        return [
+            note(
+                "The draft has changed since the participants were asked to confirm it, so "
+                "their confirmations no longer count; the facilitator asks again."
+            )
+        ]
+    confirmed, waiting = state.confirmed_by, state.confirmation_waiting
+    blocks = []
+    if confirmed:
+        blocks.append(note(f"Confirmed the draft: {_names(confirmed)}."))
+    if waiting:
+        blocks.append(
+            note("Asked to confirm the draft; not yet confirmed:", tuple(ref(p) for p in waiting))
+        )
+    else:
+        blocks.append(note("Every participant has confirmed the draft."))
+    return blocks
+
+
+def confirmation_line(state: SessionState) -> str:
+    """What the record says of the confirmation: only the names of those who confirmed."""
+    if not state.model.record.confirmed_by_participants:
+        return ""
+    confirmed = state.confirmed_by
+    count = len(state.participants)
+    if not confirmed:
+        return f"No participant confirmed the draft (the {count} participants were asked)."
+    return f"Confirmed by: {_names(confirmed)} ({len(confirmed)} of {count} participants)."
+
+
+def confirmation_request(state: SessionState) -> Content:
+    """The draft, sent privately to each participant to confirm."""
+    assert state.record is not None
+    facilitator = state.facilitator.name
+    return Content(
+        title=f"Please confirm the draft: {state.model.record.title}",
+        blocks=(
+            text(
+                f"{facilitator}, the facilitator, asks you to confirm that this draft is a true "
+                "record of the discussion. Only the participants see it; nothing is published "
+                f"until {facilitator} approves it."
+            ),
+            *record_body(state),
+            note(
+                f"If something should change, tell {facilitator} rather than confirming. Once "
+                "the draft is edited, every confirmation is set aside and you are sent the new "
+                "draft to confirm."
+            ),
+        ),
+        actions=(
+            Action(
+                id=ActionId.CONFIRM_RECORD,
+                label="I confirm this record",
+                value=str(state.record.revision),
+                audience=Audience.PARTICIPANTS,
+                style=ActionStyle.PRIMARY,
+            ),
+        ),
+        summary="Please confirm the draft record of the reflective discussion",
+    )
+
+
+# -- the recorder ---------------------------------------------------------------------------
+
+
+def recorder_welcome(state: SessionState) -> str:
+    facilitator = state.facilitator.name
+    return (
+        f"{facilitator} has asked you to record this discussion: after each stage you write its "
+        "key points (Write key points), and at the end you review and edit the draft record "
+        f"(Review the draft record). {facilitator} approves and publishes it."
+    )
+
+
+def recorder_form(state: SessionState) -> Form:
+    return Form(
+        id=FormId.RECORDER,
+        title="Recorder",
+        intro=(
+            "The recorder writes each stage's key points and the record; you still approve and "
+            "publish it. Leave it empty to write them yourself."
+        ),
+        fields=(
+            FormField(
+                id="recorder",
+                label="Recorder",
+                kind=FieldKind.PERSON,
+                initial=state.recorder or "",
+                options=tuple(
+                    Option(value=p.user_id, label=f"{p.name} ({p.agency})" if p.agency else p.name)
+                    for p in state.participants
+                ),
+            ),
+        ),
+        submit_label="Save",
     )
 
 
@@ -437,10 +573,12 @@ def record_form(state: SessionState) -> Form:
 
 def record_body(state: SessionState) -> list[Block]:
     assert state.record is not None
+    recorder = state.recorder_person
+    recorded = f" · {RECORDER_ROLE} {recorder.name}" if recorder else ""
     blocks = [
         note(
             f"{state.model.name} · held {format_date(state)} · "
-            f"facilitator {state.facilitator.name} · case {state.case_reference}"
+            f"facilitator {state.facilitator.name}{recorded} · case {state.case_reference}"
         ),
         Block(
             style=BlockStyle.BULLETS,
@@ -505,7 +643,9 @@ def _redactions_note(state: SessionState) -> list[Block]:
     ]
 
 
-def record_preview(state: SessionState) -> Content:
+def record_preview(state: SessionState, *, approves: bool = True) -> Content:
+    """The draft as it will be published, privately. `approves`: for the facilitator, with the
+    buttons to ask for confirmation and approve; otherwise for the recorder, to edit again."""
     assert state.record is not None
     flagged = state.record.flagged
     blocks = [*record_body(state), *_redactions_note(state)]
@@ -542,11 +682,43 @@ def record_preview(state: SessionState) -> Content:
             )
         )
         approve = _facilitator_button(ActionId.PUBLISH_ANYWAY, "Publish anyway…", danger=True)
+    blocks.extend(confirmation_progress(state))
+    edit = Action(id=ActionId.EDIT_RECORD, label="Edit again", audience=Audience.WRITERS)
+    if not approves:
+        blocks.append(
+            note(
+                f"Only you can see this preview. {state.facilitator.name}, the facilitator, has "
+                "been sent it to approve and publish."
+            )
+        )
+        return Content(
+            title=f"Preview: {state.model.record.title}",
+            blocks=tuple(blocks),
+            actions=(edit,),
+            summary="Preview of the record",
+        )
+    if state.model.record.confirmed_by_participants and not state.record.confirmation_asked:
+        blocks.append(
+            note(
+                "This model asks the participants to confirm the draft before it is published. "
+                "Each is sent it privately; you can approve once they have been asked, and the "
+                "record names only those who confirmed."
+            )
+        )
+        approve = Action(
+            id=ActionId.ASK_CONFIRMATION,
+            label="Ask participants to confirm",
+            audience=Audience.FACILITATOR,
+            style=ActionStyle.PRIMARY,
+        )
+    recorder = state.recorder_person
+    if recorder:
+        blocks.append(note(f"Written by {recorder.name}, the {RECORDER_ROLE}."))
     blocks.append(note("Only you can see this preview. Nothing is shared until you approve it."))
     return Content(
         title=f"Preview: {state.model.record.title}",
         blocks=tuple(blocks),
-        actions=(approve, _facilitator_button(ActionId.EDIT_RECORD, "Edit again")),
+        actions=(approve, edit),
         summary="Preview of the record",
     )
 
@@ -572,13 +744,33 @@ def override_form(state: SessionState) -> Form:
 
 
 def published_record(state: SessionState) -> Content:
+    confirmed = confirmation_line(state)
     return Content(
         title=state.model.record.title,
         blocks=(
             *record_body(state),
-            note(f"Approved by {state.facilitator.name}. {NO_IDENTIFIERS}"),
+            note(
+                f"Approved by {state.facilitator.name}. "
+                + (f"{confirmed} " if confirmed else "")
+                + NO_IDENTIFIERS
+            ),
         ),
         summary=f"The record of the reflective discussion ({state.model.name})",
+    )
+
+
+def record_sent_privately(state: SessionState) -> Content:
+    """In the channel, for a model whose record is not posted there."""
+    confirmed = confirmation_line(state)
+    return Content(
+        title=state.model.record.title,
+        blocks=(
+            text(
+                f"The record has been approved by {state.facilitator.name} and sent privately "
+                "to each participant, as this model asks." + (f" {confirmed}" if confirmed else "")
+            ),
+        ),
+        summary="The record has been approved and sent to each participant",
     )
 
 

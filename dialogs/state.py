@@ -62,6 +62,15 @@ class AgreedAction(BaseModel):
     done: bool = False
 
 
+class Confirmation(BaseModel):
+    """A participant confirmed the draft record (models that ask for it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str
+    at: datetime
+
+
 class RecordDraft(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -73,6 +82,16 @@ class RecordDraft(BaseModel):
     redactions: list[str] = Field(default_factory=list)
     # Sections (by title) in which the guard still finds identifiers, with what it found.
     flagged: dict[str, str] = Field(default_factory=dict)
+    # Counts changes of the draft's content, so that a confirmation names the draft it is for.
+    revision: int = 0
+    # The revision the participants were last asked to confirm (None: never asked).
+    asked_revision: int | None = None
+    # Who confirmed the revision they were asked about; emptied whenever the draft changes.
+    confirmations: list[Confirmation] = Field(default_factory=list)
+
+    @property
+    def confirmation_asked(self) -> bool:
+        return self.asked_revision == self.revision
 
 
 class LearningDelivery(BaseModel):
@@ -97,6 +116,9 @@ class SessionState(BaseModel):
     phase: Phase = Phase.GROUND_RULES
     facilitator: Person
     participants: list[Participant]
+    # A participant the facilitator handed the record to: they write the key points and the
+    # record; approving and publishing stay with the facilitator.
+    recorder: str | None = None
     case_reference: str
     pacing: Pacing = Pacing.LIVE
     stage_hours: int = 24
@@ -162,6 +184,29 @@ class SessionState(BaseModel):
     @property
     def presenter(self) -> Participant | None:
         return next((p for p in self.participants if p.role is Role.PRESENTER), None)
+
+    @property
+    def recorder_person(self) -> Participant | None:
+        return next((p for p in self.participants if p.user_id == self.recorder), None)
+
+    @property
+    def confirmed_by(self) -> list[Participant]:
+        """The participants who confirmed the current draft, in the order they were listed."""
+        if self.record is None or not self.record.confirmation_asked:
+            return []
+        done = {c.user_id for c in self.record.confirmations}
+        return [p for p in self.participants if p.user_id in done]
+
+    @property
+    def confirmation_waiting(self) -> list[Participant]:
+        """The participants asked to confirm the current draft who have not yet."""
+        if self.record is None or not self.record.confirmation_asked:
+            return []
+        done = {c.user_id for c in self.record.confirmations}
+        return [p for p in self.participants if p.user_id not in done]
+
+    def writes_record(self, user_id: str) -> bool:
+        return user_id in (self.facilitator.user_id, self.recorder)
 
     def person(self, user_id: str) -> Person | None:
         if user_id == self.facilitator.user_id:

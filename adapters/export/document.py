@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dialogs.events import Role
-from dialogs.messages import NO_IDENTIFIERS
+from dialogs.messages import NO_IDENTIFIERS, RECORDER_ROLE, confirmation_line
 from dialogs.record import format_date
 from dialogs.setup import record_details
 from dialogs.state import Phase, SessionState
@@ -49,6 +49,7 @@ class RecordDocument:
     sections: list[Section]
     actions: list[ActionRow]
     approval: str  # who approved and published it, and when
+    confirmation: str  # who confirmed the draft, where the model asks; else empty
     footer: str
     author: str  # the facilitator, as the document's author
     published_at: datetime
@@ -61,14 +62,11 @@ class NoRecord(ValueError):
 def _attendees(state: SessionState) -> list[Attendee]:
     roles = state.model.roles
     people = [Attendee(state.facilitator.name, state.facilitator.agency or "—", roles.facilitator)]
-    people += [
-        Attendee(
-            p.name,
-            p.agency or "—",
-            roles.presenter if p.role is Role.PRESENTER else roles.consultant,
-        )
-        for p in state.participants
-    ]
+    for p in state.participants:
+        role = roles.presenter if p.role is Role.PRESENTER else roles.consultant
+        if p.user_id == state.recorder:
+            role += f", {RECORDER_ROLE}"
+        people.append(Attendee(p.name, p.agency or "—", role))
     return people
 
 
@@ -111,6 +109,7 @@ def record_document(state: SessionState, marking: str = DEFAULT_MARKING) -> Reco
         sections=sections,
         actions=actions,
         approval=approval,
+        confirmation=confirmation_line(state),
         footer=NO_IDENTIFIERS,
         author=state.facilitator.name,
         published_at=state.published_at,

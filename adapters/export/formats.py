@@ -2,7 +2,8 @@
 
 Every format carries the same content: the protective marking (on every page, where there are
 pages), the details, the attendees, the sections, the actions and key points, who approved it
-and when, and the reminder that it holds no identifiers.
+and when, who confirmed it (where the model asks), and the reminder that it holds no
+identifiers.
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ def to_markdown(document: RecordDocument) -> bytes:
     if document.actions:
         lines += ["", f"## {ACTIONS_HEADING}", ""]
         lines += _markdown_table(ACTION_COLUMNS, [astuple(row) for row in document.actions])
-    lines += ["", _markdown_text(document.approval), "", "---", "", f"*{document.footer}*"]
+    lines += ["", _markdown_text(document.approval)]
+    if document.confirmation:
+        lines += ["", _markdown_text(document.confirmation)]
+    lines += ["", "---", "", f"*{document.footer}*"]
     lines += ["", f"**{_markdown_text(document.marking)}**", ""]
     return "\n".join(lines).encode()
 
@@ -177,6 +181,8 @@ def to_docx(document: RecordDocument) -> bytes:
         word_heading(word, ACTIONS_HEADING, 1)
         word_table(word, ACTION_COLUMNS, [astuple(row) for row in document.actions])
     word.add_paragraph(document.approval)
+    if document.confirmation:
+        word.add_paragraph(document.confirmation)
     return word_bytes(word)
 
 
@@ -276,6 +282,8 @@ def to_pdf(document: RecordDocument) -> bytes:
         pdf_table(pdf, (50, 20, 18, 12), [ACTION_COLUMNS, *(astuple(r) for r in document.actions)])
     pdf.ln(4)
     pdf_paragraph(pdf, 5, document.approval)
+    if document.confirmation:
+        pdf_paragraph(pdf, 5, document.confirmation)
     return bytes(pdf.output())
 
 

@@ -170,6 +170,8 @@ def _meant_for(action: Action, me: str, state: SessionState | None) -> bool:
         return action.audience is Audience.EVERYONE
     if action.audience is Audience.FACILITATOR:
         return me == state.facilitator.user_id
+    if action.audience is Audience.WRITERS:
+        return state.writes_record(me)
     if action.audience is Audience.PARTICIPANTS:
         return any(p.user_id == me for p in state.participants)
     return True

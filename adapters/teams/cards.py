@@ -36,6 +36,7 @@ DIALOG_ACTIONS = frozenset(
         ActionId.EDIT_RECORD,
         ActionId.EVALUATE,
         ActionId.PUBLISH_ANYWAY,
+        ActionId.CHOOSE_RECORDER,
         ActionId.SCREEN_ACCEPT,
         ActionId.SCREEN_DECLINE,
     }

@@ -193,9 +193,23 @@ class Record(Strict):
         description="the record form takes agreed actions, each with an owner and a review date, "
         "and owners are reminded; false where the meeting makes no decisions on the child's plan",
     )
+    posted_to_channel: bool = Field(
+        True,
+        description="the published record is posted in the session's channel; if false, the "
+        "channel is only told that it was approved and sent to people privately",
+    )
+    confirmed_by_participants: bool = Field(
+        False,
+        description="before publishing, the participants are asked privately to confirm the "
+        "draft, and the record names those who confirmed it",
+    )
 
     @model_validator(mode="after")
     def _learning_section_exists(self) -> Self:
+        if not (self.posted_to_channel or self.shared_with_participants):
+            raise ValueError(
+                "the record must reach someone: set posted_to_channel or shared_with_participants"
+            )
         ids = [s.id for s in self.sections]
         if len(set(ids)) != len(ids):
             raise ValueError("two record sections have the same id")

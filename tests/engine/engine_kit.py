@@ -47,6 +47,7 @@ def small_model(
     learning_template: str = "{{ stages.second.key_points }}",
     fields: list[dict[str, Any]] | None = None,
     sections: list[dict[str, Any]] = (),
+    **record_settings: bool,
 ) -> FacilitationModel:
     """Two stages: `first` asks everyone (q1) then the presenter alone (q2); `second` asks
     everyone (q3) then for a number from 1 to 3 (q4). `fields` are its captured fields and
@@ -103,6 +104,7 @@ def small_model(
                 *sections,
             ],
             "learning_section": "lessons" if learning else None,
+            **record_settings,
         },
     }
     return FacilitationModel.model_validate(data)

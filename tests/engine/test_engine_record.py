@@ -263,10 +263,17 @@ def test_each_builtin_model_publishes_with_or_without_learning(model_id: str, le
         k: v or "Written by the facilitator." for k, v in session.state.record.sections.items()
     }
     session.edit_record(**sections)
+    if session.state.model.record.confirmed_by_participants:
+        session.do(ev.AskConfirmation(actor=FAC))
     session.do(ev.Approve(actor=FAC))
     assert session.state.phase is Phase.PUBLISHED
     assert ("learning" in session.posted()) is learns
-    titles = [b.text for b in session.post("record").content.blocks]
+    record = session.post("record").content
+    if not session.state.model.record.posted_to_channel:
+        # The channel is told; each participant is sent the record itself.
+        assert "sent privately to each participant" in record.blocks[0].text
+        record = session.direct_messages()[0].content
+    titles = [b.text for b in record.blocks]
     for section in session.state.model.record.sections:
         assert section.title in titles
 

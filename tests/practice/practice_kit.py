@@ -202,6 +202,16 @@ async def publish(
     await runtime.dispatcher.drain()
 
 
+CHANNEL_RECORD = "//ol[@id='channel']//article[contains(concat(' ', @class, ' '), ' key-record ')]"
+PRIVATE = "//ol[@id='channel']//article[contains(concat(' ', @class, ' '), ' direct ')]"
+
+
+async def private_record(visitor: Visitor, title: str) -> str:
+    """The copy of the published record sent to this person privately."""
+    (copy,) = [t for t in (await visitor.page()).texts(PRIVATE) if title in t and "Approved" in t]
+    return copy
+
+
 async def session_state(runtime: Runtime, room_id: str) -> SessionState:
     async with runtime.store.transaction() as uow:
         room = await PracticeRooms(uow.db).get(room_id)

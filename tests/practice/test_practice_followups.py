@@ -96,7 +96,11 @@ async def test_the_facilitator_runs_the_session_again_with_roles_reassigned(
     assert second.presenter is not None and second.presenter.user_id == person_id(dan)
     assert second.case_reference == first.case_reference
     assert {p.user_id for p in second.participants} == {person_id(chair), person_id(dan)}
-    assert (await priya.page()).buttons() == ["Begin", "Send the preparation pack"]
+    assert (await priya.page()).buttons() == [
+        "Begin",
+        "Send the preparation pack",
+        "Choose a recorder",
+    ]
 
 
 async def test_open_actions_list_the_sessions_one_chaired_and_the_actions_one_owns(

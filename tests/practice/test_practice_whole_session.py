@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from practice_kit import Visitor, publish, session_phase, session_state, start_session
+from practice_kit import (
+    CHANNEL_RECORD,
+    Visitor,
+    private_record,
+    publish,
+    session_phase,
+    session_state,
+    start_session,
+)
 from sqlalchemy import text
 
 from bot.runtime import Runtime
@@ -19,7 +27,11 @@ async def test_a_whole_session_from_ground_rules_to_the_published_record(
     page = await priya.page()
     assert "Ground rules" in page.text
     assert page.buttons() == ["I agree"]  # Begin is the facilitator's
-    assert (await chair.page()).buttons() == ["Begin", "Send the preparation pack"]
+    assert (await chair.page()).buttons() == [
+        "Begin",
+        "Send the preparation pack",
+        "Choose a recorder",
+    ]
 
     for person in (priya, dan):
         await person.press("I agree")
@@ -65,12 +77,12 @@ async def test_a_whole_session_from_ground_rules_to_the_published_record(
     await chair.press("Approve and publish")
     await runtime.dispatcher.drain()
     assert await session_phase(runtime, room_id) is Phase.PUBLISHED
-    record = await dan.page()
-    published = record.texts(
-        "//ol[@id='channel']//article[contains(concat(' ', @class, ' '), ' key-record ')]"
-    )
-    assert len(published) == 1
-    assert "Reviewed." in published[0] and "Approved by Morgan" in published[0]
+    # Portsmouth's record is distributed to each professional: the channel is only told.
+    (notice,) = (await dan.page()).texts(CHANNEL_RECORD)
+    assert "sent privately to each participant" in notice and "Reviewed." not in notice
+    title = (await session_state(runtime, room_id)).model.record.title
+    published = await private_record(dan, title)
+    assert "Reviewed." in published and "Approved by Morgan" in published
 
 
 async def finish_discussion(runtime: Runtime, chair: Visitor, priya: Visitor, dan: Visitor) -> None:
@@ -211,12 +223,11 @@ async def test_identifiers_typed_in_answers_or_fields_never_reach_the_published_
     await runtime.dispatcher.drain()
     assert await session_phase(runtime, room_id) is Phase.PUBLISHED
 
-    record = (await dan.page()).texts(
-        "//ol[@id='channel']//article[contains(concat(' ', @class, ' '), ' key-record ')]"
-    )
-    assert len(record) == 1 and "Approved by Morgan" in record[0]
+    title = (await session_state(runtime, room_id)).model.record.title
+    record = await private_record(dan, title)
+    assert "Approved by Morgan" in record
     for found in (NHS_NUMBER, POSTCODE, WATCHED, "Okafor"):
-        assert found not in record[0]
+        assert found not in record
     _, _, markdown = await chair.download("/record/md")
     for found in (NHS_NUMBER, POSTCODE, WATCHED, "Okafor"):
         assert found not in markdown.decode()
@@ -242,3 +253,7 @@ async def test_each_participant_receives_the_published_record_privately(
     participants = {p.user_id for p in state.participants}
     given = {to for to, body in private if state.model.record.title in body}
     assert given == participants
+    # Portsmouth's record is distributed to each professional, not posted in the channel.
+    assert not state.model.record.posted_to_channel
+    (notice,) = (await priya.page()).texts(CHANNEL_RECORD)
+    assert "sent privately to each participant" in notice

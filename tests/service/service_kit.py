@@ -94,6 +94,12 @@ def next_event(state: SessionState) -> ev.Event | None:
         edited = {k: f"{v}\nReviewed by the facilitator." for k, v in state.record.sections.items()}
         return ev.EditRecord(actor=fac, sections=edited)
     if state.phase is Phase.AWAITING_APPROVAL:
+        assert state.record is not None
+        if state.model.record.confirmed_by_participants and not state.record.confirmation_asked:
+            return ev.AskConfirmation(actor=fac)
+        if state.confirmation_waiting:
+            revision = state.record.revision
+            return ev.ConfirmRecord(actor=state.confirmation_waiting[0].user_id, revision=revision)
         return ev.Approve(actor=fac)
     return None
 

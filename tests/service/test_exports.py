@@ -11,15 +11,27 @@ import pypdfium2 as pdfium
 import pytest
 from docx import Document
 from pypdf import PdfReader
-from service_kit import CATALOGUE, conversation, run_to_publication, start_event
+from service_kit import (
+    CATALOGUE,
+    FACILITATOR,
+    PEOPLE,
+    STEP,
+    conversation,
+    current_state,
+    next_event,
+    run_to_publication,
+    start_event,
+)
 
 from adapters.export.document import NoRecord, record_document
 from adapters.export.formats import FORMATS
 from bot.clock import ManualClock
 from bot.dispatcher import Dispatcher
 from bot.service import SessionService
+from dialogs import events as ev
 from dialogs import times
 from dialogs.messages import NO_IDENTIFIERS
+from dialogs.state import Phase, SessionState
 
 MODELS = sorted(CATALOGUE.models)
 
@@ -142,3 +154,48 @@ async def test_every_pdf_page_carries_the_marking_and_its_number(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = pdfium.PdfDocument(data)
     pdf[0].render(scale=1.5).to_pil().save(ARTIFACTS / f"{model_id}-page-1.png")
+
+
+async def test_every_format_names_the_recorder_and_only_those_who_confirmed(
+    service: SessionService, dispatcher: Dispatcher, clock: ManualClock
+):
+    """Seed 000: the social worker records; the draft was confirmed by those it names."""
+    recorder, *others = (p.user_id for p in PEOPLE)
+    await service.start(conversation(), start_event("morrison-4x4x4", recorder=recorder))
+    state = await current_state(service.store, "s-1")
+    while state.phase is not Phase.AWAITING_APPROVAL:
+        state = await _step(service, dispatcher, clock, next_event(state))
+    await _step(service, dispatcher, clock, ev.AskConfirmation(actor=FACILITATOR.user_id))
+    await _step(service, dispatcher, clock, ev.ConfirmRecord(actor=others[0], revision=1))
+    state = await _step(service, dispatcher, clock, ev.Approve(actor=FACILITATOR.user_id))
+    assert state.phase is Phase.PUBLISHED
+    document = record_document(state)
+    assert document.confirmation == "Confirmed by: Barnaby Fenwick-Lowe (1 of 3 participants)."
+    roles = {a.name: a.role for a in document.attendees}
+    assert roles["Ottoline Quarrington"] == "Social worker, recorder"
+    for format_, write in FORMATS.items():
+        text = " ".join(_text_of(format_, write(document)).split())
+        assert "Confirmed by: Barnaby Fenwick-Lowe (1 of 3 participants)." in text, format_
+        assert "Social worker, recorder" in text, format_
+        assert "agreed by all" not in text.lower(), format_
+
+
+@pytest.mark.parametrize("model_id", [m for m in MODELS if m != "morrison-4x4x4"])
+async def test_a_record_nobody_was_asked_to_confirm_claims_no_confirmation(
+    model_id: str, service: SessionService, dispatcher: Dispatcher, clock: ManualClock
+):
+    await service.start(conversation(), start_event(model_id))
+    state = await run_to_publication(service, dispatcher, clock, "s-1")
+    for format_, write in FORMATS.items():
+        text = _text_of(format_, write(record_document(state))).lower()
+        assert "confirm" not in text and "agreed by all" not in text, format_
+
+
+async def _step(
+    service: SessionService, dispatcher: Dispatcher, clock: ManualClock, event: ev.Event | None
+) -> SessionState:
+    assert event is not None
+    clock.advance(STEP)
+    await service.handle("s-1", event)
+    await dispatcher.drain()
+    return await current_state(service.store, "s-1")

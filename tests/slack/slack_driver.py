@@ -16,6 +16,7 @@ from slack_requests import (
 )
 
 from adapters.slack.blocks import parse_button
+from adapters.slack.text import escape
 from bot.runtime import Runtime
 from dialogs.content import ActionId
 from dialogs.models.schema import QuestionKind
@@ -179,10 +180,52 @@ class SlackSession:
         await self.drain()
         preview = self.fake.called("chat.postEphemeral")[-1]
         assert preview.args["user"] == FACILITATOR
+        if self.has_button(preview, ActionId.ASK_CONFIRMATION):
+            preview = await self.ask_to_confirm(PARTICIPANTS)
         approve = self.button(preview, ActionId.APPROVE)
         response = await self.slack.press(FACILITATOR, approve)
         assert response.status == 200
         await self.drain()
+
+    @staticmethod
+    def has_button(call: Call, action: ActionId) -> bool:
+        pressed = (parse_button(b["action_id"], b["value"]) for b in call.buttons())
+        return any(press and press.action is action for press in pressed)
+
+    async def record_text(self) -> str:
+        """The published record as people read it: in the channel, or (for a model that sends
+        it privately) in the presenter's direct messages."""
+        state = await self.state()
+        if state.model.record.posted_to_channel:
+            return "\n".join(self.posted(await self.ts_of("record")).texts())
+        title = escape(state.model.record.title)
+        copy = next(c for c in self.direct(PRESENTER) if c.texts()[0] == title)
+        return "\n".join(copy.texts())
+
+    def direct(self, user: str) -> list[Call]:
+        """What the bot sent to one person's direct messages."""
+        return [c for c in self.fake.called("chat.postMessage") if c.args["channel"] == f"D{user}"]
+
+    async def ask_to_confirm(self, confirming: list[str]) -> Call:
+        """Ask for confirmation from the facilitator's preview; the people named confirm from
+        their direct messages. Returns the facilitator's latest preview."""
+        preview = self.fake.called("chat.postEphemeral")[-1]
+        response = await self.slack.press(
+            FACILITATOR, self.button(preview, ActionId.ASK_CONFIRMATION)
+        )
+        assert response.status == 200
+        await self.drain()
+        for user in confirming:
+            request = next(c for c in reversed(self.direct(user)) if c.buttons())
+            button = self.button(request, ActionId.CONFIRM_RECORD)
+            response = await self.slack.press(user, button, request, channel=f"D{user}")
+            assert response.status == 200
+            await self.drain()
+        return next(
+            c
+            for c in reversed(self.fake.called("chat.postEphemeral"))
+            if c.args["user"] == FACILITATOR and self.has_button(c, ActionId.APPROVE)
+        )
 
     async def begin(self, model_id: str = "kolb", **setup: Any) -> None:
         await self.start(model_id, list(PARTICIPANTS), PRESENTER, **setup)

@@ -49,7 +49,7 @@ async def test_the_owner_of_an_agreed_action_is_reminded_and_marks_it_done(
         f"{action_field(1, 'review')}.0": "2026-11-30",
     }
     await session.review_and_approve(edits=edits)
-    record = "\n".join(session.posted(await session.ts_of("record")).texts())
+    record = await session.record_text()
     assert "Invite the school to every core group — Dan Okafor, review 30 November 2026" in record
     clock.advance(datetime(2026, 11, 30, 9, tzinfo=UTC) - clock.now())
     assert await session.runtime.service.tick_due() == 1

@@ -160,7 +160,7 @@ async def test_user_text_is_escaped_wherever_it_is_shown(session: SlackSession) 
     await session.review_and_approve(
         edits={"escalated_to.0": "<!everyone> & <https://x.example|x>"}
     )
-    record = "\n".join(session.posted(await session.ts_of("record")).texts())
+    record = await session.record_text()
     assert "&lt;!channel&gt; &lt;@UHV&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in record
     assert "&lt;!everyone&gt; &amp; &lt;https://x.example|x&gt;" in record
     for markup in ("<!channel>", "<!here>", "<!everyone>", "<@UHV>", "<b>", "<https"):

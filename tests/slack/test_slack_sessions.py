@@ -12,6 +12,7 @@ from slack_requests import (
     Workspace,
 )
 
+from adapters.slack.text import escape
 from bot.runtime import Runtime
 from dialogs.models.catalogue import Catalogue
 from dialogs.state import Phase
@@ -52,9 +53,17 @@ async def test_a_whole_session_from_reflect_to_the_published_record(
     # Agreement shows on the root message.
     assert "agreed" in "\n".join(session.latest(root_ts).texts())
     record = session.posted(await session.ts_of("record"))
+    assert record.args["channel"] == CHANNEL
+    if not model.record.posted_to_channel:
+        # The channel is told; the record itself went to each person privately.
+        assert "sent privately to each participant" in "\n".join(record.texts())
+        title = escape(model.record.title)
+        record = next(c for c in session.direct(PRESENTER) if c.texts()[0] == title)
     record_text = "\n".join(record.texts())
     for section in model.record.sections:
         assert section.title in record_text
-    assert record.args["channel"] == CHANNEL
+    if model.record.shared_with_participants:
+        title = escape(model.record.title)
+        assert any(c.texts()[0] == title for c in session.direct(PRESENTER)), "a private copy"
     learning = [c for c in posts if c.args["channel"] == LEARNING_CHANNEL]
     assert len(learning) == (1 if model.record.learning_section else 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from teams_activities import (
 )
 from teams_fake_connector import FakeConnector, Message
 
+from adapters.teams.text import escape
 from bot.runtime import Runtime
 from dialogs.models.schema import Asked, FacilitationModel, QuestionKind
 from dialogs.state import Phase, SessionState
@@ -230,7 +232,41 @@ class TeamsChannel:
         }
         await self.submit_dialog(FACILITATOR, ready.root, dialog, fields | more)
         preview = self.connector.chat(FACILITATOR.teams_id)[-1]
+        if any(b["data"].get("action") == "ask_confirmation" for b in preview.buttons()):
+            preview = await self.ask_to_confirm(preview, PARTICIPANTS)
         await self.send(
             self.acts.personal_submit(FACILITATOR, preview.id, preview.button("approve"))
         )
         return dialog
+
+    async def record_copy(self, session_id: str, person: Person = PRESENTER) -> list[Message]:
+        """The published record as one participant reads it, in the parts it was sent in:
+        the channel's post and its replies, or (for a model that sends the record privately)
+        the messages of the person's chat with the bot from the record's title on."""
+        state = await self.state(session_id)
+        title = escape(state.model.record.title)
+        if state.model.record.posted_to_channel:
+            record = await self.post_of(session_id, "record")
+            return [record, *self.connector.replies(CHANNEL, record.id)]
+        chat = self.connector.chat(person.teams_id)
+        start = next(i for i, m in enumerate(chat) if m.texts()[0] == title)
+        return [m for m in chat[start:] if not m.buttons()]
+
+    async def ask_to_confirm(self, preview: Message, confirming: Iterable[Person]) -> Message:
+        """Ask for confirmation from the facilitator's preview; the people named confirm in
+        their chats with the bot. Returns the facilitator's latest preview."""
+        ask = preview.button("ask_confirmation")
+        await self.send(self.acts.personal_submit(FACILITATOR, preview.id, ask))
+        for person in confirming:
+            request = next(
+                m
+                for m in reversed(self.connector.chat(person.teams_id))
+                if any(b["data"].get("action") == "confirm_record" for b in m.buttons())
+            )
+            confirm = request.button("confirm_record")
+            await self.send(self.acts.personal_submit(person, request.id, confirm))
+        return next(
+            m
+            for m in reversed(self.connector.chat(FACILITATOR.teams_id))
+            if any(b["data"].get("action") == "approve" for b in m.buttons())
+        )

@@ -328,8 +328,10 @@ async def test_the_draft_record_stays_private_until_approved(teams: TeamsChannel
     assert "A distinctive concern" in teams.connector.chat(FACILITATOR.teams_id)[-1].text()
 
     await _approve(teams)
-    record = await teams.post_of(session_id, "record")
-    assert record.conversation == CHANNEL and "A distinctive concern" in record.text()
+    notice = await teams.post_of(session_id, "record")  # Kolb's record goes to each person
+    assert notice.conversation == CHANNEL and "A distinctive concern" not in notice.text()
+    (record,) = await teams.record_copy(session_id)
+    assert "A distinctive concern" in record.text()
 
 
 async def test_learning_themes_and_evaluations_after_publishing(teams: TeamsChannel) -> None:
@@ -356,7 +358,7 @@ async def test_user_text_is_shown_literally_and_pings_nobody(teams: TeamsChannel
     await _edit_record(teams, session_id, "issues_for_escalation", MARKUP)
     await _approve(teams)
 
-    record = (await teams.post_of(session_id, "record")).text()
+    record = " ".join(m.text() for m in await teams.record_copy(session_id))
     assert "&lt;at&gt;Everyone&lt;/at&gt; @here &lt;!channel&gt; &lt;@U123&gt;" in record
     assert r"\*\*bold\*\* \[link\](https://example.org) &amp; ok" in record
     for call in teams.connector.calls:

@@ -23,6 +23,12 @@ async def test_a_whole_session_of_each_builtin_model(teams: TeamsChannel, model_
     assert state.phase is Phase.PUBLISHED
     record = await teams.post_of(session_id, "record")
     assert record.conversation == CHANNEL and record.texts()[0] == escape(model.record.title)
+    if not model.record.posted_to_channel:
+        # The channel is told; the record itself went to each person privately.
+        assert "sent privately to each participant" in record.text()
+        assert RECORD_NOTE not in record.text()
+        chat = teams.connector.chat(PARTICIPANTS[0].teams_id)
+        record = next(m for m in chat if m.texts()[0] == escape(model.record.title))
     assert RECORD_NOTE in record.text()
     if any(".agency" in section.template for section in model.record.sections):
         assert "Police:" in record.text(), "answers are credited to the agencies given at setup"

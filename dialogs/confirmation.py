@@ -1,0 +1,122 @@
+"""Participants confirm the draft record before it is published, where the model asks for it
+(seed 000: the record notes the "specific actions agreed").
+
+The facilitator previews the draft and asks; each participant is sent it privately and confirms
+it, or tells the facilitator what should change. Any change to the draft sets every
+confirmation aside, and the facilitator asks again. Approval does not wait for everyone: the
+record names only those who confirmed the draft it holds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dialogs import events as ev
+from dialogs import messages
+from dialogs.effects import DirectMessage, Ephemeral
+from dialogs.state import Confirmation, Phase, RecordDraft
+
+if TYPE_CHECKING:
+    from dialogs.engine import _Turn
+
+
+def snapshot(record: RecordDraft) -> str:
+    """What participants confirm: the sections and the actions."""
+    sections = RecordDraft(generated={}, sections=record.sections, actions=record.actions)
+    return sections.model_dump_json(include={"sections", "actions"})
+
+
+def after_change(t: _Turn, before: str) -> None:
+    """The draft may have changed: if it did, earlier confirmations no longer count."""
+    record = t.state.record
+    assert record is not None
+    if snapshot(record) == before:
+        return
+    record.revision += 1
+    record.confirmations = []
+    if record.asked_revision is not None:
+        t.update_record_ready()
+
+
+def ask(t: _Turn, _: ev.AskConfirmation) -> None:
+    s = t.state
+    if not t.facilitator_only("ask the participants to confirm the record"):
+        return
+    if not s.model.record.confirmed_by_participants:
+        t.refuse("This model does not ask the participants to confirm the record.")
+        return
+    if s.phase is Phase.RECORD_DRAFT:
+        t.refuse("Please review the draft record first (Review the draft record), then ask.")
+        return
+    if s.phase is not Phase.AWAITING_APPROVAL or s.record is None:
+        t.refuse("There is no draft record to confirm.")
+        return
+    if s.record.confirmation_asked:
+        t.refuse("The participants have already been sent this draft to confirm.")
+        return
+    s.record.asked_revision = s.record.revision
+    s.record.confirmations = []
+    request = messages.confirmation_request(s)
+    for person in s.participants:
+        t.effects.append(DirectMessage(user_id=person.user_id, content=request))
+    t.update_record_ready()
+    t.audit("asked the participants to confirm the record")
+    t.tell(
+        t.actor,
+        f"The draft has been sent privately to the {len(s.participants)} participants to confirm. "
+        "Who has confirmed shows under “The discussion is complete”. You can approve when you "
+        "are ready; the record will name only those who confirmed.",
+    )
+    t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s)))
+
+
+def confirm(t: _Turn, event: ev.ConfirmRecord) -> None:
+    s = t.state
+    if not any(p.user_id == t.actor for p in s.participants):
+        t.refuse("Only the participants of this discussion are asked to confirm its record.")
+        return
+    if s.phase is Phase.PUBLISHED:
+        t.refuse("The record has already been approved and published, so nothing has changed.")
+        return
+    record = s.record
+    if (
+        s.phase not in (Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL)
+        or record is None
+        or record.asked_revision is None
+    ):
+        t.refuse("There is no draft record waiting for your confirmation.")
+        return
+    if event.revision != record.revision or not record.confirmation_asked:
+        t.refuse(
+            "The draft has changed since it was sent to you, so this confirmation was not "
+            f"recorded. {s.facilitator.name} will send you the new draft to confirm."
+        )
+        return
+    if any(c.user_id == t.actor for c in record.confirmations):
+        t.refuse("You have already confirmed this draft. Thank you.")
+        return
+    record.confirmations.append(Confirmation(user_id=t.actor, at=t.now))
+    t.audit("confirmed the draft record")
+    t.update_record_ready()
+    t.tell(t.actor, "Thank you: your confirmation of the draft record is recorded.")
+    if not s.confirmation_waiting:
+        t.tell(
+            s.facilitator.user_id,
+            "Every participant has confirmed the draft record. You can approve and publish it.",
+        )
+        t.effects.append(
+            Ephemeral(user_id=s.facilitator.user_id, content=messages.record_preview(s))
+        )
+
+
+def unconfirmed_refusal(t: _Turn) -> bool:
+    """Approval waits until the participants have been asked (not until all have confirmed)."""
+    s = t.state
+    assert s.record is not None
+    if s.model.record.confirmed_by_participants and not s.record.confirmation_asked:
+        t.refuse(
+            "This model asks the participants to confirm the draft before it is published. "
+            "Choose Ask participants to confirm; you can approve once they have been asked."
+        )
+        return True
+    return False
