@@ -174,6 +174,15 @@ class Demo:
             edited[action_field(number, "review")] = review_on
         self.say(f"\n▶ {facilitator.name} edits the record and presses [Preview]")
         await self.act(session_id, ev.EditRecord(actor=facilitator.user_id, sections=edited))
+        if model.record.confirmed_by_participants:
+            # This model's record notes what was agreed: the participants confirm the draft.
+            self.say(f"\n▶ {facilitator.name} presses [Ask participants to confirm]")
+            state = await self.act(session_id, ev.AskConfirmation(actor=facilitator.user_id))
+            assert state.record is not None
+            for person in participants:
+                self.say(f"\n▶ {person.name} presses [I confirm this record]")
+                confirm = ev.ConfirmRecord(actor=person.user_id, revision=state.record.revision)
+                await self.act(session_id, confirm)
         self.say(f"\n▶ {facilitator.name} presses [Approve and publish]")
         state = await self.act(session_id, ev.Approve(actor=facilitator.user_id))
         for person in participants if model.evaluation else ():

@@ -33,6 +33,9 @@ You act as one person at a time; the facilitator to begin with.
   prepare             send each participant the preparation pack (facilitator, before begin)
   keypoints           write the key points of the stage just finished (facilitator)
   record              edit the draft record, section by section (facilitator)
+  ask                 send the previewed draft to the participants to confirm (facilitator,
+                      models that ask for it)
+  confirm             confirm the draft record you were sent (participants)
   approve             approve and publish the record (facilitator)
   status              where the session is
   mine                list your replies, numbered
@@ -239,6 +242,8 @@ class Rehearsal:
             "resume": lambda: self.act(ev.Resume(actor=self.actor)),
             "end": lambda: self.act(ev.End(actor=self.actor)),
             "cancel": lambda: self.act(ev.Cancel(actor=self.actor)),
+            "ask": lambda: self.act(ev.AskConfirmation(actor=self.actor)),
+            "confirm": self.confirm_record,
             "approve": lambda: self.act(ev.Approve(actor=self.actor)),
             "record": lambda: self.act(ev.RequestForm(actor=self.actor, form="record")),
             "keypoints": self.key_points,
@@ -306,6 +311,12 @@ class Rehearsal:
             "confirmed": tuple(confirmed),
             "confidentiality": tuple(points),
         }
+
+    async def confirm_record(self) -> None:
+        record = self.state.record if self.state else None
+        # The draft as it stands now: the one the participant was last sent.
+        revision = record.revision if record else 0
+        await self.act(ev.ConfirmRecord(actor=self.actor, revision=revision))
 
     async def key_points(self) -> None:
         state = self.state
