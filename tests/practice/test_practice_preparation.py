@@ -14,7 +14,11 @@ Make = Callable[[], Visitor]
 
 async def test_each_participant_sees_their_pack_privately(runtime: Runtime, visitors: Make) -> None:
     chair, priya, dan, room_id = await start_session(runtime, visitors, model="moray-rcd")
-    assert (await chair.page()).buttons() == ["Begin", "Send the preparation pack"]
+    assert (await chair.page()).buttons() == [
+        "Begin",
+        "Send the preparation pack",
+        "Choose a recorder",
+    ]
     assert (await priya.page()).buttons() == ["I agree"]
     await chair.press("Send the preparation pack")
     await runtime.dispatcher.drain()

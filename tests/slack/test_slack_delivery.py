@@ -104,7 +104,7 @@ def deliverer(fake_slack: FakeSlack, clock: ManualClock) -> SlackDeliverer:
 
 
 def long_content(paragraphs: int) -> Content:
-    words = "The plan changed after the review and nobody told the school. " * 40
+    words = "The plan changed after the review and nobody told the school. " * 2
     return Content(
         title="A long message",
         blocks=tuple(

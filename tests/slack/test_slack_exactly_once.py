@@ -93,7 +93,7 @@ async def test_a_retry_that_finds_nothing_posts(session: SlackSession, clock: Ma
 
 
 def long_content(paragraphs: int) -> Content:
-    words = "The plan changed after the review and nobody told the school. " * 40
+    words = "The plan changed after the review and nobody told the school. " * 2
     return Content(
         title="A long message",
         blocks=tuple(
