@@ -145,8 +145,7 @@ async def test_an_oversized_reply_is_refused_in_its_thread_and_nothing_is_lost(
 
 
 async def test_user_text_is_escaped_wherever_it_is_shown(session: SlackSession) -> None:
-    # Space to Think's record holds answers (its "comments" and "next steps"), so they show.
-    await session.begin("space-to-think", case_reference="A&B <!here>")
+    await session.begin(case_reference="A&B <!here>")
     root = "\n".join(session.posted(await session.ts_of("root")).texts())
     assert "Case reference: A&amp;B &lt;!here&gt;" in root
     # How Slack sends a reply holding @channel, a mention, an ampersand and markup; the
@@ -159,9 +158,9 @@ async def test_user_text_is_escaped_wherever_it_is_shown(session: SlackSession) 
         else:
             await session.answer_round(words)
     await session.review_and_approve(
-        edits={"learning.0": "<!everyone> & <https://x.example|x>"}
+        edits={"escalated_to.0": "<!everyone> & <https://x.example|x>"}
     )
-    record = await session.record_text()
+    record = await session.record_text()  # Kolb's is sent to each participant privately
     assert "&lt;!channel&gt; &lt;@UHV&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in record
     assert "&lt;!everyone&gt; &amp; &lt;https://x.example|x&gt;" in record
     for markup in ("<!channel>", "<!here>", "<!everyone>", "<@UHV>", "<b>", "<https"):
