@@ -7,6 +7,7 @@ from typing import Any
 
 from dialogs import events as ev
 from dialogs import timing
+from dialogs.content import Content
 from dialogs.effects import DirectMessage, Effect, Ephemeral, OpenForm, Post, Update
 from dialogs.engine import step
 from dialogs.events import Pacing, Participant, Person, Role
@@ -231,6 +232,14 @@ class Session:
         return self.do(ev.EditRecord(actor=FACILITATOR.user_id, sections=sections))
 
     # -- what the last event did ----------------------------------------------------------
+
+    def published(self) -> Content:
+        """The published record as a participant reads it: the channel's post, or their private
+        copy where the model sends the record to each participant instead."""
+        if self.state.model.record.posted_to_channel:
+            return self.post("record").content
+        title = self.state.model.record.title
+        return next(m.content for m in self.direct_messages() if m.content.title == title)
 
     def posted(self) -> list[str]:
         return [e.key for e in self.effects if isinstance(e, Post)]

@@ -70,7 +70,7 @@ def test_the_record_form_asks_what_to_take_back_and_the_record_keeps_it(model_id
     session.edit_record(**{form_id("take_back"): words})
     session.do(ev.Approve(actor=FAC))
     assert session.state.phase is Phase.PUBLISHED
-    record = session.post("record").content
+    record = session.published()
     at = [b.text for b in record.blocks].index(
         next(s.title for s in builtin(model_id).record.sections if s.id == "take_back")
     )
