@@ -28,7 +28,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from adapters.export.document import ATTENDEE_COLUMNS, RecordDocument, Section
 from dialogs.messages import NOT_DISCUSSED
 
-_pages = Environment(
+# The HTML pages (records, learning reports) share one layout: templates/page.html.
+pages = Environment(
     loader=PackageLoader("adapters.export", "templates"), autoescape=select_autoescape(["html"])
 )
 FONTS = resources.files("adapters.export") / "fonts"
@@ -91,8 +92,10 @@ def to_markdown(document: RecordDocument) -> bytes:
 
 
 def to_html(document: RecordDocument) -> bytes:
-    template = _pages.get_template("record.html")
-    return template.render(document=document, lines_of=lines_of, nothing=NOT_DISCUSSED).encode()
+    template = pages.get_template("record.html")
+    return template.render(
+        document=document, marking=document.marking, lines_of=lines_of, nothing=NOT_DISCUSSED
+    ).encode()
 
 
 # -- Word --------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from datetime import datetime
 from docx.shared import Mm
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from adapters.export.charts import BarChart, Series
@@ -24,6 +23,7 @@ from adapters.export.formats import (
     lines_of,
     marked_pdf,
     marked_word,
+    pages,
     pdf_body,
     pdf_heading,
     pdf_paragraph,
@@ -36,9 +36,6 @@ from adapters.export.formats import (
 from dialogs.evaluation import QuestionSummary
 from dialogs.learning_report import EvaluationGroup, LearningReport, SessionCounts
 
-_pages = Environment(
-    loader=PackageLoader("adapters.export", "templates"), autoescape=select_autoescape(["html"])
-)
 AUTHOR = "reflectbot"
 COUNT_COLUMNS = ("Published", "Cancelled", "Not finished", "Total")
 NOT_DELIVERED = (
@@ -337,7 +334,7 @@ def to_html(report: LearningReport, marking: str) -> bytes:
         # matplotlib escapes the labels it writes; the markup is its own.
         return Markup(chart.svg())
 
-    template = _pages.get_template("learning.html")
+    template = pages.get_template("learning.html")
     return template.render(
         report=report,
         marking=marking,
