@@ -188,7 +188,7 @@ async def test_a_record_nobody_was_asked_to_confirm_claims_no_confirmation(
     state = await run_to_publication(service, dispatcher, clock, "s-1")
     for format_, write in FORMATS.items():
         text = _text_of(format_, write(record_document(state))).lower()
-        assert "confirm" not in text and "agreed by all" not in text, format_
+        assert "confirmed by" not in text and "agreed by all" not in text, format_
 
 
 async def _step(
