@@ -111,6 +111,11 @@ def ground_rules(state: SessionState) -> tuple[str, ...]:
     return (*state.model.ground_rules, *state.confidentiality)
 
 
+def confirmation_label(text: str) -> str:
+    """A confirmation's sentence as the label of its line ("… apply: Confirmed at setup")."""
+    return text.rstrip(" .")
+
+
 def record_details(state: SessionState) -> list[tuple[str, str]]:
     """What the record says of the setup: the chair, the declaration, each confirmation and
     the issues that led to the meeting."""
@@ -122,7 +127,10 @@ def record_details(state: SessionState) -> list[tuple[str, str]]:
         ),
     ]
     rows += [
-        (c.text, "Confirmed at setup" if c.id in state.confirmed else "Not confirmed at setup")
+        (
+            confirmation_label(c.text),
+            "Confirmed at setup" if c.id in state.confirmed else "Not confirmed at setup",
+        )
         for c in state.model.setup_confirmations
     ]
     if state.issues:

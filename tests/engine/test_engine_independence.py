@@ -24,7 +24,7 @@ from dialogs.requests import (
     waiting_for_session,
 )
 from dialogs.rerun import rerun
-from dialogs.setup import chair_words, record_details
+from dialogs.setup import chair_words, confirmation_label, record_details
 from dialogs.state import SessionState
 
 FAC = FACILITATOR.user_id
@@ -79,9 +79,11 @@ def test_setup_confirmations_are_audited_and_each_is_shown_in_the_record():
     details = dict(record_details(state))
     families = next(c for c in model.setup_confirmations if c.id == "families_informed")
     assert "inform" in families.text and "exists alongside other systems" in families.text
-    assert details[families.text] == "Confirmed at setup"
+    assert details[confirmation_label(families.text)] == "Confirmed at setup"
     others = [c for c in model.setup_confirmations if c.id != "families_informed"]
-    assert others and all(details[c.text] == "Not confirmed at setup" for c in others)
+    assert others and all(
+        details[confirmation_label(c.text)] == "Not confirmed at setup" for c in others
+    )
 
 
 def test_a_confirmation_the_model_does_not_have_is_refused():

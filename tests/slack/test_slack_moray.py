@@ -111,9 +111,9 @@ async def test_a_whole_moray_session_from_the_request_to_the_published_record(
     await session.answer_everything()
     await session.review_and_approve()
     assert (await session.state()).phase is Phase.PUBLISHED
-    record = " ".join(session.posted(await session.ts_of("record")).texts())
+    record = " ".join((await session.record_text()).split("\n"))
     assert "Facilitator's declaration: No involvement in the case" in record
-    assert "Standard information sharing agreements apply.: Confirmed at setup" in record
+    assert "Standard information sharing agreements apply: Confirmed at setup" in record
     assert "Issues that led to the meeting: Agencies disagree about the risk" in record
     # A second setup is not filled in from the request any more: it has its session.
     await session.slack.command(FACILITATOR)
