@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dialogs.events import Participant, Person, Role
 
-FACILITATOR = Person(user_id="U-FAC", name="Morgan Ellis", agency="Children's services (chair)")
+FACILITATOR = Person(user_id="U-FAC", name="Morgan Ellis", agency="Children's services")
 
 PARTICIPANTS = (
     Participant(user_id="U-SW", name="Priya Shah", agency="Social work", role=Role.PRESENTER),
@@ -210,7 +210,6 @@ FIELDS = {
     ),
 }
 
-EDITOR_NOTE = "Reviewed and edited by the facilitator before approval."
 # The name is fictional; the demo shows the guard catching it, as it would a real one.
 WATCHLIST = ("Jayden Smith",)
 SLIP_AT = 3

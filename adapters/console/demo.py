@@ -159,13 +159,11 @@ class Demo:
         self.say(f"\n▶ {facilitator.name} presses [Review the draft record]")
         await self.act(session_id, ev.RequestForm(actor=facilitator.user_id, form="record"))
         assert state.record is not None
-        # The facilitator fills the record form's own fields and signs off the first section.
+        # The facilitator fills the record form's own fields.
         edited = dict(state.record.sections)
         for item in model.record_form_fields:
             edited[form_id(item.id)] = cast.FIELDS[item.id]
             self.say(f"      ↳ {item.label}: {cast.FIELDS[item.id]}")
-        first = next(s.id for s in model.record.sections if not s.source.session)
-        edited[first] = f"{edited[first]}\n{cast.EDITOR_NOTE}"
         actions = cast.ACTIONS if model.record.tracks_actions else ()
         review_on = (self.runtime.clock.now() + timedelta(days=28)).date().isoformat()
         for number, (text, owner) in enumerate(actions, 1):

@@ -8,12 +8,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
+from pypdf import PdfReader
 
 from dialogs.models.catalogue import Catalogue
 
 BUILTIN = Catalogue.load()
 REFLECTBOT = Path(sys.executable).parent / "reflectbot"
+# The first page of each demo's record, for a person to look at.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "records"
 
 
 def environment() -> dict[str, str]:
@@ -86,6 +90,36 @@ def test_the_demo_answers_each_question_in_words_of_its_own_and_fills_every_fiel
         assert f"↳ {item.label}: " in done.stdout, item.id
     published = done.stdout.split("presses [Approve and publish]")[-1]
     assert "Not discussed." not in published, "the facilitator filled every section"
+
+
+@pytest.mark.parametrize("model_id", sorted(BUILTIN.models))
+def test_the_demos_record_exports_as_a_pdf_with_every_section(
+    demos: dict[str, Demo], model_id: str
+):
+    """`reflectbot export SESSION --format pdf --output FILE`, as the README writes it, on the
+    session the demo published."""
+    done = demos[model_id]
+    session_id = done.stdout.rsplit("Session id: ", 1)[1].split()[0]
+    exported = subprocess.run(
+        [str(REFLECTBOT), "export", session_id, "--format", "pdf", "--output", "record.pdf"],
+        cwd=done.folder,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert exported.returncode == 0, exported.stderr
+    data = (done.folder / "record.pdf").read_bytes()
+    pages = PdfReader(done.folder / "record.pdf").pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    for section in BUILTIN.models[model_id].record.sections:
+        assert " ".join(section.title.split()) in text, section.title
+    assert "Not discussed." not in text, "the demo's facilitator filled every section"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdfium.PdfDocument(data)[0].render(scale=1.5).to_pil().save(
+        ARTIFACTS / f"{model_id}-page-1.png"
+    )
 
 
 def test_python_m_bot_cli_is_the_same_command(tmp_path: Path):

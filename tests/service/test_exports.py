@@ -4,10 +4,8 @@ section, read back with python-docx and a PDF reader."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pypdfium2 as pdfium
 import pytest
 from docx import Document
 from pypdf import PdfReader
@@ -98,7 +96,6 @@ async def test_an_unpublished_record_is_not_exported(service: SessionService):
         record_document(outcome.state)
 
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "records"
 MARKING = "OFFICIAL-SENSITIVE"
 
 
@@ -151,9 +148,6 @@ async def test_every_pdf_page_carries_the_marking_and_its_number(
         text = page.extract_text()
         assert MARKING in text
         assert f"Page {number} of {len(pages)}" in text
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pdf = pdfium.PdfDocument(data)
-    pdf[0].render(scale=1.5).to_pil().save(ARTIFACTS / f"{model_id}-page-1.png")
 
 
 async def test_every_format_names_the_recorder_and_only_those_who_confirmed(
