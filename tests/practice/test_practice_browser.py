@@ -105,6 +105,9 @@ async def test_a_whole_morrison_session_in_three_browsers(site: str, browser) ->
 
     await chair.get_by_role("link", name="Start a reflective session").click()
     await chair.get_by_label("Facilitation model").select_option("morrison-4x4x4")
+    # Choosing the model shows, in place, what it asks of the facilitator: the chair it expects.
+    await expect(chair.locator("#chair")).to_contain_text("Team Manager", timeout=WAIT_MS)
+    await chair.get_by_label("I have no involvement in the case").check()
     await chair.get_by_label("Case reference").fill("RCD-0417")
     await chair.get_by_role("radio", name="Priya Shah").check()
     await chair.get_by_role("button", name="Start the session").click()
@@ -153,6 +156,15 @@ async def test_a_whole_morrison_session_in_three_browsers(site: str, browser) ->
     summary = chair.locator("main form textarea").first
     await summary.fill((await summary.input_value()) + "\nReviewed with the team.")
     await chair.get_by_role("button", name="Preview").click()
+    # Morrison's record says who confirmed it: the facilitator asks, each participant confirms.
+    await chair.get_by_role("button", name="Ask participants to confirm").click()
+    for page in (priya, dan):
+        back = page.get_by_role("link", name="Back to the channel")
+        if await back.is_visible():
+            await back.click()
+        confirm = page.get_by_role("button", name="I confirm this record")
+        await expect(confirm).to_be_visible(timeout=WAIT_MS)
+        await confirm.click()
     approve = chair.get_by_role("button", name="Approve and publish")
     await expect(approve).to_be_visible(timeout=WAIT_MS)
     await approve.click()
@@ -164,6 +176,7 @@ async def test_a_whole_morrison_session_in_three_browsers(site: str, browser) ->
         record = page.locator("article.key-record")
         await expect(record).to_be_visible(timeout=WAIT_MS)
         await expect(record).to_contain_text("Reviewed with the team.")
+        await expect(record).to_contain_text("Confirmed by: Priya Shah, Dan <@U123> Okafor")
     await chair.locator("article.key-record").screenshot(path=ARTIFACTS / "record.png")
     await dan.screenshot(path=ARTIFACTS / "phone-record.png", full_page=False)
     # User text stayed text: the odd name shows as typed, and no markup came through.

@@ -108,6 +108,8 @@ class Room:
         """A Portsmouth session (one stage of seven questions), live; everyone agrees."""
         await chair.get_by_role("link", name="Start a reflective session").click()
         await chair.get_by_label("Facilitation model").select_option("portsmouth-rpm")
+        # Its confirmations are drawn in place once the model is chosen.
+        await expect(chair.locator("#confirmations")).to_be_visible(timeout=WAIT_MS)
         await chair.get_by_label("Case reference").fill("RCD-0417")
         await chair.get_by_role("radio", name="Priya Shah").check()
         await chair.get_by_role("button", name="Start the session").click()

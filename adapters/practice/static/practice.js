@@ -113,3 +113,25 @@ for (const button of document.querySelectorAll("[data-copy]")) {
     }
   });
 }
+
+// The setup form shows what the chosen model asks of the facilitator (a declaration, the
+// chair it expects, confirmations). Choosing another model redraws that part in place, so
+// nothing typed is lost; without the script the server shows the form again instead.
+const setup = document.querySelector("form select#model")?.form;
+if (setup) {
+  const asks = () => document.getElementById("model-asks");
+  setup.model.addEventListener("change", async () => {
+    const chosen = setup.model.value;
+    const response = await fetch(`${setup.action}?model=${encodeURIComponent(chosen)}`, {
+      credentials: "same-origin",
+    });
+    if (!response.ok || setup.model.value !== chosen) return;
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.getElementById("model-asks");
+    if (!fresh || !asks()) return;
+    const declared = setup.no_involvement?.checked;
+    asks().replaceWith(document.importNode(fresh, true));
+    if (setup.no_involvement) setup.no_involvement.checked = Boolean(declared);
+    setup.shown_for.value = chosen;
+  });
+}
