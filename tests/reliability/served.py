@@ -9,14 +9,25 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 from slack_requests import SIGNING_SECRET
 
+from dialogs.models.catalogue import Catalogue
 from storage.unit_of_work import Store
 
 STARTUP_DEADLINE_SECONDS = 30.0
+
+
+@dataclass
+class DatabaseReader:
+    """What a test driver reads of a bot served in other processes: its database, and the
+    models it runs (the built-in ones, as the served process has no models folder)."""
+
+    store: Store
+    catalogue: Catalogue = field(default_factory=Catalogue.load)
 
 
 def free_port() -> int:

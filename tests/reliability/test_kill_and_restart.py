@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from served import ServedBot, slack_settings, wait_until_drained
+from served import DatabaseReader, ServedBot, slack_settings, wait_until_drained
 from slack_driver import SlackSession
 from slack_fake_api import Call, FakeSlack
 from slack_requests import PARTICIPANTS, PEOPLE, PRESENTER, Workspace
@@ -88,13 +88,6 @@ class KillingClient:
                     "WHERE status = 'pending' AND claimed_until IS NOT NULL"
                 )
             )
-
-
-@dataclass
-class DatabaseReader:
-    """What SlackSession reads of the bot: its database (the process itself is elsewhere)."""
-
-    store: Store
 
 
 class ServedSession(SlackSession):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from served import ServedBot, slack_settings, wait_until_drained
+from served import DatabaseReader, ServedBot, slack_settings, wait_until_drained
 from slack_driver import SlackSession
 from slack_fake_api import FakeSlack
 from slack_requests import PEOPLE, PRESENTER, Workspace
@@ -54,7 +54,7 @@ class FromTheDatabase(SlackSession):
 
     def __init__(self, slack: Workspace, store: Store) -> None:
         self.slack, self.fake, self.session_id = slack, slack.fake, ""
-        self.runtime = type("Reader", (), {"store": store})()  # type: ignore[assignment]
+        self.runtime = DatabaseReader(store)  # type: ignore[assignment]
 
     async def drain(self) -> None:
         await wait_until_drained(self.runtime.store)

@@ -28,7 +28,8 @@ async def test_moray_learning_themes_arrive_in_the_cpc_lead_officers_channel(
     session_id = await teams.run(teams.runtime.catalogue.models["moray-rcd"])
     (learning,) = teams.connector.channel_posts(CPC_LEAD_CHANNEL)
     assert learning.texts()[0] == "Learning themes for the CPC Lead Officer"
-    assert "Noted: learning\\_themes &amp; more." in learning.text(), "the themes field, escaped"
+    escaped = "The group agreed the plan &amp; the risks: &lt;b&gt;no&lt;/b&gt; surprises."
+    assert escaped in learning.text(), "the facilitator's themes, escaped"
     assert "RCD-0417" not in learning.text()
     assert teams.connector.channel_posts(LEARNING_CHANNEL) == []
     state = await teams.state(session_id)

@@ -29,7 +29,7 @@ async def test_learning_themes_are_not_posted_and_the_facilitator_is_told(
         assert await uow.messages.parts(session_id, "learning") == []
     told = [m for m in teams.connector.chat(FACILITATOR.teams_id) if "not sent" in m.text()]
     assert len(told) == 1
-    assert "CPC Lead Officer" in told[0].text() and "Noted: learning" in told[0].text()
+    assert "CPC Lead Officer" in told[0].text() and "The group agreed the plan" in told[0].text()
     assert (await teams.state(session_id)).learning_undelivered
 
 
