@@ -204,6 +204,20 @@ def cmd_audit(args: argparse.Namespace) -> None:
     asyncio.run(_with_runtime(work))
 
 
+TEXT_FORMATS = ("md", "html", "csv")
+
+
+def _write_document(data: bytes, format_: str, output: str | None) -> None:
+    """A document to its file, or a text one to standard output."""
+    if output:
+        Path(output).write_bytes(data)
+        print(f"Wrote {output}", file=sys.stderr)
+    elif format_ in TEXT_FORMATS:
+        sys.stdout.write(data.decode())
+    else:
+        raise CommandError(f"a {format_} file is binary: give --output FILE")
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     from adapters.export.document import NoRecord, record_document
     from adapters.export.formats import FORMATS
@@ -222,13 +236,7 @@ def cmd_export(args: argparse.Namespace) -> None:
             await uow.audit.add(
                 stored.id, f"exported ({args.format})", "command line", runtime.clock.now()
             )
-        if args.output:
-            Path(args.output).write_bytes(data)
-            print(f"Wrote {args.output}", file=sys.stderr)
-        elif args.format in ("md", "html"):
-            sys.stdout.write(data.decode())
-        else:
-            raise CommandError(f"a {args.format} file is binary: give --output FILE")
+        _write_document(data, args.format, args.output)
 
     asyncio.run(_with_runtime(work))
 
@@ -304,13 +312,7 @@ def cmd_learning_report(args: argparse.Namespace) -> None:
         data = write_report(report, args.format, runtime.settings.protective_marking, now)
         async with runtime.store.transaction() as uow:
             await uow.audit.add(None, f"learning report ({args.format})", "command line", now)
-        if args.output:
-            Path(args.output).write_bytes(data)
-            print(f"Wrote {args.output}", file=sys.stderr)
-        elif args.format in ("html", "csv"):
-            sys.stdout.write(data.decode())
-        else:
-            raise CommandError(f"a {args.format} file is binary: give --output FILE")
+        _write_document(data, args.format, args.output)
 
     asyncio.run(_with_runtime(work))
 
