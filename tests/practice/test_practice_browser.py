@@ -165,7 +165,9 @@ async def test_a_whole_morrison_session_in_three_browsers(site: str, browser) ->
         confirm = page.get_by_role("button", name="I confirm this record")
         await expect(confirm).to_be_visible(timeout=WAIT_MS)
         await confirm.click()
-    approve = chair.get_by_role("button", name="Approve and publish")
+    # Once everyone has confirmed, the facilitator is told with an Approve button of its own:
+    # the newest is the one to press.
+    approve = chair.get_by_role("button", name="Approve and publish").last
     await expect(approve).to_be_visible(timeout=WAIT_MS)
     await approve.click()
 
