@@ -31,6 +31,7 @@ from dialogs.content import (
     Option,
     PersonRef,
 )
+from tests.long_record import long_record
 
 
 @given(st.text(alphabet=st.sampled_from("ab &<>\n"), max_size=400), st.integers(8, 60))
@@ -193,30 +194,6 @@ def test_a_form_slack_cannot_hold_is_refused_rather_than_cut() -> None:
     form = Form(id=FormId.RECORD, title="Edit the record", fields=fields)
     with pytest.raises(FormTooLarge):
         form_view(form, "S1")
-
-
-def long_record() -> Content:
-    """A record of about 30,000 characters, shaped like one: headings, sections of many lines
-    (list items among them), and one paragraph far longer than a Slack section."""
-    sections = []
-    for number in range(1, 9):
-        lines = [
-            f"- Agency {number}.{line}: what we each saw of the plan, week by week." * 2
-            for line in range(1, 25)
-        ]
-        sections += [
-            Block(style=BlockStyle.HEADING, text=f"Section {number}"),
-            Block(style=BlockStyle.QUOTE, text="\n".join(lines)),
-        ]
-    unbroken = " ".join(f"word{n}" for n in range(900))  # ~7,000 characters on one line
-    sections.append(Block(style=BlockStyle.QUOTE, text=unbroken))
-    content = Content(
-        title="Multi-agency reflective supervision discussion summary",
-        blocks=tuple(sections),
-        summary="The record",
-    )
-    assert 29_000 < sum(len(b.text) for b in content.blocks) < 32_000
-    return content
 
 
 def test_a_30000_character_record_is_split_between_lines_and_loses_nothing() -> None:

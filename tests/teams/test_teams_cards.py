@@ -22,6 +22,7 @@ from dialogs.content import (
     Option,
     PersonRef,
 )
+from tests.long_record import long_record
 
 
 @pytest.mark.parametrize(
@@ -138,20 +139,7 @@ def test_form_fields_become_the_right_inputs() -> None:
 
 
 def test_a_30000_character_record_is_split_into_cards_between_lines_and_loses_nothing() -> None:
-    sections = []
-    for number in range(1, 9):
-        lines = [
-            f"- Agency {number}.{line}: what we each saw of the plan, week by week." * 2
-            for line in range(1, 25)
-        ]
-        sections += [
-            Block(style=BlockStyle.HEADING, text=f"Section {number}"),
-            Block(style=BlockStyle.QUOTE, text="\n".join(lines)),
-        ]
-    unbroken = " ".join(f"word{n}" for n in range(900))  # one line longer than a text block
-    sections.append(Block(style=BlockStyle.QUOTE, text=unbroken))
-    content = Content(title="Record", blocks=tuple(sections), summary="The record")
-    assert 29_000 < sum(len(b.text) for b in content.blocks) < 32_000
+    content = long_record("Record")
 
     cards = render(content, "S1")
     assert len(cards) >= 2
