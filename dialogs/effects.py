@@ -39,6 +39,11 @@ class Update(Effect):
     type: Literal["update"] = "update"
     key: str
     content: Content
+    # A redraw nobody needs at once, because the post that follows it shows the same (a
+    # question closing: the next question is posted). Platforms that count their calls leave
+    # it out; it still replaces any update of the message queued before it, and the engine
+    # redraws the message whenever someone touches it again.
+    lazy: bool = False
 
 
 class Ephemeral(Effect):

@@ -182,11 +182,12 @@ class _Turn:
         """The "discussion is complete" post: who writes the record, who has confirmed it."""
         self.effects.append(Update(key=RECORD_DRAFT, content=messages.record_ready(self.state)))
 
-    def update_question(self, question_id: str) -> None:
+    def update_question(self, question_id: str, *, lazy: bool = False) -> None:
         self.effects.append(
             Update(
                 key=question_key(question_id),
                 content=messages.question(self.state, question_id, self.now),
+                lazy=lazy,
             )
         )
 
@@ -284,9 +285,11 @@ class _Turn:
         )
 
     def close_open_questions(self, status: QuestionStatus) -> None:
+        """Close them; what follows (the next question, the key points, the record) is posted,
+        and shows the discussion has moved on, so their own redraw is lazy."""
         for item in self.state.open_questions:
             item.status = status
-            self.update_question(item.id)
+            self.update_question(item.id, lazy=True)
 
     def after_question_closed(self) -> None:
         """Live pacing: open the stage's next question, or finish the stage."""
@@ -575,8 +578,22 @@ def step(
         raise ValueError("no session to apply the event to")
     turn = _Turn(state, event.actor, now, secret, learning)
     handler = _HANDLERS[type(event)]
+    pressed_on_closed = _closed_question_shown_on(state, event)
     handler(turn, event)
+    if pressed_on_closed:
+        # Its closing redraw was lazy: whoever presses a control it still shows sees it closed.
+        turn.update_question(pressed_on_closed)
     return Step(turn.state, turn.effects)
+
+
+def _closed_question_shown_on(state: SessionState, event: ev.Event) -> str | None:
+    """The question a control was pressed on, if it has closed."""
+    if not isinstance(event, ev.Control) or not event.on:
+        return None
+    shown_on = state.questions.get(event.on)
+    if shown_on is None or shown_on.status is QuestionStatus.OPEN:
+        return None
+    return shown_on.id
 
 
 # -- handlers ------------------------------------------------------------------------------

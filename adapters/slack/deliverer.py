@@ -65,6 +65,8 @@ class SlackDeliverer:
         if isinstance(effect, Post):
             return await self._post(delivery, effect, render(effect.content, delivery.session_id))
         if isinstance(effect, Update):
+            if effect.lazy:
+                return list(delivery.target)  # the next post shows it: not worth a call
             parts = render(effect.content, delivery.session_id)
             return await self._update(delivery, parts)
         if isinstance(effect, Ephemeral):

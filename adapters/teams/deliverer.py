@@ -89,6 +89,8 @@ class TeamsDeliverer:
         if isinstance(effect, Post):
             return await self._post(delivery, place, effect)
         if isinstance(effect, Update):
+            if effect.lazy:
+                return list(delivery.target)  # the next post shows it: not worth a call
             return await self._update(delivery, place, effect)
         if isinstance(effect, Ephemeral | DirectMessage):
             await self.tell(place, effect.user_id, effect.content, delivery.session_id)

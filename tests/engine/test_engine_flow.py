@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from engine_kit import FACILITATOR, POLICE, T0, Session, small_model
+from engine_kit import FACILITATOR, POLICE, T0, Session, content_text, small_model
 
 from dialogs import events as ev
-from dialogs.effects import AuditNote
+from dialogs.effects import AuditNote, Update
 from dialogs.engine import next_wake
 from dialogs.events import Pacing
 from dialogs.state import Phase, QuestionStatus
@@ -33,7 +33,16 @@ def test_next_closes_the_question_and_opens_the_following_one(live: Session):
     live.do(ev.Next(actor=FAC))
     assert live.state.questions["q1"].status is QuestionStatus.CLOSED
     assert live.posted() == ["q:q2"]
-    assert live.updated() == ["q:q1"]
+    # Its redraw as closed is lazy: the next question's post shows the group moved on.
+    (closed,) = [e for e in live.effects if isinstance(e, Update)]
+    assert closed.key == "q:q1" and closed.lazy
+    assert "Closed — 1 of 3 answered." in content_text(closed)
+
+
+def test_a_progress_update_is_not_lazy(live: Session):
+    live.answer(POLICE.user_id, "q1")
+    (progress,) = [e for e in live.effects if isinstance(e, Update)]
+    assert progress.key == "q:q1" and not progress.lazy
 
 
 def test_skip_marks_the_question_skipped(live: Session):
@@ -49,6 +58,23 @@ def test_a_control_pressed_on_a_closed_question_changes_nothing(live: Session, m
     live.do(move(actor=FAC, on="q1"))
     assert live.state == before
     assert "This question has already closed, so nothing has changed." in live.told(FAC)[-1]
+    # The press redraws the message it was shown on: whoever touches it sees it closed.
+    (redraw,) = [e for e in live.effects if isinstance(e, Update)]
+    assert redraw.key == "q:q1" and not redraw.lazy
+    assert "Closed —" in content_text(redraw) and not redraw.content.actions
+
+
+def test_a_participant_pressing_a_closed_question_sees_it_redrawn(live: Session):
+    live.do(ev.Skip(actor=FAC, on="q1"))
+    live.do(ev.Next(actor=POLICE.user_id, on="q1"))
+    assert "Only the facilitator" in live.told(POLICE.user_id)[-1]
+    (redraw,) = [e for e in live.effects if isinstance(e, Update)]
+    assert redraw.key == "q:q1" and "Skipped by the facilitator" in content_text(redraw)
+
+
+def test_a_control_on_an_open_question_redraws_nothing_else(live: Session):
+    live.do(ev.Pause(actor=FAC, on="q1"))
+    assert [(e.key, e.lazy) for e in live.effects if isinstance(e, Update)] == [("q:q1", False)]
 
 
 def test_resume_pressed_on_a_closed_question_changes_nothing(live: Session):

@@ -62,6 +62,14 @@ async def test_posts_updates_and_private_messages_land_in_the_room(
     ]
 
 
+async def test_a_lazy_update_is_shown_at_once(deliverer: PracticeDeliverer) -> None:
+    """A room costs no platform calls: a question closing is redrawn in place, as before."""
+    posted = await deliverer.deliver(Delivery("s-1", ROOM, Post(key="q:one", content=HELLO)))
+    closed = Update(key="q:one", content=Content(title="Closed"), lazy=True)
+    assert await deliverer.deliver(Delivery("s-1", ROOM, closed, tuple(posted))) == posted
+    assert await shown(deliverer) == [(MessageKind.POST, None, "Closed")]
+
+
 async def test_what_cannot_be_delivered_fails_for_good(deliverer: PracticeDeliverer) -> None:
     missing = (PostedMessage(channel="room-1", message_id="m-gone"),)
     with pytest.raises(DeliveryFailed):

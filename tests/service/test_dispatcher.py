@@ -343,7 +343,10 @@ async def test_a_post_behind_held_updates_is_not_held_and_releases_them(
         await deliver_due(windowed)
         clock.advance(timedelta(seconds=0.1))
     update, post = platform.deliveries
-    assert isinstance(update.effect, Update) and "3 of 3 answered" in shown(update)
+    # The held progress updates went with the question's closing, whose redraw is lazy: a
+    # platform that counts its calls leaves it out, as the next question's post shows it.
+    assert isinstance(update.effect, Update) and "Closed — 3 of 3 answered" in shown(update)
+    assert update.effect.lazy
     assert isinstance(post.effect, Post) and post.effect.key.startswith("q:")
 
 

@@ -124,6 +124,8 @@ async def test_a_second_press_on_a_question_that_moved_on_is_refused(
     await session.drain()
     second = (await session.state()).open_questions[0].id
     assert second != first
+    # Its closing is shown by the next question's post, not by a redraw of its own.
+    assert session.latest(ts) is call
     session.fake.clear()
 
     response = await session.slack.press(FACILITATOR, button, call)
@@ -136,6 +138,10 @@ async def test_a_second_press_on_a_question_that_moved_on_is_refused(
     assert told.args["user"] == FACILITATOR
     assert "already closed" in " ".join(told.texts())
     assert session.fake.called("chat.postMessage") == []
+    # The press redraws the message pressed: it now shows closed, without its buttons.
+    (redrawn,) = session.fake.called("chat.update")
+    assert redrawn.args["ts"] == ts
+    assert "Closed —" in " ".join(redrawn.texts()) and redrawn.buttons() == []
 
 
 async def test_a_stages_fields_are_asked_in_its_key_points_modal_and_kept(

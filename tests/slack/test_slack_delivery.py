@@ -117,6 +117,16 @@ def delivery(effect: Post | Update | DirectMessage, *target: PostedMessage) -> D
     return Delivery("S1", Conversation("slack", CHANNEL), effect, target)
 
 
+async def test_a_lazy_update_makes_no_call(
+    deliverer: SlackDeliverer, fake_slack: FakeSlack
+) -> None:
+    """A question's redraw as closed: the next post shows it, so Slack is not asked."""
+    posted = PostedMessage(CHANNEL, "1.000001", 0)
+    closed = Update(key="q:q1", content=long_content(1), lazy=True)
+    assert await deliverer.deliver(delivery(closed, posted)) == [posted]
+    assert fake_slack.calls == []
+
+
 async def test_an_update_that_needs_more_parts_posts_them(
     deliverer: SlackDeliverer, fake_slack: FakeSlack
 ) -> None:

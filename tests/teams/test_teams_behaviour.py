@@ -469,10 +469,16 @@ async def test_the_facilitator_pauses_resumes_and_skips(teams: TeamsChannel) -> 
     await teams.press(FACILITATOR, post, "skip")
 
     state = await teams.state(session_id)
-    assert "Skipped by the facilitator" in (await teams.post_of(session_id, f"q:{first}")).text()
     (second,) = state.open_questions
     assert second.id != first
     assert (await teams.post_of(session_id, f"q:{second.id}")).root != post.id
+    # The next question's post shows the skip; the skipped card is redrawn once it is touched.
+    skipped = await teams.post_of(session_id, f"q:{first}")
+    assert "Skipped by the facilitator" not in skipped.text() and skipped.button("skip")
+    await teams.press(FACILITATOR, skipped, "skip")
+    skipped = await teams.post_of(session_id, f"q:{first}")
+    assert "Skipped by the facilitator" in skipped.text()
+    assert "already closed" in _private_texts(teams, FACILITATOR)[-1]
 
 
 async def test_a_failed_turn_gets_an_apology_not_a_stack_trace(teams: TeamsChannel) -> None:
@@ -519,3 +525,6 @@ async def test_a_card_pressed_after_its_question_closed_changes_nothing(
     state = await teams.state(session_id)
     assert state.questions[second].status is QuestionStatus.OPEN
     assert any("already closed" in t for t in _private_texts(teams, FACILITATOR))
+    # The card pressed is redrawn as closed, without its buttons.
+    redrawn = await teams.post_of(session_id, f"q:{first}")
+    assert "Closed —" in redrawn.text() and redrawn.buttons() == []
