@@ -51,6 +51,7 @@ class SlackDeliverer:
             Destination.LEARNING: learning_channel,
             Destination.SCREENING: screening_channel,
         }
+        self.direct_channels: dict[str, str] = {}
 
     async def deliver(self, delivery: Delivery) -> list[PostedMessage]:
         try:
@@ -81,11 +82,19 @@ class SlackDeliverer:
                 )
             return []
         if isinstance(effect, DirectMessage):
-            opened = await self.client.conversations_open(users=effect.user_id)
             parts = render(effect.content, delivery.session_id)
-            await self._post_once(delivery, opened["channel"]["id"], None, parts)
+            await self._post_once(delivery, await self._direct_channel(effect.user_id), None, parts)
             return []  # nothing refers to a direct message later
         raise DeliveryFailed(f"{effect.type} is not delivered through the outbox")
+
+    async def _direct_channel(self, user_id: str) -> str:
+        """The person's direct-message channel with the bot, opened once per process: Slack
+        keeps one such channel per person, so its id does not change."""
+        channel = self.direct_channels.get(user_id)
+        if channel is None:
+            opened = await self.client.conversations_open(users=user_id)
+            channel = self.direct_channels[user_id] = opened["channel"]["id"]
+        return channel
 
     async def _post(
         self, delivery: Delivery, effect: Post, parts: list[MessagePart]

@@ -127,6 +127,18 @@ async def test_a_lazy_update_makes_no_call(
     assert fake_slack.calls == []
 
 
+async def test_each_person_s_direct_channel_is_opened_once(
+    deliverer: SlackDeliverer, fake_slack: FakeSlack
+) -> None:
+    for user in ("U1", "U2", "U1", "U2", "U1"):
+        await deliverer.deliver(delivery(DirectMessage(user_id=user, content=long_content(1))))
+    opened = fake_slack.called("conversations.open")
+    assert [c.args["users"] for c in opened] == ["U1", "U2"]
+    sent = [c.args["channel"] for c in fake_slack.called("chat.postMessage")]
+    channels = {c.args["users"]: c.answer["channel"]["id"] for c in opened}
+    assert sent == [channels[user] for user in ("U1", "U2", "U1", "U2", "U1")]
+
+
 async def test_an_update_that_needs_more_parts_posts_them(
     deliverer: SlackDeliverer, fake_slack: FakeSlack
 ) -> None:
