@@ -168,8 +168,8 @@ async def main(args: argparse.Namespace) -> None:
                 f"Web API calls a session, {setting}",
                 f"{calls['calls']} (minimum {calls['minimum']}, "
                 f"x{calls['calls'] / calls['minimum']:.2f})",
-                f"{calls['posts']} posts, {calls['updates']} updates; Morrison 4x4x4, "
-                "3 participants",
+                f"{calls['posts']} posts, {calls['updates']} updates, {calls['opens']} opens, "
+                f"{calls['ephemerals']} ephemerals; Morrison 4x4x4, 3 participants, published",
             )
         )
     steps = engine_step.run()

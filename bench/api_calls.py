@@ -1,5 +1,6 @@
-"""Slack Web API calls per completed session, against the minimum (the root message, one post
-per question, the record). Delivered as the serving processes deliver: after each event, what
+"""Slack Web API calls per completed session (published, after the participants confirm the
+record where the model asks them to), against the minimum (the root message, one post per
+question, the record). Delivered as the serving processes deliver: after each event, what
 is ready goes out (a woken dispatcher), progress updates held for the window; people act half a
 second apart within a round (everyone agrees, everyone answers) and a minute passes between
 rounds. Measured with the window and without it."""
@@ -113,8 +114,17 @@ async def one_session(model_id: str, **dispatching: object) -> dict[str, int]:
                         )
                         await session.act(answer)
             await session.act(ev.EditRecord(actor=FACILITATOR.user_id, sections={}))
+            if model.record.confirmed_by_participants:
+                await session.act(ev.AskConfirmation(actor=FACILITATOR.user_id))
+                await session.next_round()
+                for person in PARTICIPANTS:
+                    await session.act(ev.ConfirmRecord(actor=person.user_id, revision=0))
             await session.act(ev.Approve(actor=FACILITATOR.user_id))
             await session.next_round()
+            async with store.transaction() as uow:
+                finished = await uow.sessions.get("calls")
+            # Only a published session is counted: one that stopped short would cost less.
+            assert finished is not None and finished.state.phase is Phase.PUBLISHED
         finally:
             await store.close()
             await slack.close()
@@ -126,6 +136,8 @@ async def one_session(model_id: str, **dispatching: object) -> dict[str, int]:
         "calls": calls,
         "posts": slack.calls["chat.postMessage"],
         "updates": slack.calls["chat.update"],
+        "opens": slack.calls["conversations.open"],
+        "ephemerals": slack.calls["chat.postEphemeral"],
     }
 
 
