@@ -162,16 +162,8 @@ async def main(args: argparse.Namespace) -> None:
             f"{peak['idle_mib']:.0f} MiB before; {peak['answered']} answered at once; SQLite",
         )
     )
-    for setting, calls in (await api_calls.run()).items():
-        print(
-            row(
-                f"Web API calls a session, {setting}",
-                f"{calls['calls']} (minimum {calls['minimum']}, "
-                f"x{calls['calls'] / calls['minimum']:.2f})",
-                f"{calls['posts']} posts, {calls['updates']} updates, {calls['opens']} opens, "
-                f"{calls['ephemerals']} ephemerals; Morrison 4x4x4, 3 participants, published",
-            )
-        )
+    for cells in api_calls.table_rows(await api_calls.run()):
+        print(row(*cells))
     steps = engine_step.run()
     print(
         row(

@@ -7,6 +7,7 @@ rounds. Measured with the window and without it."""
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -146,3 +147,22 @@ async def run(model_id: str = "morrison-4x4x4") -> dict[str, dict[str, int]]:
         setting: await one_session(model_id, **dispatching)
         for setting, dispatching in SETTINGS.items()
     }
+
+
+def table_rows(results: dict[str, dict[str, int]]) -> list[tuple[str, str, str]]:
+    """The benchmark table's rows: what, the figure, a note."""
+    return [
+        (
+            f"Web API calls a session, {setting}",
+            f"{calls['calls']} (minimum {calls['minimum']}, "
+            f"x{calls['calls'] / calls['minimum']:.2f})",
+            f"{calls['posts']} posts, {calls['updates']} updates, {calls['opens']} opens, "
+            f"{calls['ephemerals']} ephemerals; Morrison 4x4x4, 3 participants, published",
+        )
+        for setting, calls in results.items()
+    ]
+
+
+if __name__ == "__main__":  # python -m bench.api_calls: these rows alone
+    for cells in table_rows(asyncio.run(run())):
+        print("| " + " | ".join(cells) + " |")
