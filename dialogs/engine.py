@@ -339,8 +339,9 @@ class _Turn:
         s.phase = Phase.RECORD_DRAFT
         s.deadline = None
         s.awaiting_key_points = None
+        # The root shows the same while the record is drafted as while the discussion ran: it
+        # is redrawn at publication.
         self.effects.append(Post(key=RECORD_DRAFT, content=messages.record_ready(s)))
-        self.update_root()
         self.audit("record drafted")
 
     def refresh(self, redactor: Redactor, edits: dict[str, str] | None = None) -> list[str]:

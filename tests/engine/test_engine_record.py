@@ -95,11 +95,15 @@ def test_the_last_stages_key_points_draft_the_record():
             session.note("first")
     session.answer_open()
     assert session.state.awaiting_key_points == "second"
+    running_root = messages.root(session.state)
     session.note("second", "Agreed next steps.")
     assert session.state.phase is Phase.RECORD_DRAFT
     assert "record_draft" in session.posted()
     assert session.state.record is not None
     assert session.state.record.sections["lessons"] == "Agreed next steps."
+    # The root reads the same while the record is drafted: it is not redrawn for nothing.
+    assert messages.root(session.state) == running_root
+    assert "root" not in session.updated()
 
 
 @pytest.mark.parametrize("text", ["", "   ", "k" * (MAX_NOTE_CHARS + 1)])
