@@ -61,13 +61,12 @@ def ask(t: _Turn, _: ev.AskConfirmation) -> None:
         t.effects.append(DirectMessage(user_id=person.user_id, content=request))
     t.update_record_ready()
     t.audit("asked the participants to confirm the record")
-    t.tell(
-        t.actor,
+    sent = (
         f"The draft has been sent privately to the {len(s.participants)} participants to confirm. "
         "Who has confirmed shows under “The discussion is complete”. You can approve when you "
-        "are ready; the record will name only those who confirmed.",
+        "are ready; the record will name only those who confirmed."
     )
-    t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s)))
+    t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s, news=sent)))
 
 
 def confirm(t: _Turn, event: ev.ConfirmRecord) -> None:
@@ -100,12 +99,13 @@ def confirm(t: _Turn, event: ev.ConfirmRecord) -> None:
     t.update_record_ready()
     t.tell(t.actor, "Thank you: your confirmation of the draft record is recorded.")
     if not s.confirmation_waiting:
-        t.tell(
-            s.facilitator.user_id,
-            "Every participant has confirmed the draft record. You can approve and publish it.",
+        everyone = (
+            "Every participant has confirmed the draft record. You can approve and publish it."
         )
         t.effects.append(
-            Ephemeral(user_id=s.facilitator.user_id, content=messages.record_preview(s))
+            Ephemeral(
+                user_id=s.facilitator.user_id, content=messages.record_preview(s, news=everyone)
+            )
         )
 
 

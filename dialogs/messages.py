@@ -643,12 +643,13 @@ def _redactions_note(state: SessionState) -> list[Block]:
     ]
 
 
-def record_preview(state: SessionState, *, approves: bool = True) -> Content:
+def record_preview(state: SessionState, *, approves: bool = True, news: str = "") -> Content:
     """The draft as it will be published, privately. `approves`: for the facilitator, with the
-    buttons to ask for confirmation and approve; otherwise for the recorder, to edit again."""
+    buttons to ask for confirmation and approve; otherwise for the recorder, to edit again.
+    `news`: what has just happened, above the draft (one private message, not two)."""
     assert state.record is not None
     flagged = state.record.flagged
-    blocks = [*record_body(state), *_redactions_note(state)]
+    blocks = [*([note(news)] if news else []), *record_body(state), *_redactions_note(state)]
     empty = [
         section.title
         for section in state.model.record.sections

@@ -62,9 +62,11 @@ def test_each_participant_is_sent_the_draft_privately_with_a_button(previewed: S
     assert AuditNote(action="asked the participants to confirm the record", actor=FAC) in (
         previewed.effects
     )
-    # The facilitator gets a fresh preview that can now be approved.
-    previews = [e for e in previewed.effects if isinstance(e, Ephemeral) and e.content.actions]
-    assert previews[-1].content.actions[0].id is ActionId.APPROVE
+    # The facilitator gets one private message: what was sent, above a fresh preview that can
+    # now be approved.
+    (preview,) = [e for e in previewed.effects if isinstance(e, Ephemeral)]
+    assert preview.content.actions[0].id is ActionId.APPROVE
+    assert preview.content.blocks[0].text.startswith("The draft has been sent privately to the 3")
 
 
 def test_confirmations_are_recorded_with_who_and_when_and_shown(previewed: Session):
@@ -88,8 +90,10 @@ def test_the_facilitator_is_told_when_everyone_has_confirmed(previewed: Session)
     _asked(previewed)
     for person in (PRESENTER, POLICE, HEALTH):
         _confirm(previewed, person.user_id)
-    told = previewed.told(FAC)
-    assert any("Every participant has confirmed" in t for t in told)
+    # In one private message, above the preview to approve.
+    (preview,) = [e for e in previewed.effects if isinstance(e, Ephemeral) and e.user_id == FAC]
+    assert preview.content.blocks[0].text.startswith("Every participant has confirmed")
+    assert preview.content.actions[0].id is ActionId.APPROVE
     assert "Every participant has confirmed the draft." in _record_draft_post(previewed)
 
 
