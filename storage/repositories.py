@@ -38,6 +38,7 @@ from storage.tables import (
     MessageRow,
     OutboxRow,
     PacingRow,
+    PlaceRow,
     ProcessedEventRow,
     SessionRow,
     table_of,
@@ -99,6 +100,7 @@ _audit = table_of(AuditRow)
 _evaluations = table_of(EvaluationRow)
 _instance = table_of(InstanceRow)
 _pacing = table_of(PacingRow)
+_places = table_of(PlaceRow)
 
 # Statements built once: SQLAlchemy caches their compiled form by identity, which keeps the
 # per-event path (a reply in a thread) cheap. Plain table columns, not ORM attributes, for the
@@ -614,6 +616,57 @@ class Instance:
     async def release(self, key: str) -> None:
         """Undo a claim whose work failed, so that it is tried again."""
         await self.db.execute(delete(_instance).where(_instance.c.key == key))
+
+
+def _remember_place(dialect: Any) -> Any:
+    """Store a channel's place, or replace it where it differs: a place heard again unchanged
+    writes nothing."""
+    statement = dialect.insert(_places)
+    return statement.on_conflict_do_update(
+        index_elements=[_places.c.platform, _places.c.channel],
+        set_={"data": statement.excluded.data, "changed_at": statement.excluded.changed_at},
+        where=_places.c.data != statement.excluded.data,
+    )
+
+
+_REMEMBER_PLACE = {"postgresql": _remember_place(postgresql), "sqlite": _remember_place(sqlite)}
+
+
+class Places:
+    """Where the bot can post in a channel outside a turn, as a platform adapter describes it."""
+
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def remember(
+        self, platform: str, channel: str, data: dict[str, str], now: datetime
+    ) -> bool:
+        """Keep the channel's place; True when that changed what was kept."""
+        statement = _REMEMBER_PLACE[self.db.get_bind().dialect.name]
+        values = {
+            "platform": platform,
+            "channel": channel,
+            "data": json.dumps(data, sort_keys=True),
+            "changed_at": now,
+        }
+        result = await self.db.execute(statement, values)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def get(self, platform: str, channel: str) -> dict[str, str] | None:
+        query = select(_places.c.data).where(
+            _places.c.platform == platform, _places.c.channel == channel
+        )
+        data = (await self.db.execute(query)).scalar_one_or_none()
+        return json.loads(data) if data is not None else None
+
+    async def latest(self, platform: str) -> list[tuple[str, dict[str, str]]]:
+        """Every channel's place on the platform, the most recently changed first."""
+        query = (
+            select(_places.c.channel, _places.c.data)
+            .where(_places.c.platform == platform)
+            .order_by(_places.c.changed_at.desc(), _places.c.channel)
+        )
+        return [(row.channel, json.loads(row.data)) for row in await self.db.execute(query)]
 
 
 def _reserve_slot(dialect: Any) -> Any:

@@ -183,6 +183,18 @@ class InstanceRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class PlaceRow(Base):
+    """Where the bot can post in a platform's channel outside a turn, as it last heard from it
+    (Teams: the service URL, tenant and bot id an activity from the channel came with)."""
+
+    __tablename__ = "places"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(255), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PacingRow(Base):
     """The next free slot (seconds since the epoch) for calls of one kind, e.g. posts to one
     channel: shared, so that every process together keeps to the platform's rate limit."""

@@ -16,6 +16,7 @@ from storage.repositories import (
     Messages,
     Outbox,
     Pacing,
+    Places,
     ProcessedEvents,
     Requests,
     Sessions,
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.evaluations = Evaluations(db)
         self.instance = Instance(db)
         self.pacing = Pacing(db)
+        self.places = Places(db)
         self.pending = PendingReplies(db)
 
 

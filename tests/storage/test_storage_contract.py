@@ -502,6 +502,26 @@ async def test_a_claim_is_had_once_until_it_is_released(store: Store):
         assert await uow.instance.claim("learning-digest:2026-11:C1", "again")
 
 
+async def test_a_place_is_written_only_when_it_changes(store: Store, clock: ManualClock):
+    place = {"service_url": "https://smba.example/emea/", "tenant_id": "T1"}
+    async with store.transaction() as uow:
+        assert await uow.places.remember("teams", "19:a@thread.tacv2", place, clock.now())
+        assert not await uow.places.remember("teams", "19:a@thread.tacv2", place, clock.now())
+    clock.advance(timedelta(minutes=1))
+    moved = place | {"service_url": "https://smba.example/uk/"}
+    async with store.transaction() as uow:
+        assert not await uow.places.remember("teams", "19:a@thread.tacv2", place, clock.now())
+        assert await uow.places.remember("teams", "19:b@thread.tacv2", place, clock.now())
+    clock.advance(timedelta(minutes=1))
+    async with store.transaction() as uow:
+        assert await uow.places.remember("teams", "19:a@thread.tacv2", moved, clock.now())
+    async with store.transaction() as uow:
+        assert await uow.places.get("teams", "19:a@thread.tacv2") == moved
+        assert await uow.places.get("slack", "19:a@thread.tacv2") is None
+        latest = await uow.places.latest("teams")
+    assert [channel for channel, _ in latest] == ["19:a@thread.tacv2", "19:b@thread.tacv2"]
+
+
 async def test_pacing_slots_follow_each_other_by_the_interval(store: Store):
     async with store.transaction() as uow:
         first = await uow.pacing.reserve("post:C1", 1000.0, 1.0)
