@@ -39,6 +39,7 @@ class ReportFile:
     data: bytes
     filename: str
     title: str
+    period: Period
 
 
 class LearningPublisher(Protocol):
@@ -48,7 +49,9 @@ class LearningPublisher(Protocol):
         """Whether `channel` is one of this platform's (by the shape of its id)."""
         ...
 
-    async def publish(self, channel: str, content: Content, report: ReportFile) -> None: ...
+    async def publish(self, channel: str, content: Content, report: ReportFile) -> None:
+        """Post `content` (which says nothing of the report yet) and the report, or raise."""
+        ...
 
 
 async def _material(
@@ -101,7 +104,8 @@ async def report_file(runtime: Runtime, scope: Scope, kind: str = "pdf") -> Repo
         write_report, report, kind, runtime.settings.protective_marking, now
     )
     words = re.sub(r"[^A-Za-z0-9]+", "-", report.period).strip("-").lower()
-    return ReportFile(data, f"learning-report-{words}.{kind}", f"{report.title} ({report.period})")
+    name = f"learning-report-{words}.{kind}"
+    return ReportFile(data, name, f"{report.title} ({report.period})", scope.period)
 
 
 async def send_due_digests(runtime: Runtime) -> int:
@@ -132,7 +136,10 @@ async def send_due_digests(runtime: Runtime) -> int:
             write_report, report, "pdf", runtime.settings.protective_marking, now
         )
         attached = ReportFile(
-            data, f"learning-report-{month.start:%Y-%m}.pdf", f"{report.title} ({content.title})"
+            data,
+            f"learning-report-{month.start:%Y-%m}.pdf",
+            f"{report.title} ({content.title})",
+            month,
         )
         if await _publish(takers, channel, content, attached):
             sent += 1

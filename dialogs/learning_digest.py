@@ -9,6 +9,7 @@ from dialogs.content import Block, BlockStyle, Content
 from dialogs.learning_report import LearningReport, Period, Theme, month_words
 
 NO_NEW_THEMES = "No new learning themes were published this month."
+REPORT_ATTACHED = "The full report for the month is attached."
 DIGEST_HOUR = 9  # in the organisation's time zone, on the digest's day
 
 
@@ -32,6 +33,7 @@ def digest_key(channel: str, month: Period) -> str:
 def digest_content(
     report: LearningReport, audiences: tuple[str, ...], month: Period, themes: list[Theme]
 ) -> Content:
+    """The digest's figures and themes; each platform ends it with where the report is."""
     assert month.start is not None
     when = month_words((month.start.year, month.start.month))
     totals = report.totals
@@ -54,9 +56,15 @@ def digest_content(
         blocks.append(Block(style=BlockStyle.QUOTE, text=theme.text))
     if not themes:
         blocks.append(Block(text=NO_NEW_THEMES))
-    blocks.append(Block(style=BlockStyle.NOTE, text="The full report for the month is attached."))
     return Content(
         title=f"Learning digest: {when}",
         blocks=tuple(blocks),
         summary=f"The learning digest for {when}",
+    )
+
+
+def ending_with(content: Content, note: str) -> Content:
+    """The digest with what its platform says of the month's report last (attached, linked)."""
+    return content.model_copy(
+        update={"blocks": (*content.blocks, Block(style=BlockStyle.NOTE, text=note))}
     )

@@ -16,6 +16,7 @@ from adapters.slack.blocks import render
 from bot.learning import ReportFile, learning_channels, report_file
 from bot.runtime import Runtime
 from dialogs.content import Content
+from dialogs.learning_digest import REPORT_ATTACHED, ending_with
 from dialogs.learning_report import Scope, parse_period
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class SlackLearningPublisher:
         return bool(SLACK_CHANNEL.match(channel))
 
     async def publish(self, channel: str, content: Content, report: ReportFile) -> None:
-        for part in render(content, DIGEST):
+        for part in render(ending_with(content, REPORT_ATTACHED), DIGEST):
             await self.client.chat_postMessage(channel=channel, blocks=part.blocks, text=part.text)
         await upload(self.client, channel, report)
 

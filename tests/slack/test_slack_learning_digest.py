@@ -5,39 +5,19 @@ only in a learning channel."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 import pytest
+from scheduler_rounds import run_the_scheduler
 from slack_driver import SlackSession
 from slack_requests import CHANNEL, FACILITATOR, PEOPLE, Workspace
 from test_slack_followups import said
 from test_slack_learning import CPC_LEAD_CHANNEL, run_moray
 
-from bot.learning import send_due_digests
 from bot.runtime import Runtime
-from bot.scheduler import run_scheduler
 
 CPC_ROUTE = f"CPC Lead Officer={CPC_LEAD_CHANNEL}"
 FIRST_OF_DECEMBER = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)  # 08:30 in London too
-
-
-async def run_the_scheduler(runtime: Runtime, moves: list[timedelta]) -> None:
-    """Scheduler rounds, with the clock moved on by each of `moves` in turn instead of a
-    sleep, then stopped."""
-    stop = asyncio.Event()
-    left = iter(moves)
-
-    async def wait(_: float) -> None:
-        move = next(left, None)
-        if move is None:
-            stop.set()
-        else:
-            runtime.clock.advance(move)  # type: ignore[attr-defined]
-
-    digests = partial(send_due_digests, runtime)
-    await run_scheduler(runtime.service, 30, stop, wait=wait, digests=digests)
 
 
 async def themes_of(session: SlackSession) -> str:
