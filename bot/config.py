@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
@@ -41,6 +42,10 @@ class Settings(BaseSettings):
     teams_service_urls: str | None = Field(
         None, validation_alias=env("REFLECTBOT_TEAMS_SERVICE_URLS")
     )
+
+    # The bot's public address (https://HOST), for links it posts outside a turn (the Teams
+    # learning digest); without it, the address Teams last reached the bot at.
+    public_url: str | None = Field(None, validation_alias=env("REFLECTBOT_PUBLIC_URL"))
 
     models_dir: Path | None = Field(None, validation_alias=env("REFLECTBOT_MODELS_DIR"))
     # The learning themes' channel for every audience without its own in learning_channels.
@@ -81,6 +86,19 @@ class Settings(BaseSettings):
                 f"{name!r} is not a time zone; use a name such as Europe/London"
             ) from error
         return name.strip()
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        url = (url or "").strip().rstrip("/")
+        if not url:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError(
+                f"{url!r} is not a web address; use one such as https://bot.example.org"
+            )
+        return url
 
     @field_validator("learning_channels")
     @classmethod

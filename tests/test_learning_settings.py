@@ -59,3 +59,15 @@ async def test_a_platform_process_warns_of_audiences_without_a_channel_at_start(
         "learning: REFLECTBOT_LEARNING_CHANNELS names 'case review comittee', which no model's "
         "learning_audience is",
     ]
+
+
+def test_the_public_url_is_a_web_address_without_its_last_slash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REFLECTBOT_PUBLIC_URL", "https://reflectbot.example.org/")
+    assert Settings().public_url == "https://reflectbot.example.org"
+    monkeypatch.setenv("REFLECTBOT_PUBLIC_URL", "")
+    assert Settings().public_url is None
+    monkeypatch.setenv("REFLECTBOT_PUBLIC_URL", "reflectbot.example.org")
+    with pytest.raises(ValidationError, match="is not a web address"):
+        Settings()

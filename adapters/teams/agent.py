@@ -17,11 +17,12 @@ from microsoft_agents.hosting.core import ActivityHandler, TurnContext
 from adapters.teams import commands
 from adapters.teams.cards import FORM_ACTION, submitted_fields
 from adapters.teams.deliverer import TeamsDeliverer, card_activity
-from adapters.teams.exports import Exports
+from adapters.teams.exports import Exports, request_origin
 from adapters.teams.followups import Followups
 from adapters.teams.learning import LearningReports
 from adapters.teams.members import MAX_NAME, mentioned, turn_client
 from adapters.teams.place import PLATFORM, ChannelPlace, channel_data, split_thread
+from adapters.teams.places import KnownPlaces
 from adapters.teams.replies import (
     STALE_BUTTON,
     close_dialog,
@@ -62,14 +63,28 @@ def _actor(activity: Activity) -> str | None:
 
 
 class ReflectAgent(ActivityHandler):
-    def __init__(self, runtime: Runtime, deliverer: TeamsDeliverer, exports: Exports) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        deliverer: TeamsDeliverer,
+        exports: Exports,
+        places: KnownPlaces,
+    ) -> None:
         self.runtime = runtime
         self.deliverer = deliverer
+        self.places = places
         self.screening = Screening(runtime, deliverer)
         self.followups = Followups(runtime, deliverer, exports)
         self.learning = LearningReports(runtime, deliverer, exports)
 
     # -- activities --------------------------------------------------------------------
+
+    async def on_turn(self, turn_context: TurnContext) -> None:  # type: ignore[override]
+        """Every turn from a team channel keeps where it came from, for posts outside a turn."""
+        place = ChannelPlace.from_activity(turn_context.activity)
+        if place is not None:
+            await self.places.heard(place, request_origin.get(""))
+        await super().on_turn(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:  # type: ignore[override]
         activity = turn_context.activity

@@ -165,44 +165,66 @@ class TeamsDeliverer:
                 return []
             channel = configured
         cards = render(effect.content, delivery.session_id)
+        summary = effect.content.summary
         async with self.connection.connector(place.service_url) as client:
-            posted: list[PostedMessage] = []
             if effect.thread and delivery.target:
-                channel, root = delivery.target[0].channel, delivery.target[0].message_id
-            else:
-                root = await self._new_post(client, place, channel, cards[0], effect.content)
-                posted.append(PostedMessage(channel=channel, message_id=root))
-                cards = cards[1:]
-            for card in cards:
-                reply = await client.conversations.send_to_conversation(
-                    thread_conversation(channel, root), card_activity(card, effect.content.summary)
+                target = delivery.target[0]
+                return await self._in_chain(
+                    client, target.channel, target.message_id, cards, summary, []
                 )
-                posted.append(PostedMessage(channel=channel, message_id=reply.id, part=len(posted)))
-        return posted
+            return await self._new_post(client, place, channel, cards, summary)
+
+    async def post(
+        self, place: ChannelPlace, channel: str, cards: list[Card], summary: str
+    ) -> list[PostedMessage]:
+        """A new post in `channel` outside the outbox (the learning digest): the first card,
+        with the others as replies in its chain. Raises RetryLater or DeliveryFailed."""
+        with self._connector_errors():
+            async with (
+                asyncio.timeout(self.timeout_seconds),
+                self.connection.connector(place.service_url) as client,
+            ):
+                return await self._new_post(client, place, channel, cards, summary)
 
     async def _new_post(
         self,
         client: ConnectorClientBase,
         place: ChannelPlace,
         channel: str,
-        card: Card,
-        content: Content,
-    ) -> str:
+        cards: list[Card],
+        summary: str,
+    ) -> list[PostedMessage]:
         created = await client.conversations.create_conversation(
             ConversationParameters(
                 is_group=True,
                 agent=ChannelAccount(id=place.bot_id),
                 tenant_id=place.tenant_id,
                 channel_data={"channel": {"id": channel}, "tenant": {"id": place.tenant_id}},
-                activity=card_activity(card, content.summary),
+                activity=card_activity(cards[0], summary),
             )
         )
-        if created.activity_id:
-            return created.activity_id
-        _, root = split_thread(created.id)
+        root = created.activity_id or split_thread(created.id)[1]
         if root is None:
             raise DeliveryFailed("Teams created a post but did not say its id")
-        return root
+        first = PostedMessage(channel=channel, message_id=root)
+        return await self._in_chain(client, channel, root, cards[1:], summary, [first])
+
+    async def _in_chain(
+        self,
+        client: ConnectorClientBase,
+        channel: str,
+        root: str,
+        cards: list[Card],
+        summary: str,
+        posted: list[PostedMessage],
+    ) -> list[PostedMessage]:
+        """`cards` as replies in the chain of post `root`, after what is `posted` already."""
+        for card in cards:
+            reply = await client.conversations.send_to_conversation(
+                thread_conversation(channel, root), card_activity(card, summary)
+            )
+            posted.append(PostedMessage(channel=channel, message_id=reply.id, part=len(posted)))
+        return posted
 
     async def _update(
         self, delivery: Delivery, place: ChannelPlace, effect: Update

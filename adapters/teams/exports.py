@@ -65,9 +65,9 @@ class Exports:
     def token(self, session_id: str, kind: str, actor: str) -> str:
         return self.sign({"sid": session_id, "fmt": kind, "sub": actor})
 
-    def sign(self, claims: dict[str, str]) -> str:
-        """A token carrying `claims`, valid for LINK_LIFETIME by the app's clock."""
-        expires = self.runtime.clock.now() + LINK_LIFETIME
+    def sign(self, claims: dict[str, str], lifetime: timedelta = LINK_LIFETIME) -> str:
+        """A token carrying `claims`, valid for `lifetime` by the app's clock."""
+        expires = self.runtime.clock.now() + lifetime
         signed = {**claims, "exp": int(expires.timestamp())}
         return jwt.encode(signed, self._key(), algorithm=ALGORITHM)
 

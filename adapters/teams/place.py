@@ -58,7 +58,10 @@ class ChannelPlace:
 
     @classmethod
     def from_conversation(cls, conversation: Conversation) -> ChannelPlace:
-        data: dict[str, Any] = conversation.data
+        return cls.from_data(conversation.data)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ChannelPlace:
         return cls(**{name: str(data.get(name, "")) for name in cls.__dataclass_fields__})
 
     def conversation(self) -> Conversation:

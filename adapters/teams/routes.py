@@ -1,5 +1,6 @@
-"""`POST /api/messages`: the Teams endpoint, with Bot Framework token checks on it alone; and
-`GET /exports/{token}`, where the links it hands out lead."""
+"""`POST /api/messages`: the Teams endpoint, with Bot Framework token checks on it alone;
+`GET /exports/{token}` and `GET /learning-reports/{token}`, where the links it hands out lead;
+and the Teams learning digest."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from pydantic import ValidationError
 from adapters.teams.agent import ReflectAgent
 from adapters.teams.deliverer import TeamsDeliverer
 from adapters.teams.exports import EXPORT_PATH, Exports, origin_of, request_origin
-from adapters.teams.learning import LEARNING_PATH
+from adapters.teams.learning import LEARNING_PATH, TeamsLearningPublisher
 from adapters.teams.payloads import is_well_formed
 from adapters.teams.place import PLATFORM
+from adapters.teams.places import KnownPlaces
 from adapters.teams.sdk import TeamsConnection
 from adapters.teams.service_urls import is_loopback
 from bot.app import MAX_BODY
@@ -68,7 +70,11 @@ def install(app: web.Application, runtime: Runtime) -> None:
     )
     runtime.deliverers[PLATFORM] = deliverer
     exports = Exports(runtime)
-    agent = ReflectAgent(runtime, deliverer, exports)
+    places = KnownPlaces(runtime.store, runtime.clock)
+    agent = ReflectAgent(runtime, deliverer, exports, places)
+    runtime.learning_publishers[PLATFORM] = TeamsLearningPublisher(
+        runtime, deliverer, exports, places
+    )
 
     @jwt_authorization_decorator
     async def messages(request: web.Request) -> web.StreamResponse:
