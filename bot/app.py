@@ -183,6 +183,8 @@ def _background(sleep: Sleep, role: Role) -> CleanupContext:
         for context in reversed(entered):
             with contextlib.suppress(StopAsyncIteration):
                 await anext(context)
+        for finish in runtime.stopping:
+            await finish()
         stop.set()
         await asyncio.gather(*running, return_exceptions=True)
         await runtime.close()

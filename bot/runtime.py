@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import make_url
@@ -75,6 +75,9 @@ class Runtime:
     deliverers: dict[str, Deliverer] = field(default_factory=dict)
     # Each platform's way of posting the learning digest (the adapters add theirs).
     learning_publishers: dict[str, LearningPublisher] = field(default_factory=dict)
+    # What the adapters finish (or cancel) before the process stops: work they started after
+    # answering a request, such as a learning report still being made.
+    stopping: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.dispatcher.on_recorded = self.service.apply_kept_replies

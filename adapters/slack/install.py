@@ -80,6 +80,7 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
     runtime.deliverers[PLATFORM] = deliverer
     learning = SlackLearningPublisher(client)
     runtime.learning_publishers[PLATFORM] = learning
+    runtime.stopping.append(learning.stopping)
     interactions = Interactions(runtime, deliverer)
     bolt.error(report_failure)
     bolt.command(COMMAND)(slash_command(interactions, learning))

@@ -30,6 +30,9 @@ NOT_A_LEARNING_CHANNEL = (
     "The learning report is given only in a learning channel, where the learning leads work "
     "(REFLECTBOT_LEARNING_CHANNELS or REFLECTBOT_LEARNING_CHANNEL). Ask there."
 )
+# A report still being made when the process stops has this long to be uploaded (well inside
+# the 30-second grace period docs/deployment.md asks for); then it is cancelled.
+STOPPING_GRACE_SECONDS = 10.0
 UPLOAD_FAILED = "Slack did not take the report just now, so nothing was uploaded. Please try again."
 MAKING = "The learning report is being made; it will be uploaded here in a moment."
 
@@ -70,9 +73,21 @@ class SlackLearningPublisher:
         task.add_done_callback(self.making.discard)
         return MAKING
 
-    async def finished(self) -> None:
-        """Until every report asked for has been uploaded (or has failed)."""
-        await asyncio.gather(*self.making, return_exceptions=True)
+    async def finished(self, grace: float | None = None) -> None:
+        """Until every report asked for has been uploaded (or has failed); with `grace`, those
+        still being made after that many seconds are cancelled."""
+        making = set(self.making)
+        if not making:
+            return
+        _, late = await asyncio.wait(making, timeout=grace)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*making, return_exceptions=True)
+        if late:
+            log.warning("%d learning report(s) not uploaded: the process stopped", len(late))
+
+    async def stopping(self) -> None:
+        await self.finished(STOPPING_GRACE_SECONDS)
 
     async def _report(self, runtime: Runtime, scope: Scope, channel: str, user: str) -> None:
         report = await report_file(runtime, scope)
