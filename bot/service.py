@@ -26,7 +26,7 @@ from dialogs.requests import (
     waiting_for_session,
 )
 from dialogs.retention import answers_expired, without_answers
-from dialogs.state import SessionState
+from dialogs.state import AnswersNotLoaded, SessionState
 from storage.pending import Thread
 from storage.practice import PracticeRooms
 from storage.repositories import Conversation, PostedMessage, StoredSession
@@ -246,13 +246,19 @@ class SessionService:
         event_id: str | None,
     ) -> Outcome:
         now = self.clock.now()
-        stored = await uow.sessions.get(session_id, lock=True)
+        stored = await uow.sessions.get(session_id, lock=True, for_event=event)
         if stored is None:
             raise SessionNotFound(session_id)
         if event_id and not await uow.events.claim(platform or stored.platform, event_id, now):
             return Outcome(session_id=session_id, state=stored.state, duplicate=True)
         learning = self.learning_by_platform.get(stored.platform, self.learning)
-        step = engine.step(stored.state, event, now, secret=self.secret, learning=learning)
+        try:
+            step = engine.step(stored.state, event, now, secret=self.secret, learning=learning)
+        except AnswersNotLoaded:
+            # The event read more than the answers it was expected to (the last answer of the
+            # last stage drafts the record): the engine is pure, so it is stepped again.
+            await uow.sessions.load_every_answer(stored)
+            step = engine.step(stored.state, event, now, secret=self.secret, learning=learning)
         assert step.state is not None
         stored.state = step.state
         await uow.sessions.save(stored, now, engine.next_wake(step.state, now))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +29,9 @@ class Person(BaseModel):
     user_id: str = Field(min_length=1, max_length=200)
     name: str = Field(min_length=1, max_length=200)
     agency: str = Field("", max_length=200)
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        return self  # frozen, and every field immutable: copying would change nothing
 
 
 class Participant(Person):

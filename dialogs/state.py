@@ -1,13 +1,39 @@
-"""A session's whole state: one JSON document, loaded, stepped and saved per event."""
+"""A session's state: a compact JSON document (the session row) and its answers (rows of their
+own), loaded, stepped and saved per event.
+
+An event is stepped with the answers it needs loaded (those of the open questions, say); the
+other questions hold `UnloadedAnswers`, which refuses to be read, so that code needing every
+answer fails loudly (`AnswersNotLoaded`) and is run again with all of them, never on an empty
+list by mistake."""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any, NoReturn
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+)
 
-from dialogs.events import Pacing, Participant, Person, Role
+from dialogs.events import (
+    Answer,
+    DeleteAnswer,
+    EditAnswer,
+    Event,
+    Pacing,
+    Participant,
+    Person,
+    Role,
+)
 from dialogs.models.schema import Asked, FacilitationModel, Question, Stage
 
 
@@ -39,6 +65,34 @@ class AnswerEntry(BaseModel):
     at: datetime
     edited: bool = False
 
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> AnswerEntry:
+        # Every field is immutable: a shallow copy is a deep one, and far cheaper (the engine
+        # copies the state on every event).
+        return self.model_copy()
+
+
+class AnswersNotLoaded(RuntimeError):
+    """Answers were read that the store did not load for this event. Not a LookupError nor an
+    AttributeError, which templates and lookups would take for a missing value."""
+
+
+class UnloadedAnswers(list[AnswerEntry]):
+    """The answers of a question that were left in the store: reading or changing them fails."""
+
+    def _refuse(self, *_: Any, **__: Any) -> NoReturn:
+        raise AnswersNotLoaded("these answers were not loaded for this event")
+
+    __iter__ = __len__ = __bool__ = __getitem__ = __contains__ = __reversed__ = _refuse
+    __eq__ = __iadd__ = __setitem__ = __delitem__ = _refuse  # type: ignore[assignment]
+    append = extend = insert = remove = pop = clear = index = count = sort = _refuse  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]
+
+    def __copy__(self) -> UnloadedAnswers:
+        return UnloadedAnswers()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> UnloadedAnswers:
+        return UnloadedAnswers()
+
 
 class QuestionState(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -48,6 +102,26 @@ class QuestionState(BaseModel):
     status: QuestionStatus = QuestionStatus.OPEN
     opened_at: datetime
     answers: list[AnswerEntry] = Field(default_factory=list)
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> QuestionState:
+        # Every field but the answers is immutable.
+        return self.model_copy(update={"answers": copy.deepcopy(self.answers, memo)})
+
+    @property
+    def answers_loaded(self) -> bool:
+        return not isinstance(self.answers, UnloadedAnswers)
+
+    @field_serializer("answers", mode="wrap")
+    def _only_loaded(
+        self,
+        answers: list[AnswerEntry],
+        handler: SerializerFunctionWrapHandler,
+        _: SerializationInfo,
+    ) -> Any:
+        # The serializer reads the list beneath the guard: an unloaded one would pass as empty.
+        if isinstance(answers, UnloadedAnswers):
+            raise AnswersNotLoaded(f"the answers to {self.id} were not loaded")
+        return handler(answers)
 
 
 class AgreedAction(BaseModel):
@@ -156,6 +230,17 @@ class SessionState(BaseModel):
     confidentiality: list[str] = Field(default_factory=list)
     request_id: str = ""
     issues: str = ""
+    # Loaded for one event with only some answers: the message ids whose answer (if any) was
+    # loaded with its question's. None: every answer is loaded.
+    _looked_up: frozenset[str] | None = PrivateAttr(default=None)
+
+    def with_some_answers(self, looked_up: frozenset[str]) -> None:
+        """Mark this state as holding only some answers: those of the questions that do not hold
+        `UnloadedAnswers`, including the answer of each of `looked_up` that exists."""
+        self._looked_up = looked_up
+
+    def with_every_answer(self) -> None:
+        self._looked_up = None
 
     # -- derived views -------------------------------------------------------------------
 
@@ -235,8 +320,44 @@ class SessionState(BaseModel):
         return [p for p in self.asked(self.model.question(question_id)) if p.user_id not in done]
 
     def find_answer(self, message_id: str) -> tuple[QuestionState, AnswerEntry] | None:
+        looked_up = self._looked_up
+        if looked_up is not None and message_id not in looked_up:
+            raise AnswersNotLoaded(f"the answer of message {message_id} was not looked up")
         for question in self.questions.values():
+            if not question.answers_loaded:
+                continue  # looked up: its answer, if any, is in a loaded question
             for answer in question.answers:
                 if answer.message_id == message_id:
                     return question, answer
         return None
+
+
+@dataclass(frozen=True)
+class AnswersNeeded:
+    """The answers an event is stepped with: those to `questions`, and every answer to the
+    question answered by each of `message_ids` (an edit or deletion names only its message)."""
+
+    questions: frozenset[str]
+    message_ids: frozenset[str]
+
+
+# Drafting, confirming and publishing the record read every answer; so do exports after it.
+_EVERY_ANSWER = frozenset(
+    {Phase.RECORD_DRAFT, Phase.AWAITING_APPROVAL, Phase.PUBLISHED, Phase.CANCELLED}
+)
+
+
+def answers_needed(state: SessionState, event: Event) -> AnswersNeeded | None:
+    """What stepping `event` is expected to read of `state`'s answers (None: all of them). An
+    event that reads more (the last answer closing the last stage drafts the record) meets
+    `UnloadedAnswers`, and is stepped again with every answer."""
+    if state.phase in _EVERY_ANSWER:
+        return None
+    questions = {q.id for q in state.open_questions}
+    message_ids: set[str] = set()
+    if isinstance(event, Answer):
+        questions.add(event.question_id)
+        message_ids.add(event.message_id)
+    elif isinstance(event, EditAnswer | DeleteAnswer):
+        message_ids.add(event.message_id)
+    return AnswersNeeded(frozenset(questions), frozenset(message_ids))

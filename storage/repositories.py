@@ -27,11 +27,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.effects import AnyEffect, Effect
+from dialogs.events import Event
 from dialogs.learning_report import SubmittedEvaluation
 from dialogs.requests import RequestState, RequestStatus
-from dialogs.state import FINISHED, SessionState
+from dialogs.state import (
+    FINISHED,
+    AnswerEntry,
+    AnswersNeeded,
+    SessionState,
+    UnloadedAnswers,
+    answers_needed,
+)
 from storage.notify import OUTBOX_CHANNEL
 from storage.tables import (
+    AnswerRow,
     AuditRow,
     EvaluationRow,
     InstanceRow,
@@ -63,6 +72,14 @@ class StoredSession:
     conversation: str
     state: SessionState
     conversation_data: dict[str, Any] = field(default_factory=dict)
+    # The answers as they were loaded (or last saved), by question: what `Sessions.save`
+    # compares the state with, to write only the answer rows that changed. The engine steps a
+    # copy of the state, so these stay as they were.
+    loaded_answers: dict[str, list[AnswerEntry]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    # Every question of the state as loaded, its answers loaded or not.
+    loaded_questions: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,7 @@ class AuditEntry:
 
 
 _sessions = table_of(SessionRow)
+_answers = table_of(AnswerRow)
 _messages = table_of(MessageRow)
 _events = table_of(ProcessedEventRow)
 _outbox = table_of(OutboxRow)
@@ -111,6 +129,63 @@ _GET_SESSION = select(_sessions).where(_sessions.c.id == bindparam("session_id")
 # and relies on BEGIN IMMEDIATE (storage.database).
 _LOCK_SESSION = _GET_SESSION.with_for_update()
 _SAVE_STATE = update(_sessions).where(_sessions.c.id == bindparam("session_id"))
+# The session row's state leaves the answers out: they are rows of their own.
+_WITHOUT_ANSWERS = {"questions": {"__all__": {"answers"}}}
+_ANSWER_COLUMNS = (
+    _answers.c.session_id,
+    _answers.c.question_id,
+    _answers.c.message_id,
+    _answers.c.author,
+    _answers.c.text,
+    _answers.c.at,
+    _answers.c.edited,
+)
+_EVERY_ANSWER = (
+    select(*_ANSWER_COLUMNS)
+    .where(_answers.c.session_id.in_(bindparam("session_ids", expanding=True)))
+    .order_by(_answers.c.id)
+)
+_answered_by = (
+    select(_answers.c.question_id)
+    .where(
+        _answers.c.session_id == bindparam("session_id"),
+        _answers.c.message_id.in_(bindparam("message_ids", expanding=True)),
+    )
+    .scalar_subquery()
+)
+_SOME_ANSWERS = (
+    select(*_ANSWER_COLUMNS)
+    .where(
+        _answers.c.session_id == bindparam("session_id"),
+        or_(
+            _answers.c.question_id.in_(bindparam("question_ids", expanding=True)),
+            _answers.c.question_id.in_(_answered_by),
+        ),
+    )
+    .order_by(_answers.c.id)
+)
+_ADD_ANSWER = insert(_answers)
+_CHANGE_ANSWER = (
+    update(_answers)
+    .where(
+        _answers.c.session_id == bindparam("answers_of"),
+        _answers.c.message_id == bindparam("answer_message_id"),
+    )
+    .values(
+        author=bindparam("new_author"),
+        text=bindparam("new_text"),
+        at=bindparam("new_at"),
+        edited=bindparam("new_edited"),
+    )
+)
+_DELETE_ANSWERS = delete(_answers).where(
+    _answers.c.session_id == bindparam("session_id"),
+    _answers.c.message_id.in_(bindparam("message_ids", expanding=True)),
+)
+_DELETE_QUESTIONS_ANSWERS = delete(_answers).where(
+    _answers.c.session_id == bindparam("session_id"),
+    _answers.c.question_id.in_(bindparam("question_ids", expanding=True)),
+)
 _FIND_MESSAGE = select(_messages.c.session_id, _messages.c.key).where(
     _messages.c.platform == bindparam("platform"),
     _messages.c.channel == bindparam("channel"),
@@ -145,29 +220,48 @@ class Sessions:
                 conversation_data=json.dumps(stored.conversation_data),
                 model_id=stored.state.model.id,
                 phase=stored.state.phase.value,
-                state=stored.state.model_dump_json(),
+                state=stored.state.model_dump_json(exclude=_WITHOUT_ANSWERS),
                 wake_at=wake_at,
                 created_at=now,
                 updated_at=now,
             )
         )
+        await self._write_answers(stored)
 
-    async def get(self, session_id: str, *, lock: bool = False) -> StoredSession | None:
+    async def get(
+        self, session_id: str, *, lock: bool = False, for_event: Event | None = None
+    ) -> StoredSession | None:
+        """A session with every answer, or (`for_event`) with those the event is expected to
+        read (`dialogs.state.answers_needed`)."""
         query = _LOCK_SESSION if lock else _GET_SESSION
         row = (await self.db.execute(query, {"session_id": session_id})).first()
-        return _stored(row) if row else None
+        if row is None:
+            return None
+        stored = _stored(row)
+        needed = answers_needed(stored.state, for_event) if for_event else None
+        if needed is None:
+            await self._attach_every_answer([stored])
+        else:
+            await self._attach_some_answers(stored, needed)
+        return stored
+
+    async def load_every_answer(self, stored: StoredSession) -> None:
+        """Load the answers a `get(..., for_event=...)` left in the store."""
+        await self._attach_every_answer([stored])
 
     async def save(self, stored: StoredSession, now: datetime, wake_at: datetime | None) -> None:
+        """Write the session row's state and the answer rows that changed since it was loaded."""
         await self.db.execute(
             _SAVE_STATE,
             {
                 "session_id": stored.id,
                 "phase": stored.state.phase.value,
-                "state": stored.state.model_dump_json(),
+                "state": stored.state.model_dump_json(exclude=_WITHOUT_ANSWERS),
                 "wake_at": wake_at,
                 "updated_at": now,
             },
         )
+        await self._write_answers(stored)
 
     async def active_in(self, platform: str, conversation: str) -> StoredSession | None:
         finished = [phase.value for phase in FINISHED]
@@ -183,7 +277,7 @@ class Sessions:
             .limit(1)
         )
         row = (await self.db.execute(query)).first()
-        return _stored(row) if row else None
+        return (await self._with_answers([_stored(row)]))[0] if row else None
 
     async def in_conversation(
         self, platform: str, conversation: str, limit: int | None = None
@@ -197,7 +291,7 @@ class Sessions:
             .order_by(_sessions.c.created_at.desc())
             .limit(limit)
         )
-        return [_stored(row) for row in await self.db.execute(query)]
+        return await self._with_answers([_stored(row) for row in await self.db.execute(query)])
 
     async def due(self, now: datetime, limit: int = 100) -> list[str]:
         query = (
@@ -217,9 +311,10 @@ class Sessions:
         return list((await self.db.execute(query)).scalars())
 
     async def delete(self, session_id: str) -> bool:
-        """Delete a session with its messages and outbox rows (the audit log stays)."""
+        """Delete a session with its answers, messages and outbox rows (the audit log stays)."""
         await self.db.execute(delete(_outbox).where(_outbox.c.session_id == session_id))
         await self.db.execute(delete(_messages).where(_messages.c.session_id == session_id))
+        await self.db.execute(delete(_answers).where(_answers.c.session_id == session_id))
         result = await self.db.execute(delete(_sessions).where(_sessions.c.id == session_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -231,10 +326,162 @@ class Sessions:
 
     async def listing(self) -> list[StoredSession]:
         query = select(_sessions).where(SESSION).order_by(_sessions.c.created_at)
-        return [_stored(row) for row in await self.db.execute(query)]
+        return await self._with_answers([_stored(row) for row in await self.db.execute(query)])
+
+    async def answer_count(self, session_id: str) -> int:
+        """How many answer rows a session has (what retention and erasure must leave at 0)."""
+        query = select(func.count()).where(_answers.c.session_id == session_id)
+        return int((await self.db.execute(query)).scalar_one())
+
+    # -- answers, rows of their own ------------------------------------------------------
+
+    async def _with_answers(self, sessions: list[StoredSession]) -> list[StoredSession]:
+        await self._attach_every_answer(sessions)
+        return sessions
+
+    async def _attach_every_answer(self, sessions: list[StoredSession]) -> None:
+        if not sessions:
+            return
+        rows = await self.db.execute(_EVERY_ANSWER, {"session_ids": [s.id for s in sessions]})
+        found: dict[str, dict[str, list[AnswerEntry]]] = {s.id: {} for s in sessions}
+        for row in rows:
+            found[row.session_id].setdefault(row.question_id, []).append(_answer(row))
+        for stored in sessions:
+            answers = found[stored.id]
+            for question in stored.state.questions.values():
+                question.answers = answers.get(question.id, [])
+            stored.state.with_every_answer()
+            _loaded(stored)
+
+    async def _attach_some_answers(self, stored: StoredSession, needed: AnswersNeeded) -> None:
+        parameters = {
+            "session_id": stored.id,
+            "question_ids": sorted(needed.questions),
+            "message_ids": sorted(needed.message_ids),
+        }
+        answers: dict[str, list[AnswerEntry]] = {qid: [] for qid in needed.questions}
+        for row in await self.db.execute(_SOME_ANSWERS, parameters):
+            answers.setdefault(row.question_id, []).append(_answer(row))
+        for question in stored.state.questions.values():
+            loaded = answers.get(question.id)
+            question.answers = UnloadedAnswers() if loaded is None else loaded
+        stored.state.with_some_answers(needed.message_ids)
+        _loaded(stored)
+
+    async def _write_answers(self, stored: StoredSession) -> None:
+        change = _answer_changes(stored)
+        session = {"session_id": stored.id}
+        if change.replaced:
+            await self.db.execute(
+                _DELETE_QUESTIONS_ANSWERS, {**session, "question_ids": change.replaced}
+            )
+        if change.deleted:
+            await self.db.execute(_DELETE_ANSWERS, {**session, "message_ids": change.deleted})
+        if change.changed:
+            await self.db.execute(
+                _CHANGE_ANSWER,
+                [
+                    {
+                        "answers_of": stored.id,
+                        "answer_message_id": a.message_id,
+                        "new_author": a.author,
+                        "new_text": a.text,
+                        "new_at": a.at,
+                        "new_edited": a.edited,
+                    }
+                    for a in change.changed
+                ],
+            )
+        if change.added:
+            await self.db.execute(
+                _ADD_ANSWER,
+                [
+                    {
+                        **session,
+                        "question_id": question_id,
+                        "message_id": a.message_id,
+                        "author": a.author,
+                        "text": a.text,
+                        "at": a.at,
+                        "edited": a.edited,
+                    }
+                    for question_id, a in change.added
+                ],
+            )
+        _loaded(stored)
+
+
+@dataclass
+class _AnswerChanges:
+    """The answer rows to write so that they hold what a session's state holds."""
+
+    replaced: list[str] = field(default_factory=list)  # questions whose rows are written anew
+    deleted: list[str] = field(default_factory=list)  # message ids
+    changed: list[AnswerEntry] = field(default_factory=list)
+    added: list[tuple[str, AnswerEntry]] = field(default_factory=list)  # (question id, answer)
+
+
+def _answer_changes(stored: StoredSession) -> _AnswerChanges:
+    change = _AnswerChanges()
+    questions = stored.state.questions
+    change.replaced += [q for q in sorted(stored.loaded_questions) if q not in questions]
+    for question in questions.values():
+        if not question.answers_loaded:
+            continue  # left in the store, so unchanged
+        after: list[AnswerEntry] = question.answers
+        before: list[AnswerEntry] | None
+        if question.id in stored.loaded_answers:
+            before = stored.loaded_answers[question.id]
+        elif question.id in stored.loaded_questions:
+            before = None  # its rows were not loaded, yet it holds answers now: write them anew
+        else:
+            before = []  # a question opened by this event
+        if before is None or not _appended_to(before, after):
+            change.replaced.append(question.id)
+            change.added += [(question.id, answer) for answer in after]
+            continue
+        was = {answer.message_id: answer for answer in before}
+        kept = {answer.message_id for answer in after}
+        change.deleted += [m for m in was if m not in kept]
+        for answer in after:
+            earlier = was.get(answer.message_id)
+            if earlier is None:
+                change.added.append((question.id, answer))
+            elif earlier != answer:
+                change.changed.append(answer)
+    return change
+
+
+def _appended_to(before: list[AnswerEntry], after: list[AnswerEntry]) -> bool:
+    """Whether `after` is `before` with some answers taken out and others added at the end:
+    what row order (`id`) can hold without writing the question's rows anew."""
+    after_ids = [answer.message_id for answer in after]
+    was = {answer.message_id for answer in before}
+    kept = [m for m in after_ids if m in was]
+    still = set(kept)
+    return after_ids[: len(kept)] == kept and kept == [
+        a.message_id for a in before if a.message_id in still
+    ]
+
+
+def _loaded(stored: StoredSession) -> None:
+    """Remember the answers as they now are in the store."""
+    stored.loaded_answers = {
+        question.id: list(question.answers)
+        for question in stored.state.questions.values()
+        if question.answers_loaded
+    }
+    stored.loaded_questions = frozenset(stored.state.questions)
+
+
+def _answer(row: Row[Any]) -> AnswerEntry:
+    return AnswerEntry.model_construct(
+        message_id=row.message_id, author=row.author, text=row.text, at=row.at, edited=row.edited
+    )
 
 
 def _stored(row: Row[Any]) -> StoredSession:
+    """A session as its row holds it: its answers are attached by the caller."""
     return StoredSession(
         id=row.id,
         platform=row.platform,

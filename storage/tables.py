@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -58,8 +59,8 @@ class Base(DeclarativeBase):
 
 
 class SessionRow(Base):
-    """One reflective session. `state` is the engine's whole state as JSON; the other columns
-    are what queries need without reading it."""
+    """One reflective session. `state` is the engine's state as JSON, without the answers (rows
+    of `answers`); the other columns are what queries need without reading it."""
 
     __tablename__ = "sessions"
 
@@ -89,6 +90,28 @@ class SessionRow(Base):
             sqlite_where=text(ONE_ACTIVE_SESSION),
             postgresql_where=text(ONE_ACTIVE_SESSION),
         ),
+    )
+
+
+class AnswerRow(Base):
+    """One answer (a reply in a question's thread) of a session: the session row's state holds
+    none, so that an answer, its edit or its deletion writes this row alone. A question's
+    answers are in `id` order, the order they were given."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(128))
+    message_id: Mapped[str] = mapped_column(String(300))
+    author: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "message_id", name="uq_answers_message"),
+        Index("ix_answers_question", "session_id", "question_id", "id"),
     )
 
 

@@ -34,6 +34,9 @@ async def test_raw_answers_go_after_the_retention_days_and_the_record_stays(
 ):
     published = await _published(service, dispatcher, clock)
     assert any(q.answers for q in published.questions.values())
+    async with store.transaction() as uow:
+        answers = await uow.sessions.answer_count("s-1")
+    assert answers == sum(len(q.answers) for q in published.questions.values())
     clock.advance(timedelta(days=29))
     assert await service.apply_retention(30) == 0
     clock.advance(timedelta(days=1, minutes=1))
@@ -49,6 +52,7 @@ async def test_raw_answers_go_after_the_retention_days_and_the_record_stays(
     async with store.transaction() as uow:
         actions = [entry.action for entry in await uow.audit.entries("s-1")]
         assert await uow.outbox.statuses("s-1") == [], "copies of what was posted go too"
+        assert await uow.sessions.answer_count("s-1") == 0, "the answers' rows go"
     assert "raw answers deleted (retention)" in actions
     assert await service.apply_retention(30) == 0, "once"
 
@@ -65,9 +69,12 @@ async def test_erasure_leaves_only_an_audit_entry_that_it_was_erased(
     service: SessionService, dispatcher: Dispatcher, clock: ManualClock, store: Store
 ):
     await _published(service, dispatcher, clock)
+    async with store.transaction() as uow:
+        assert await uow.sessions.answer_count("s-1") > 0
     assert await service.erase("s-1", actor="an administrator")
     async with store.transaction() as uow:
         assert await uow.sessions.get("s-1") is None
+        assert await uow.sessions.answer_count("s-1") == 0, "the answers' rows go"
         assert await uow.messages.parts("s-1", "root") == []
         assert await uow.outbox.statuses("s-1") == []
         entries = await uow.audit.entries("s-1")
@@ -94,5 +101,7 @@ async def test_a_cancelled_sessions_draft_goes_with_its_answers(
     kept = await current_state(store, "s-1")
     assert kept.record is None and kept.stage_notes == {} and kept.captured == {}
     assert all(not q.answers for q in kept.questions.values())
+    async with store.transaction() as uow:
+        assert await uow.sessions.answer_count("s-1") == 0, "the answers' rows go"
     words = [answer_text(person, q) for q in state.questions for person in PEOPLE]
     assert not [w for w in words if w in kept.model_dump_json()]

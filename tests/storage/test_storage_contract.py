@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import ManualClock
@@ -18,7 +19,7 @@ from dialogs.engine import step
 from dialogs.events import Participant, Person, Role
 from dialogs.learning_report import SubmittedEvaluation
 from dialogs.models.catalogue import Catalogue
-from dialogs.state import Phase, SessionState
+from dialogs.state import AnswersNotLoaded, Phase, SessionState
 from storage.pending import Thread
 from storage.repositories import Conversation, PostedMessage, StoredSession
 from storage.unit_of_work import Store
@@ -191,6 +192,135 @@ async def test_a_failed_transaction_leaves_nothing(store: Store, clock: ManualCl
         assert await uow.sessions.get("s-1") is None
         assert await uow.outbox.pending_count() == 0
         assert await uow.audit.entries() == []
+
+
+# -- answers, rows of their own ----------------------------------------------------------------
+
+OVERVIEW_ANSWER = "1700000000.000100"  # the answer running_state gives
+
+
+async def answer_rows(store: Store, session_id: str) -> list[tuple[int, str, str, str, bool]]:
+    """The session's answer rows in order: (id, question, message id, text, edited)."""
+    async with store.engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT id, question_id, message_id, text, edited FROM answers "
+                "WHERE session_id = :session_id ORDER BY id"
+            ),
+            {"session_id": session_id},
+        )
+        return [(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+
+async def state_document(store: Store, session_id: str) -> str:
+    async with store.engine.connect() as connection:
+        query = text("SELECT state FROM sessions WHERE id = :session_id")
+        return (await connection.execute(query, {"session_id": session_id})).scalar_one()
+
+
+async def stepped(store: Store, session_id: str, event: ev.Event, now: datetime) -> SessionState:
+    """Step an event the way the service does: load what it needs under lock, save."""
+    async with store.transaction() as uow:
+        session = await uow.sessions.get(session_id, lock=True, for_event=event)
+        assert session is not None
+        changed = step(session.state, event, now).state
+        assert changed is not None
+        session.state = changed
+        await uow.sessions.save(session, now, None)
+    return changed
+
+
+async def test_answers_are_rows_of_their_own_written_as_they_change(
+    store: Store, clock: ManualClock
+):
+    await add_session(store, stored("s-1", clock.now()), clock.now())
+    [(first_id, *first)] = await answer_rows(store, "s-1")
+    assert first == [
+        "overview",
+        OVERVIEW_ANSWER,
+        "<!channel> café — “quoted” & <b>bold</b> 🙂",
+        False,
+    ]
+    assert "café" not in await state_document(store, "s-1"), "the session row holds no answer"
+
+    await stepped(
+        store,
+        "s-1",
+        ev.Answer(actor="U-PRE", question_id="overview", message_id="m2", text="A second reply."),
+        clock.now(),
+    )
+    await stepped(
+        store,
+        "s-1",
+        ev.EditAnswer(actor="U-PRE", message_id=OVERVIEW_ANSWER, text="Edited."),
+        clock.now(),
+    )
+    rows = await answer_rows(store, "s-1")
+    assert [row[1:] for row in rows] == [
+        ("overview", OVERVIEW_ANSWER, "Edited.", True),
+        ("overview", "m2", "A second reply.", False),
+    ]
+    assert rows[0][0] == first_id, "an edit changes its row in place"
+
+    await stepped(
+        store, "s-1", ev.DeleteAnswer(actor="U-PRE", message_id=OVERVIEW_ANSWER), clock.now()
+    )
+    assert [row[2] for row in await answer_rows(store, "s-1")] == ["m2"]
+    async with store.transaction() as uow:
+        loaded = await uow.sessions.get("s-1")
+    assert loaded is not None
+    assert [a.text for a in loaded.state.questions["overview"].answers] == ["A second reply."]
+
+
+async def test_an_event_is_given_the_answers_it_needs_and_reading_others_fails(
+    store: Store, clock: ManualClock
+):
+    await add_session(store, stored("s-1", clock.now()), clock.now())
+    clock.advance(timedelta(minutes=6))
+    moved_on = await stepped(
+        store, "s-1", ev.Next(actor=FACILITATOR.user_id, confirmed=True), clock.now()
+    )
+    assert [q.id for q in moved_on.open_questions] == ["facts_summary"]
+    answer = ev.Answer(actor="U-POL", question_id="facts_summary", message_id="m3", text="Facts.")
+    edit = ev.EditAnswer(actor="U-PRE", message_id=OVERVIEW_ANSWER, text="Later words.")
+    async with store.transaction() as uow:
+        for_answer = await uow.sessions.get("s-1", lock=True, for_event=answer)
+        for_edit = await uow.sessions.get("s-1", lock=True, for_event=edit)
+        everything = await uow.sessions.get("s-1")
+    assert for_answer is not None and for_edit is not None and everything is not None
+    assert for_answer.state.questions["facts_summary"].answers == []
+    with pytest.raises(AnswersNotLoaded):
+        list(for_answer.state.questions["overview"].answers)
+    with pytest.raises(AnswersNotLoaded):
+        for_answer.state.find_answer("a message nobody looked up")
+    with pytest.raises(AnswersNotLoaded):
+        step(for_answer.state, edit, clock.now())
+    assert for_answer.state.find_answer("m3") is None, "looked up: no such answer yet"
+    found = for_edit.state.find_answer(OVERVIEW_ANSWER)
+    assert found is not None and found[0].id == "overview", "the edited answer's question"
+    assert everything.state.find_answer(OVERVIEW_ANSWER) is not None
+
+
+async def test_a_late_answer_to_a_closed_question_is_written_to_its_question(
+    store: Store, clock: ManualClock
+):
+    await add_session(store, stored("s-1", clock.now()), clock.now())
+    clock.advance(timedelta(minutes=6))
+    await stepped(store, "s-1", ev.Next(actor=FACILITATOR.user_id, confirmed=True), clock.now())
+    late = ev.Answer(actor="U-PRE", question_id="overview", message_id="m4", text="Late words.")
+    await stepped(store, "s-1", late, clock.now())
+    assert [row[1:3] for row in await answer_rows(store, "s-1")] == [
+        ("overview", OVERVIEW_ANSWER),
+        ("overview", "m4"),
+    ]
+
+
+async def test_a_deleted_session_takes_its_answer_rows(store: Store, clock: ManualClock):
+    await add_session(store, stored("s-1", clock.now()), clock.now())
+    async with store.transaction() as uow:
+        assert await uow.sessions.answer_count("s-1") == 1
+        assert await uow.sessions.delete("s-1")
+    assert await answer_rows(store, "s-1") == []
 
 
 # -- messages ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dialogs import events as ev
 from dialogs.engine import step
 from dialogs.events import Participant, Person
 from dialogs.models.catalogue import Catalogue
-from dialogs.state import Phase
+from dialogs.state import Phase, SessionState
 from storage import migrate, tables
 from storage.repositories import StoredSession
 from storage.tables import Base
@@ -175,3 +175,58 @@ async def test_the_upgrade_gives_every_stored_record_section_a_source(store: Sto
     assert [(f.id, f.after_stage) for f in model.record_form_fields] == [
         ("issues_for_escalation", None)
     ]
+
+
+async def test_the_upgrade_moves_stored_answers_into_rows_of_their_own(store: Store):
+    """Sessions stored with their answers inside the state document (before revision 0011)
+    load as they were, their answers now rows; downgrading puts them back in the document."""
+    async with store.engine.connect() as connection:
+        await connection.run_sync(_downgrade_to, "0010")
+        await connection.commit()
+    at = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    session = _kolb_session("s-old", at)
+    state = session.state
+    for event in (ev.AgreeRules(actor="U-POL"), ev.Begin(actor="U-FAC")):
+        state = step(state, event, at).state
+        assert state is not None
+    question = state.open_questions[0].id
+    for number, words in enumerate(("First words.", "Second words.", "Third words.")):
+        reply = ev.Answer(actor="U-POL", question_id=question, message_id=f"m{number}", text=words)
+        state = step(state, reply, at).state
+        assert state is not None
+    state = step(state, ev.EditAnswer(actor="U-POL", message_id="m1", text="Edited."), at).state
+    assert state is not None
+    old_document = state.model_dump_json()  # answers inside, as the state was stored then
+    async with store.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO sessions (id, kind, platform, conversation, conversation_data, "
+                "model_id, phase, state, wake_at, created_at, updated_at) VALUES ('s-old', "
+                "'session', 'slack', 'C1', '{}', 'kolb', 'running', :state, NULL, :at, :at)"
+            ),
+            {"state": old_document, "at": at},
+        )
+
+    await migrate.upgrade(store)
+
+    assert await differences(store) == []
+    async with store.engine.connect() as connection:
+        rows = await connection.execute(
+            text("SELECT question_id, message_id, text, edited FROM answers ORDER BY id")
+        )
+        assert [tuple(row) for row in rows] == [
+            (question, "m0", "First words.", False),
+            (question, "m1", "Edited.", True),
+            (question, "m2", "Third words.", False),
+        ]
+        (document,) = (await connection.execute(text("SELECT state FROM sessions"))).one()
+    assert "Third words." not in document
+    async with store.transaction() as uow:
+        stored = await uow.sessions.get("s-old")
+    assert stored is not None and stored.state == state
+
+    async with store.engine.connect() as connection:
+        await connection.run_sync(_downgrade_to, "0010")
+        await connection.commit()
+        (document,) = (await connection.execute(text("SELECT state FROM sessions"))).one()
+    assert SessionState.model_validate_json(document) == state
