@@ -21,7 +21,10 @@ from pydantic import (
     PrivateAttr,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_serializer,
+    field_validator,
 )
 
 from dialogs.events import (
@@ -182,6 +185,12 @@ class LearningDelivery(BaseModel):
     refused: str = ""
 
 
+# Serialisation and validation context: the store keeps each model snapshot once, apart from
+# the states that run it. Dumped with {MODEL_APART: True}, a state writes its model as null;
+# validated with {MODEL_APART: snapshot}, a null model is that snapshot.
+MODEL_APART = "model_apart"
+
+
 class SessionState(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -233,6 +242,27 @@ class SessionState(BaseModel):
     # Loaded for one event with only some answers: the message ids whose answer (if any) was
     # loaded with its question's. None: every answer is loaded.
     _looked_up: frozenset[str] | None = PrivateAttr(default=None)
+
+    @field_serializer("model", mode="wrap")
+    def _model_apart(
+        self,
+        model: FacilitationModel,
+        handler: SerializerFunctionWrapHandler,
+        info: SerializationInfo,
+    ) -> Any:
+        if info.context and info.context.get(MODEL_APART):
+            return None
+        return handler(model)
+
+    @field_validator("model", mode="wrap")
+    @classmethod
+    def _model_given(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> FacilitationModel:
+        given = info.context.get(MODEL_APART) if info.context else None
+        if value is None and isinstance(given, FacilitationModel):
+            return given
+        return handler(value)  # type: ignore[no-any-return]
 
     def with_some_answers(self, looked_up: frozenset[str]) -> None:
         """Mark this state as holding only some answers: those of the questions that do not hold

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -29,9 +30,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogs.effects import AnyEffect, Effect
 from dialogs.events import Event
 from dialogs.learning_report import SubmittedEvaluation
+from dialogs.models.schema import FacilitationModel
 from dialogs.requests import RequestState, RequestStatus
 from dialogs.state import (
     FINISHED,
+    MODEL_APART,
     AnswerEntry,
     AnswersNeeded,
     SessionState,
@@ -45,6 +48,7 @@ from storage.tables import (
     EvaluationRow,
     InstanceRow,
     MessageRow,
+    ModelSnapshotRow,
     OutboxRow,
     PacingRow,
     PlaceRow,
@@ -111,6 +115,7 @@ class AuditEntry:
 
 _sessions = table_of(SessionRow)
 _answers = table_of(AnswerRow)
+_snapshots = table_of(ModelSnapshotRow)
 _messages = table_of(MessageRow)
 _events = table_of(ProcessedEventRow)
 _outbox = table_of(OutboxRow)
@@ -129,8 +134,14 @@ _GET_SESSION = select(_sessions).where(_sessions.c.id == bindparam("session_id")
 # and relies on BEGIN IMMEDIATE (storage.database).
 _LOCK_SESSION = _GET_SESSION.with_for_update()
 _SAVE_STATE = update(_sessions).where(_sessions.c.id == bindparam("session_id"))
-# The session row's state leaves the answers out: they are rows of their own.
+# The session row's state leaves the answers out (rows of their own) and its model (a snapshot
+# stored once, named by its digest).
 _WITHOUT_ANSWERS = {"questions": {"__all__": {"answers"}}}
+_APART = {MODEL_APART: True}
+_KEEP_SNAPSHOT = {
+    "postgresql": postgresql.insert(_snapshots).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(_snapshots).on_conflict_do_nothing(),
+}
 _ANSWER_COLUMNS = (
     _answers.c.session_id,
     _answers.c.question_id,
@@ -206,6 +217,27 @@ _CLAIM_EVENT = {
 }
 
 
+class _ParsedSnapshots:
+    """Model snapshots parsed once per process, by digest (which names one snapshot for ever):
+    loading a session does not parse its model again. Models are frozen, so sharing is safe."""
+
+    LIMIT = 256
+
+    def __init__(self) -> None:
+        self._models: dict[str, FacilitationModel] = {}
+
+    def get(self, digest: str) -> FacilitationModel | None:
+        return self._models.get(digest)
+
+    def keep(self, digest: str, model: FacilitationModel) -> FacilitationModel:
+        if digest not in self._models and len(self._models) >= self.LIMIT:
+            del self._models[next(iter(self._models))]  # the oldest kept
+        return self._models.setdefault(digest, model)
+
+
+_SNAPSHOTS = _ParsedSnapshots()
+
+
 class Sessions:
     def __init__(self, db: AsyncSession) -> None:
         self.db = db
@@ -219,8 +251,9 @@ class Sessions:
                 conversation=stored.conversation,
                 conversation_data=json.dumps(stored.conversation_data),
                 model_id=stored.state.model.id,
+                model_digest=await self._keep_snapshot(stored.state.model),
                 phase=stored.state.phase.value,
-                state=stored.state.model_dump_json(exclude=_WITHOUT_ANSWERS),
+                state=stored.state.model_dump_json(exclude=_WITHOUT_ANSWERS, context=_APART),
                 wake_at=wake_at,
                 created_at=now,
                 updated_at=now,
@@ -237,7 +270,7 @@ class Sessions:
         row = (await self.db.execute(query, {"session_id": session_id})).first()
         if row is None:
             return None
-        stored = _stored(row)
+        stored = await self._stored(row)
         needed = answers_needed(stored.state, for_event) if for_event else None
         if needed is None:
             await self._attach_every_answer([stored])
@@ -256,7 +289,7 @@ class Sessions:
             {
                 "session_id": stored.id,
                 "phase": stored.state.phase.value,
-                "state": stored.state.model_dump_json(exclude=_WITHOUT_ANSWERS),
+                "state": stored.state.model_dump_json(exclude=_WITHOUT_ANSWERS, context=_APART),
                 "wake_at": wake_at,
                 "updated_at": now,
             },
@@ -277,7 +310,7 @@ class Sessions:
             .limit(1)
         )
         row = (await self.db.execute(query)).first()
-        return (await self._with_answers([_stored(row)]))[0] if row else None
+        return (await self._with_answers([await self._stored(row)]))[0] if row else None
 
     async def in_conversation(
         self, platform: str, conversation: str, limit: int | None = None
@@ -291,7 +324,8 @@ class Sessions:
             .order_by(_sessions.c.created_at.desc())
             .limit(limit)
         )
-        return await self._with_answers([_stored(row) for row in await self.db.execute(query)])
+        rows = (await self.db.execute(query)).all()
+        return await self._with_answers([await self._stored(row) for row in rows])
 
     async def due(self, now: datetime, limit: int = 100) -> list[str]:
         query = (
@@ -326,12 +360,42 @@ class Sessions:
 
     async def listing(self) -> list[StoredSession]:
         query = select(_sessions).where(SESSION).order_by(_sessions.c.created_at)
-        return await self._with_answers([_stored(row) for row in await self.db.execute(query)])
+        rows = (await self.db.execute(query)).all()
+        return await self._with_answers([await self._stored(row) for row in rows])
 
     async def answer_count(self, session_id: str) -> int:
         """How many answer rows a session has (what retention and erasure must leave at 0)."""
         query = select(func.count()).where(_answers.c.session_id == session_id)
         return int((await self.db.execute(query)).scalar_one())
+
+    # -- the state as its row holds it, and its model snapshot ---------------------------
+
+    async def _stored(self, row: Row[Any]) -> StoredSession:
+        """A session as its row holds it: its answers are attached by the caller."""
+        model = await self._snapshot(row.model_digest)
+        return StoredSession(
+            id=row.id,
+            platform=row.platform,
+            conversation=row.conversation,
+            conversation_data=json.loads(row.conversation_data or "{}"),
+            state=SessionState.model_validate_json(row.state, context={MODEL_APART: model}),
+        )
+
+    async def _snapshot(self, digest: str) -> FacilitationModel:
+        model = _SNAPSHOTS.get(digest)
+        if model is None:
+            query = select(_snapshots.c.snapshot).where(_snapshots.c.digest == digest)
+            snapshot = (await self.db.execute(query)).scalar_one()
+            model = _SNAPSHOTS.keep(digest, FacilitationModel.model_validate_json(snapshot))
+        return model
+
+    async def _keep_snapshot(self, model: FacilitationModel) -> str:
+        snapshot = model.model_dump_json()
+        digest = hashlib.sha256(snapshot.encode()).hexdigest()
+        statement = _KEEP_SNAPSHOT[self.db.get_bind().dialect.name]
+        await self.db.execute(statement, {"digest": digest, "snapshot": snapshot})
+        _SNAPSHOTS.keep(digest, model)
+        return digest
 
     # -- answers, rows of their own ------------------------------------------------------
 
@@ -477,17 +541,6 @@ def _loaded(stored: StoredSession) -> None:
 def _answer(row: Row[Any]) -> AnswerEntry:
     return AnswerEntry.model_construct(
         message_id=row.message_id, author=row.author, text=row.text, at=row.at, edited=row.edited
-    )
-
-
-def _stored(row: Row[Any]) -> StoredSession:
-    """A session as its row holds it: its answers are attached by the caller."""
-    return StoredSession(
-        id=row.id,
-        platform=row.platform,
-        conversation=row.conversation,
-        conversation_data=json.loads(row.conversation_data or "{}"),
-        state=SessionState.model_validate_json(row.state),
     )
 
 

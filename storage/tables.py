@@ -59,8 +59,9 @@ class Base(DeclarativeBase):
 
 
 class SessionRow(Base):
-    """One reflective session. `state` is the engine's state as JSON, without the answers (rows
-    of `answers`); the other columns are what queries need without reading it."""
+    """One reflective session. `state` is the engine's state as JSON, without its answers (rows
+    of `answers`) and its model (a row of `model_snapshots`); the other columns are what
+    queries need without reading it."""
 
     __tablename__ = "sessions"
 
@@ -72,6 +73,8 @@ class SessionRow(Base):
     conversation: Mapped[str] = mapped_column(String(255))
     conversation_data: Mapped[str] = mapped_column(Text, default="{}")
     model_id: Mapped[str] = mapped_column(String(64))
+    # The model snapshot the session runs (`model_snapshots`); "" for a request.
+    model_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
     phase: Mapped[str] = mapped_column(String(32), index=True)
     state: Mapped[str] = mapped_column(Text)
     wake_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -91,6 +94,17 @@ class SessionRow(Base):
             postgresql_where=text(ONE_ACTIVE_SESSION),
         ),
     )
+
+
+class ModelSnapshotRow(Base):
+    """A facilitation model as sessions started with it, stored once however many sessions run
+    it (a session keeps running on the version it started with): named by the SHA-256 digest
+    of its JSON, so a digest stands for one snapshot for ever."""
+
+    __tablename__ = "model_snapshots"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    snapshot: Mapped[str] = mapped_column(Text)
 
 
 class AnswerRow(Base):

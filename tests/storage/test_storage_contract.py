@@ -323,6 +323,31 @@ async def test_a_deleted_session_takes_its_answer_rows(store: Store, clock: Manu
     assert await answer_rows(store, "s-1") == []
 
 
+async def test_each_session_keeps_the_model_version_it_started_with(
+    store: Store, clock: ManualClock
+):
+    """Model snapshots are stored once each, apart from the sessions that run them."""
+    first = stored("s-1", clock.now())
+    revised = MODEL.model_copy(update={"version": "2", "name": "Space to Think, revised"})
+    second = stored("s-2", clock.now(), conversation="C2")
+    second.state = second.state.model_copy(update={"model": revised})
+    third = stored("s-3", clock.now(), conversation="C3")
+    for session in (first, second, third):
+        await add_session(store, session, clock.now())
+    async with store.transaction() as uow:
+        loaded = [await uow.sessions.get(s) for s in ("s-1", "s-2", "s-3")]
+    assert [s.state.model.version if s else None for s in loaded] == [
+        MODEL.version,
+        "2",
+        MODEL.version,
+    ]
+    assert loaded[1] is not None and loaded[1].state.model == revised
+    assert MODEL.name not in await state_document(store, "s-1"), "the row holds no model"
+    async with store.engine.connect() as connection:
+        count = await connection.execute(text("SELECT count(*) FROM model_snapshots"))
+        assert count.scalar_one() == 2
+
+
 # -- messages ----------------------------------------------------------------------------------
 
 

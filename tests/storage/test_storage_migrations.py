@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -99,6 +100,30 @@ def _kolb_session(session_id: str, at: datetime) -> StoredSession:
     return StoredSession(session_id, "slack", "C1", state)
 
 
+async def _add_as_stored_before_0011(store: Store, session: StoredSession, at: datetime) -> None:
+    """A session row as the code before revision 0011 wrote it: the whole state in the row, its
+    model and answers inside."""
+    state = session.state
+    async with store.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO sessions (id, kind, platform, conversation, conversation_data, "
+                "model_id, phase, state, wake_at, created_at, updated_at) VALUES (:id, "
+                "'session', :platform, :conversation, '{}', :model, :phase, :state, NULL, :at, "
+                ":at)"
+            ),
+            {
+                "id": session.id,
+                "platform": session.platform,
+                "conversation": session.conversation,
+                "model": state.model.id,
+                "phase": state.phase.value,
+                "state": state.model_dump_json(),
+                "at": at,
+            },
+        )
+
+
 async def test_the_upgrade_keeps_the_newest_of_two_active_sessions_in_one_channel(store: Store):
     """Before revision 0007 two processes could start two sessions in one channel; upgrading
     keeps the newest active and cancels the other, with an audit entry, so the index holds."""
@@ -109,9 +134,8 @@ async def test_the_upgrade_keeps_the_newest_of_two_active_sessions_in_one_channe
         datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
         datetime(2026, 11, 23, 9, 31, tzinfo=UTC),
     )
-    async with store.transaction() as uow:
-        await uow.sessions.add(_kolb_session("s-old", older), older, None)
-        await uow.sessions.add(_kolb_session("s-new", newer), newer, None)
+    await _add_as_stored_before_0011(store, _kolb_session("s-old", older), older)
+    await _add_as_stored_before_0011(store, _kolb_session("s-new", newer), newer)
 
     await migrate.upgrade(store)
 
@@ -148,8 +172,7 @@ async def test_the_upgrade_gives_every_stored_record_section_a_source(store: Sto
         await connection.run_sync(_downgrade_to, "0008")
         await connection.commit()
     at = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
-    async with store.transaction() as uow:
-        await uow.sessions.add(_kolb_session("s-old", at), at, None)
+    await _add_as_stored_before_0011(store, _kolb_session("s-old", at), at)
     async with store.engine.begin() as connection:
         (state,) = (await connection.execute(text("SELECT state FROM sessions"))).one()
         document = json.loads(state)
@@ -178,8 +201,9 @@ async def test_the_upgrade_gives_every_stored_record_section_a_source(store: Sto
 
 
 async def test_the_upgrade_moves_stored_answers_into_rows_of_their_own(store: Store):
-    """Sessions stored with their answers inside the state document (before revision 0011)
-    load as they were, their answers now rows; downgrading puts them back in the document."""
+    """Sessions stored with their answers and model inside the state document (before revision
+    0011) load as they were, their answers now rows and their model a snapshot kept apart;
+    downgrading puts both back in the document."""
     async with store.engine.connect() as connection:
         await connection.run_sync(_downgrade_to, "0010")
         await connection.commit()
@@ -196,16 +220,9 @@ async def test_the_upgrade_moves_stored_answers_into_rows_of_their_own(store: St
         assert state is not None
     state = step(state, ev.EditAnswer(actor="U-POL", message_id="m1", text="Edited."), at).state
     assert state is not None
-    old_document = state.model_dump_json()  # answers inside, as the state was stored then
-    async with store.engine.begin() as connection:
-        await connection.execute(
-            text(
-                "INSERT INTO sessions (id, kind, platform, conversation, conversation_data, "
-                "model_id, phase, state, wake_at, created_at, updated_at) VALUES ('s-old', "
-                "'session', 'slack', 'C1', '{}', 'kolb', 'running', :state, NULL, :at, :at)"
-            ),
-            {"state": old_document, "at": at},
-        )
+    await _add_as_stored_before_0011(store, replace(session, state=state), at)
+    other = replace(_kolb_session("s-other", at), conversation="C2")
+    await _add_as_stored_before_0011(store, other, at)
 
     await migrate.upgrade(store)
 
@@ -219,14 +236,20 @@ async def test_the_upgrade_moves_stored_answers_into_rows_of_their_own(store: St
             (question, "m1", "Edited.", True),
             (question, "m2", "Third words.", False),
         ]
-        (document,) = (await connection.execute(text("SELECT state FROM sessions"))).one()
-    assert "Third words." not in document
+        query = text("SELECT state FROM sessions WHERE id = 's-old'")
+        document = (await connection.execute(query)).scalar_one()
+        snapshots = await connection.execute(text("SELECT count(*) FROM model_snapshots"))
+        assert snapshots.scalar_one() == 1, "one snapshot of the model both sessions run"
+    assert "Third words." not in document and state.model.name not in document
     async with store.transaction() as uow:
         stored = await uow.sessions.get("s-old")
+        other_stored = await uow.sessions.get("s-other")
     assert stored is not None and stored.state == state
+    assert other_stored is not None and other_stored.state == other.state
 
     async with store.engine.connect() as connection:
         await connection.run_sync(_downgrade_to, "0010")
         await connection.commit()
-        (document,) = (await connection.execute(text("SELECT state FROM sessions"))).one()
+        query = text("SELECT state FROM sessions WHERE id = 's-old'")
+        document = (await connection.execute(query)).scalar_one()
     assert SessionState.model_validate_json(document) == state

@@ -1,10 +1,12 @@
-"""Answers in rows of their own: each stored session's answers move out of its state document
-into `answers`, so that an answer, its edit or its deletion writes its row alone.
+"""A compact session state: each stored session's answers move out of its state document into
+rows of `answers` (an answer, its edit or its deletion writes its row alone), and its model
+snapshot into `model_snapshots`, stored once however many sessions run it and named by digest.
 
 Revision ID: 0011
 Revises: 0010
 """
 
+import hashlib
 import json
 from datetime import datetime
 
@@ -18,7 +20,15 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-_sessions = sa.table("sessions", sa.column("id", sa.String()), sa.column("state", sa.Text()))
+_sessions = sa.table(
+    "sessions",
+    sa.column("id", sa.String()),
+    sa.column("state", sa.Text()),
+    sa.column("model_digest", sa.String()),
+)
+_snapshots = sa.table(
+    "model_snapshots", sa.column("digest", sa.String()), sa.column("snapshot", sa.Text())
+)
 _answers = sa.table(
     "answers",
     sa.column("id", sa.Integer()),
@@ -37,10 +47,21 @@ def _session_states(bind: sa.Connection) -> list[tuple[str, dict]]:
     return [(session_id, json.loads(state)) for session_id, state in rows]
 
 
-def _write_state(bind: sa.Connection, session_id: str, document: dict) -> None:
+def _write_state(bind: sa.Connection, session_id: str, document: dict, **columns: str) -> None:
     bind.execute(
-        _sessions.update().where(_sessions.c.id == session_id).values(state=json.dumps(document))
+        _sessions.update()
+        .where(_sessions.c.id == session_id)
+        .values(state=json.dumps(document), **columns)
     )
+
+
+def _keep_snapshot(bind: sa.Connection, model: dict, kept: set[str]) -> str:
+    snapshot = json.dumps(model)
+    digest = hashlib.sha256(snapshot.encode()).hexdigest()
+    if digest not in kept:
+        bind.execute(_snapshots.insert().values(digest=digest, snapshot=snapshot))
+        kept.add(digest)
+    return digest
 
 
 def upgrade() -> None:
@@ -62,7 +83,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("session_id", "message_id", name="uq_answers_message"),
     )
     op.create_index("ix_answers_question", "answers", ["session_id", "question_id", "id"])
+    op.create_table(
+        "model_snapshots",
+        sa.Column("digest", sa.String(64), primary_key=True),
+        sa.Column("snapshot", sa.Text(), nullable=False),
+    )
+    op.add_column(
+        "sessions", sa.Column("model_digest", sa.String(64), nullable=False, server_default="")
+    )
     bind = op.get_bind()
+    kept: set[str] = set()
     for session_id, document in _session_states(bind):
         rows = [
             {
@@ -79,12 +109,17 @@ def upgrade() -> None:
         ]
         if rows:  # in the order they were given: their ids keep it
             bind.execute(_answers.insert(), rows)
-        _write_state(bind, session_id, document)
+        digest = _keep_snapshot(bind, document["model"], kept)
+        document["model"] = None
+        _write_state(bind, session_id, document, model_digest=digest)
 
 
 def downgrade() -> None:
     bind = op.get_bind()
+    snapshots = dict(bind.execute(sa.select(_snapshots.c.digest, _snapshots.c.snapshot)).all())
+    digests = dict(bind.execute(sa.select(_sessions.c.id, _sessions.c.model_digest)).all())
     for session_id, document in _session_states(bind):
+        document["model"] = json.loads(snapshots[digests[session_id]])
         rows = bind.execute(
             sa.select(_answers)
             .where(_answers.c.session_id == session_id)
@@ -104,5 +139,8 @@ def downgrade() -> None:
                 }
             )
         _write_state(bind, session_id, document)
+    # Not a batch operation: on SQLite it would rebuild the table and lose its partial index.
+    op.execute("ALTER TABLE sessions DROP COLUMN model_digest")
+    op.drop_table("model_snapshots")
     op.drop_index("ix_answers_question", table_name="answers")
     op.drop_table("answers")
