@@ -4,13 +4,12 @@ practice room) builds it here."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from adapters.export.learning import write_report
+from adapters.export.files import report_file as write_report_file
 from bot.clock import Clock
 from bot.config import Settings
 from dialogs.content import Content
@@ -98,10 +97,8 @@ def learning_channels(settings: Settings, catalogue: Catalogue) -> dict[str, tup
 async def report_file(runtime: Runtime, scope: Scope, kind: str = "pdf") -> ReportFile:
     """The report of `scope` as a file to hand to a learning lead."""
     report = await load_report(runtime.store, runtime.catalogue, runtime.clock, scope)
-    now = runtime.clock.now()
-    # Drawing the charts and laying out the pages take seconds of CPU: off the event loop.
-    data = await asyncio.to_thread(
-        write_report, report, kind, runtime.settings.protective_marking, now
+    data = await write_report_file(
+        report, kind, runtime.settings.protective_marking, runtime.clock.now()
     )
     words = re.sub(r"[^A-Za-z0-9]+", "-", report.period).strip("-").lower()
     name = f"learning-report-{words}.{kind}"
@@ -132,9 +129,7 @@ async def send_due_digests(runtime: Runtime) -> int:
         )
         themes = published_between(states, scope, month.start, month.end)
         content = digest_content(report, heard_by, month, themes)
-        data = await asyncio.to_thread(
-            write_report, report, "pdf", runtime.settings.protective_marking, now
-        )
+        data = await write_report_file(report, "pdf", runtime.settings.protective_marking, now)
         attached = ReportFile(
             data,
             f"learning-report-{month.start:%Y-%m}.pdf",

@@ -446,12 +446,3 @@ def write_report(report: LearningReport, format_: str, marking: str, made_at: da
         "csv": lambda: to_csv(report),
     }
     return writers[format_]()
-
-
-REPORT_FORMATS = ("html", "pdf", "docx", "csv")
-MEDIA_TYPES = {
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "csv": "text/csv; charset=utf-8",
-}

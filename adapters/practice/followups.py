@@ -3,7 +3,6 @@ published record as a file."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import mimetypes
 import re
@@ -12,7 +11,7 @@ import uuid
 from aiohttp import web
 
 from adapters.export.document import NoRecord, record_document
-from adapters.export.formats import FORMATS
+from adapters.export.files import record_file
 from adapters.practice.pages import PLATFORM, Pages, Viewer
 from adapters.practice.views import DOWNLOADS
 from dialogs import messages
@@ -144,8 +143,7 @@ class FollowUpPages(Pages):
                 "The record can be downloaded once it has been approved and published.",
                 self.person_url(viewer.room.id, viewer.me.id),
             )
-        # Word and PDF take a moment of CPU: keep serving others meanwhile.
-        body = await asyncio.to_thread(FORMATS[kind], document)
+        body = await record_file(document, kind)
         async with self.runtime.store.transaction() as uow:
             await uow.audit.add(
                 stored.id, f"exported ({kind})", viewer.me.id, self.runtime.clock.now()

@@ -3,12 +3,11 @@ as a web page or a PDF, Word or CSV file."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 from aiohttp import web
 
-from adapters.export.learning import MEDIA_TYPES, REPORT_FORMATS, write_report
+from adapters.export.files import MEDIA_TYPES, REPORT_FORMATS, report_file
 from adapters.practice.pages import PLATFORM, Pages, Viewer
 from bot.learning import load_report
 from dialogs.learning_report import Period, Scope
@@ -73,10 +72,7 @@ class LearningPages(Pages):
             runtime.store, runtime.catalogue, runtime.clock, scope, (PLATFORM, viewer.room.id)
         )
         now = runtime.clock.now()
-        # The PDF and Word files take a moment of CPU: keep serving others meanwhile.
-        body = await asyncio.to_thread(
-            write_report, report, kind, runtime.settings.protective_marking, now
-        )
+        body = await report_file(report, kind, runtime.settings.protective_marking, now)
         async with runtime.store.transaction() as uow:
             await uow.audit.add(None, f"learning report ({kind})", viewer.me.id, now)
         headers = dict(REPORT_HEADERS)

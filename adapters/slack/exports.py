@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.export.document import NoRecord, record_document
-from adapters.export.formats import FORMATS
+from adapters.export.files import record_file
 from adapters.slack.deliverer import PLATFORM
 from bot.runtime import Runtime
 from dialogs.state import Phase, SessionState
@@ -56,7 +56,7 @@ async def export_record(
     try:
         await client.files_upload_v2(
             channel=channel,
-            file=FORMATS[kind](document),
+            file=await record_file(document, kind),
             filename=filename(state, kind),
             title=f"{document.title} ({KINDS[kind]})",
         )

@@ -7,7 +7,6 @@ facilitator; it expires after a day by the app's own clock."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from contextvars import ContextVar
@@ -19,7 +18,7 @@ import jwt
 from aiohttp import web
 
 from adapters.export.document import NoRecord, record_document
-from adapters.export.formats import FORMATS
+from adapters.export.files import record_file
 from adapters.teams.cards import Card, adaptive_card
 from adapters.teams.text import escape
 from bot.runtime import Runtime
@@ -114,8 +113,7 @@ class Exports:
             document = record_document(stored.state, runtime.settings.protective_marking)
         except NoRecord as error:
             raise web.HTTPNotFound(text=GONE) from error
-        # Word and PDF writing take a moment of CPU: keep the event loop free meanwhile.
-        body = await asyncio.to_thread(FORMATS[grant.kind], document)
+        body = await record_file(document, grant.kind)
         async with runtime.store.transaction() as uow:
             await uow.audit.add(
                 stored.id, f"exported ({grant.kind})", grant.actor, runtime.clock.now()

@@ -22,8 +22,9 @@ from learning_kit import MODELS, Made, Organisation, make_the_year
 from pypdf import PdfReader
 from service_kit import PLATFORM, FakePlatform
 
+from adapters.export.files import REPORT_FORMATS
 from adapters.export.formats import lines_of
-from adapters.export.learning import NOT_DELIVERED, REPORT_FORMATS, report_sections, write_report
+from adapters.export.learning import NOT_DELIVERED, report_sections, write_report
 from bot.cli import main
 from bot.clock import ManualClock
 from bot.dispatcher import Dispatcher
