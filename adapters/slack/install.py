@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -13,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import ACTION_PATTERN
@@ -31,7 +33,6 @@ from bot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-BOLT = web.AppKey("slack_bolt", AsyncApp)
 SIGNATURE = web.AppKey("slack_signature", SlackSignature)
 
 
@@ -48,6 +49,32 @@ async def report_failure(error: Exception, body: dict[str, Any]) -> None:
 def _kind(body: dict[str, Any]) -> str:
     kind = "command" if "command" in body else body.get("type")
     return kind if isinstance(kind, str) and kind.isidentifier() else "unknown"
+
+
+class OneAuthTest:
+    """Bolt's single-workspace authorization asks Slack's `auth.test` who the bot is on the
+    first request, and keeps the answer; requests arriving together before it has one would
+    each ask (after a restart under load, a thousand replies: a thousand calls, each with an
+    HTTP session of its own, against Slack's rate limit). Until a request has been
+    authorized, requests are dispatched one at a time; then all at once, with the answer kept.
+    """
+
+    def __init__(self, bolt: AsyncApp) -> None:
+        self.bolt = bolt
+        self._turn = asyncio.Lock()
+        self._authorized = False
+
+    async def dispatch(self, request: AsyncBoltRequest) -> BoltResponse:
+        if not self._authorized:
+            async with self._turn:
+                if not self._authorized:
+                    response = await self.bolt.async_dispatch(request)
+                    self._authorized = request.context.authorize_result is not None
+                    return response
+        return await self.bolt.async_dispatch(request)
+
+
+BOLT = web.AppKey("slack_bolt", OneAuthTest)
 
 
 def pacer_for(runtime: Runtime) -> Pacer:
@@ -94,28 +121,36 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
     return bolt
 
 
+def bolt_request(body: bytes, request: web.Request) -> AsyncBoltRequest | None:
+    """Bolt's request for a signed body, or None when the body is not shaped as Slack shapes
+    its payloads. The payload read for the check is dropped here: Bolt reads its own, and
+    only that one is kept while the request waits its turn for the database."""
+    try:
+        text = body.decode("utf-8")
+        payload = parse_body(text, request.content_type)
+        if not (isinstance(payload, dict) and is_well_formed(payload)):
+            return None
+        # Bolt reads the payload again, and builds its context from it, as it is made.
+        return AsyncBoltRequest(
+            body=text,
+            query=request.query_string,
+            headers=request.headers,  # type: ignore[arg-type]
+        )
+    except (ValueError, RecursionError, TypeError, AttributeError, LookupError):
+        return None
+
+
 async def slack_events(request: web.Request) -> web.Response:
     """Slack's requests, checked at the door: signed (on the raw body, before anything reads
     it), readable, and shaped as Slack shapes them; only then does Bolt see them."""
     body = await request.read()
     if not request.app[SIGNATURE].is_signed(body, request.headers):
         return web.Response(status=401, text="This request is not signed by Slack.")
-    try:
-        text = body.decode("utf-8")
-        payload = parse_body(text, request.content_type)
-        well_formed = isinstance(payload, dict) and is_well_formed(payload)
-        # Bolt reads the payload again, and builds its context from it, as it is made.
-        bolt_request = AsyncBoltRequest(
-            body=text,
-            query=request.query_string,
-            headers=request.headers,  # type: ignore[arg-type]
-        )
-    except (ValueError, RecursionError, TypeError, AttributeError, LookupError):
-        well_formed = False
-    if not well_formed:
+    checked = bolt_request(body, request)
+    if checked is None:
         log.warning("refused a malformed Slack request")
         return web.Response(status=400, text="This is not a request Slack sends.")
-    return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
+    return await to_aiohttp_response(await request.app[BOLT].dispatch(checked))
 
 
 def socket_mode(bolt: AsyncApp, app_token: str) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -134,7 +169,7 @@ def install(app: web.Application, runtime: Runtime) -> None:
     app token is set."""
     settings = runtime.settings
     bolt = build_bolt(runtime)
-    app[BOLT] = bolt
+    app[BOLT] = OneAuthTest(bolt)
     if settings.slack_signing_secret:
         app[SIGNATURE] = SlackSignature(settings.slack_signing_secret)
         app.router.add_post(EVENTS_PATH, slack_events)

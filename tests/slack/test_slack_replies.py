@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from aiohttp.test_utils import TestClient, TestServer
 from slack_driver import SlackSession
 from slack_fake_api import BOT_ID, BOT_USER
-from slack_requests import CHANNEL, OUTSIDER, PRESENTER
+from slack_requests import CHANNEL, OUTSIDER, PARTICIPANTS, PRESENTER
 
+from bot.server import build_web_app
 from dialogs.content import ActionId
 from dialogs.engine import MAX_ANSWER_CHARS
 from dialogs.state import Phase
@@ -178,3 +182,28 @@ async def test_a_scale_answer_by_button_can_be_changed(session: SlackSession) ->
     await session.press(PRESENTER, f"q:{question_id}", ActionId.SCALE, ":1")
     await session.press(PRESENTER, f"q:{question_id}", ActionId.SCALE, ":4")
     assert await session.answers(question_id) == [(PRESENTER, "4")]
+
+
+async def test_replies_arriving_together_at_a_restarted_server_ask_slack_who_the_bot_is_once(
+    session: SlackSession,
+) -> None:
+    """Bolt asks auth.test on a server's first request; replies queued while it was down
+    arrive together, and each of them asking would be a burst of calls at Slack's limit."""
+    await session.begin()
+    question_id, ts = await session.open_question()
+    restarted = TestClient(
+        TestServer(build_web_app(session.runtime, background=False), host="127.0.0.1")
+    )
+    await restarted.start_server()
+    session.slack.client = restarted
+    session.fake.clear()
+    try:
+        await asyncio.gather(
+            *(session.slack.reply(person, ts, f"What {person} saw.") for person in PARTICIPANTS)
+        )
+    finally:
+        await restarted.close()
+    assert len(session.fake.called("auth.test")) == 1
+    assert sorted(await session.answers(question_id)) == sorted(
+        (person, f"What {person} saw.") for person in PARTICIPANTS
+    )
