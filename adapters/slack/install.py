@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -33,6 +34,15 @@ from bot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+# Slack requests one process handles at once; later ones wait their turn at the door, first
+# come first served, holding only their body. A request handled holds a Bolt request and a
+# database session (with a greenlet) while it waits for a connection: 1000 replies at once
+# held about 20 MiB more than their bodies. The bound is above what the database serves at
+# once (a pool of 15 connections; SQLite takes one writer at a time), so it adds no wait of
+# its own: a request past it would have waited as long for a connection. Slack's 3 s for
+# the ack is the queue for the database either way; a later ack makes Slack retry, and the
+# retry is recognised by its event id.
+HANDLED_AT_ONCE = 32
 SIGNATURE = web.AppKey("slack_signature", SlackSignature)
 
 
@@ -74,7 +84,28 @@ class OneAuthTest:
         return await self.bolt.async_dispatch(request)
 
 
+class Turns:
+    """At most `at_once` requests handled at a time; the others wait, in the order they came."""
+
+    def __init__(self, at_once: int) -> None:
+        self._slots = asyncio.Semaphore(at_once)
+        self.waiting = 0  # requests waiting for their turn now
+
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        self.waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self.waiting -= 1
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
 BOLT = web.AppKey("slack_bolt", OneAuthTest)
+TURNS = web.AppKey("slack_turns", Turns)
 
 
 def pacer_for(runtime: Runtime) -> Pacer:
@@ -146,11 +177,12 @@ async def slack_events(request: web.Request) -> web.Response:
     body = await request.read()
     if not request.app[SIGNATURE].is_signed(body, request.headers):
         return web.Response(status=401, text="This request is not signed by Slack.")
-    checked = bolt_request(body, request)
-    if checked is None:
-        log.warning("refused a malformed Slack request")
-        return web.Response(status=400, text="This is not a request Slack sends.")
-    return await to_aiohttp_response(await request.app[BOLT].dispatch(checked))
+    async with request.app[TURNS].turn():
+        checked = bolt_request(body, request)
+        if checked is None:
+            log.warning("refused a malformed Slack request")
+            return web.Response(status=400, text="This is not a request Slack sends.")
+        return await to_aiohttp_response(await request.app[BOLT].dispatch(checked))
 
 
 def socket_mode(bolt: AsyncApp, app_token: str) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -170,6 +202,7 @@ def install(app: web.Application, runtime: Runtime) -> None:
     settings = runtime.settings
     bolt = build_bolt(runtime)
     app[BOLT] = OneAuthTest(bolt)
+    app[TURNS] = Turns(HANDLED_AT_ONCE)
     if settings.slack_signing_secret:
         app[SIGNATURE] = SlackSignature(settings.slack_signing_secret)
         app.router.add_post(EVENTS_PATH, slack_events)

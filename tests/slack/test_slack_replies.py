@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from slack_driver import SlackSession
 from slack_fake_api import BOT_ID, BOT_USER
 from slack_requests import CHANNEL, OUTSIDER, PARTICIPANTS, PRESENTER
 
+from adapters.slack import install
 from bot.server import build_web_app
 from dialogs.content import ActionId
 from dialogs.engine import MAX_ANSWER_CHARS
@@ -206,4 +209,56 @@ async def test_replies_arriving_together_at_a_restarted_server_ask_slack_who_the
     assert len(session.fake.called("auth.test")) == 1
     assert sorted(await session.answers(question_id)) == sorted(
         (person, f"What {person} saw.") for person in PARTICIPANTS
+    )
+
+
+async def test_replies_beyond_the_handling_bound_wait_their_turn_and_none_is_lost(
+    session: SlackSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await session.begin()
+    question_id, ts = await session.open_question()
+    monkeypatch.setattr(install, "HANDLED_AT_ONCE", 2)
+    bounded = TestClient(
+        TestServer(build_web_app(session.runtime, background=False), host="127.0.0.1")
+    )
+    await bounded.start_server()
+    session.slack.client = bounded
+    turns = bounded.server.app[install.TURNS]  # type: ignore[union-attr]
+    service = session.runtime.service
+    handle = service.reply_in_thread
+    inside, most = 0, 0
+    changed = asyncio.Condition()
+    let_go = asyncio.Event()
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        nonlocal inside, most
+        async with changed:
+            inside += 1
+            most = max(most, inside)
+            changed.notify_all()
+        await let_go.wait()
+        try:
+            return await handle(*args, **kwargs)
+        finally:
+            inside -= 1
+
+    replies = [(person, f"{person}'s reply {n}.") for n in (1, 2) for person in PARTICIPANTS]
+    try:
+        await session.slack.reply(PRESENTER, ts, "The first reply, alone.")
+        monkeypatch.setattr(service, "reply_in_thread", held)
+        sent = [
+            asyncio.create_task(session.slack.reply(person, ts, text)) for person, text in replies
+        ]
+        async with asyncio.timeout(60):
+            async with changed:
+                await changed.wait_for(lambda: inside == 2)
+            while turns.waiting < len(replies) - 2:
+                await asyncio.sleep(0)  # the others reach the door over the loopback
+        let_go.set()
+        await asyncio.gather(*sent)
+    finally:
+        await bounded.close()
+    assert most == 2
+    assert sorted(await session.answers(question_id)) == sorted(
+        [(PRESENTER, "The first reply, alone."), *replies]
     )
