@@ -36,15 +36,27 @@ class Slots(Protocol):
         ...
 
 
+# A process's own table of slots is swept once it holds this many keys (and again each time
+# it doubles): a slot already past says nothing, and there is a key for every channel posted to.
+SWEEP_FROM = 1000
+
+
 class ProcessSlots:
     """Slots kept by this process alone."""
 
     def __init__(self) -> None:
         self._next_slot: dict[str, float] = {}
+        self._sweep_at = SWEEP_FROM
+
+    def __len__(self) -> int:
+        return len(self._next_slot)
 
     async def reserve(self, key: str, now: float, interval: float) -> float:
         slot = max(now, self._next_slot.get(key, now))
         self._next_slot[key] = slot + interval
+        if len(self._next_slot) >= self._sweep_at:
+            self._next_slot = {k: s for k, s in self._next_slot.items() if s > now}
+            self._sweep_at = max(SWEEP_FROM, 2 * len(self._next_slot))
         return slot
 
 
