@@ -201,8 +201,11 @@ class Dispatcher:
         if any(kind == "update" and later_key == key for _, kind, later_key in after):
             only_this_message = all(kind == "update" and k == key for _, kind, k in after)
             if not only_this_message:
-                # Other effects wait behind: the newest update goes in its own turn.
-                await uow.outbox.finish(item.id, "superseded", now)
+                # Other effects wait behind: the newest update goes in its own turn, still
+                # within this one's window (private messages between confirmations must not
+                # push the group's view of them further off each time).
+                successor = next(i for i, kind, k in after if kind == "update" and k == key)
+                await uow.outbox.supersede(item, successor, now)
                 return None
         elif after:
             return item  # nothing replaces it, and others wait behind it

@@ -59,7 +59,6 @@ def ask(t: _Turn, _: ev.AskConfirmation) -> None:
     request = messages.confirmation_request(s)
     for person in s.participants:
         t.effects.append(DirectMessage(user_id=person.user_id, content=request))
-    t.update_record_ready()
     t.audit("asked the participants to confirm the record")
     sent = (
         f"The draft has been sent privately to the {len(s.participants)} participants to confirm. "
@@ -67,6 +66,7 @@ def ask(t: _Turn, _: ev.AskConfirmation) -> None:
         "are ready; the record will name only those who confirmed."
     )
     t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s, news=sent)))
+    t.update_record_ready()
 
 
 def confirm(t: _Turn, event: ev.ConfirmRecord) -> None:
@@ -96,7 +96,6 @@ def confirm(t: _Turn, event: ev.ConfirmRecord) -> None:
         return
     record.confirmations.append(Confirmation(user_id=t.actor, at=t.now))
     t.audit("confirmed the draft record")
-    t.update_record_ready()
     t.tell(t.actor, "Thank you: your confirmation of the draft record is recorded.")
     if not s.confirmation_waiting:
         everyone = (
@@ -107,6 +106,10 @@ def confirm(t: _Turn, event: ev.ConfirmRecord) -> None:
                 user_id=s.facilitator.user_id, content=messages.record_preview(s, news=everyone)
             )
         )
+    # Who has confirmed is progress, like a question's answers: redrawn last, with nothing but
+    # it behind it, the dispatcher holds it for the window and confirmations close together
+    # cost one redraw. The private messages before it go at once.
+    t.update_record_ready()
 
 
 def unconfirmed_refusal(t: _Turn) -> bool:

@@ -807,6 +807,18 @@ class Outbox:
         # Never claimed before: it was queued behind this one until now.
         return replace(_item((await self.db.execute(newest)).one()), reclaimed=False)
 
+    async def supersede(self, item: OutboxItem, successor_id: int, now: datetime) -> None:
+        """This update is done: a later update of the same message (`successor_id`) replaces
+        it, and is held no longer than this one would have been (it counts from the earlier
+        of the two being queued)."""
+        await self.finish(item.id, "superseded", now)
+        if item.created_at is not None:
+            await self.db.execute(
+                update(_outbox)
+                .where(_outbox.c.id == successor_id, _outbox.c.created_at > item.created_at)
+                .values(created_at=item.created_at)
+            )
+
     async def next_available(self, now: datetime) -> datetime | None:
         """When the next pending effect that is not ready yet becomes ready (a retry, a held
         update), if there is one."""

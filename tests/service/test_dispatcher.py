@@ -13,7 +13,9 @@ from service_kit import (
     PLATFORM,
     FakePlatform,
     conversation,
+    current_state,
     fail_on,
+    next_event,
     start_event,
 )
 from sqlalchemy import select
@@ -364,3 +366,40 @@ async def test_a_stream_of_updates_is_shown_within_the_window_of_the_first(
         if clock.now() - START < PROGRESS_WINDOW:
             assert platform.deliveries == []
     assert len(platform.deliveries) == 1, "the first update's window ended: one update went"
+
+
+async def asked_to_confirm(service: SessionService, dispatcher: Dispatcher) -> str:
+    """A session whose model asks the participants to confirm the record, just asked."""
+    kolb = start_event("kolb")
+    record = kolb.model.record.model_copy(update={"confirmed_by_participants": True})
+    start = kolb.model_copy(update={"model": kolb.model.model_copy(update={"record": record})})
+    outcome = await service.start(conversation(), start)
+    assert outcome.session_id is not None
+    state = await current_state(service.store, outcome.session_id)
+    while state.record is None or not state.record.confirmation_asked:
+        event = next_event(state)
+        assert event is not None
+        await service.handle(outcome.session_id, event)
+        state = await current_state(service.store, outcome.session_id)
+    await dispatcher.drain()
+    return outcome.session_id
+
+
+async def test_confirmations_close_together_are_one_redraw_within_the_window_of_the_first(
+    service: SessionService, windowed: Dispatcher, platform: FakePlatform, clock: ManualClock
+):
+    session_id = await asked_to_confirm(service, windowed)
+    platform.deliveries.clear()
+    first = clock.now()
+    for person in PEOPLE:
+        await service.handle(session_id, ev.ConfirmRecord(actor=person.user_id, revision=1))
+        await deliver_due(windowed)
+        clock.advance(timedelta(seconds=0.5))
+    # Each thank-you (and the facilitator's news that all have confirmed) goes at once.
+    assert [d.effect.type for d in platform.deliveries] == ["ephemeral"] * (len(PEOPLE) + 1)
+    assert windowed.next_ready == first + PROGRESS_WINDOW
+    clock.advance(first + PROGRESS_WINDOW - clock.now())
+    await deliver_due(windowed)
+    (redraw,) = [d for d in platform.deliveries if isinstance(d.effect, Update)]
+    assert redraw.effect.key == "record_draft"
+    assert "Every participant has confirmed the draft." in shown(redraw)
