@@ -175,12 +175,13 @@ class _Turn:
     def audit(self, action: str, actor: str | None = None) -> None:
         self.effects.append(AuditNote(action=action, actor=actor or self.actor))
 
-    def update_root(self) -> None:
-        self.effects.append(Update(key=ROOT, content=messages.root(self.state)))
+    def update_root(self, *, lazy: bool = False) -> None:
+        self.effects.append(Update(key=ROOT, content=messages.root(self.state), lazy=lazy))
 
-    def update_record_ready(self) -> None:
+    def update_record_ready(self, *, lazy: bool = False) -> None:
         """The "discussion is complete" post: who writes the record, who has confirmed it."""
-        self.effects.append(Update(key=RECORD_DRAFT, content=messages.record_ready(self.state)))
+        content = messages.record_ready(self.state)
+        self.effects.append(Update(key=RECORD_DRAFT, content=content, lazy=lazy))
 
     def update_question(self, question_id: str, *, lazy: bool = False) -> None:
         self.effects.append(
@@ -580,11 +581,28 @@ def step(
     turn = _Turn(state, event.actor, now, secret, learning)
     handler = _HANDLERS[type(event)]
     pressed_on_closed = _closed_question_shown_on(state, event)
+    pressed_after_publication = _published_message_pressed(state, event)
     handler(turn, event)
     if pressed_on_closed:
         # Its closing redraw was lazy: whoever presses a control it still shows sees it closed.
         turn.update_question(pressed_on_closed)
+    if pressed_after_publication == ROOT:
+        turn.update_root()  # as lazy at publication: whoever presses it sees it finished
+    elif pressed_after_publication == RECORD_DRAFT:
+        turn.update_record_ready()
     return Step(turn.state, turn.effects)
+
+
+# The buttons the root and the "discussion is complete" post still show after publication
+# (their redraw then was lazy), by the form each asks for.
+_SHOWN_UNTIL_PUBLISHED = {"recorder": ROOT, "record": RECORD_DRAFT}
+
+
+def _published_message_pressed(state: SessionState, event: ev.Event) -> str | None:
+    """The key of the message whose stale button was pressed, once the record is published."""
+    if state.phase is not Phase.PUBLISHED or not isinstance(event, ev.RequestForm):
+        return None
+    return _SHOWN_UNTIL_PUBLISHED.get(event.form)
 
 
 def _closed_question_shown_on(state: SessionState, event: ev.Event) -> str | None:
@@ -1083,14 +1101,10 @@ def _approve(t: _Turn, event: ev.Approve) -> None:
         t.effects.append(Post(key=RECORD, content=published))
     else:
         t.effects.append(Post(key=RECORD, content=messages.record_sent_privately(s)))
-    where = "published below" if record.posted_to_channel else "sent to each participant"
-    t.effects.append(
-        Update(
-            key=RECORD_DRAFT,
-            content=messages.explanation(f"The record has been approved and {where}."),
-        )
-    )
-    t.update_root()
+    # The record's post below them shows the session is published: the root and the "discussion
+    # is complete" post are redrawn when someone presses one of their buttons.
+    t.update_record_ready(lazy=True)
+    t.update_root(lazy=True)
     t.audit("published the record")
     t.effects += share_at_publication(s, t.learning, t.now)
     if record.shared_with_participants:

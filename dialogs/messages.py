@@ -352,6 +352,13 @@ def key_points_form(state: SessionState, stage: Stage) -> Form:
 
 
 def record_ready(state: SessionState) -> Content:
+    if state.phase is Phase.PUBLISHED:
+        where = (
+            "published below"
+            if state.model.record.posted_to_channel
+            else "sent to each participant"
+        )
+        return explanation(f"The record has been approved and {where}.")
     recorder = state.recorder_person
     writer = (
         f"{recorder.name}, the {RECORDER_ROLE}, is writing up the draft record and the "

@@ -226,7 +226,13 @@ def test_approving_publishes_the_record_and_the_learning_themes(drafted: Session
     assert learning.destination is Destination.LEARNING
     assert learning.content.blocks[-1].text == "Invite school to every core group."
     assert "RCD-0042" not in "".join(b.text for b in learning.content.blocks)
-    assert {"root", "record_draft"} <= set(drafted.updated())
+    # The record's post shows the session is published: the root and the "discussion is
+    # complete" post are redrawn lazily (Slack and Teams leave it out until they are touched).
+    redraws = {e.key: e for e in drafted.effects if isinstance(e, Update)}
+    assert {"root", "record_draft"} <= set(redraws)
+    assert redraws["root"].lazy and redraws["record_draft"].lazy
+    assert "has been published" in content_text(redraws["root"])
+    assert "approved and published below" in content_text(redraws["record_draft"])
     actions = [e.action for e in drafted.effects if isinstance(e, AuditNote)]
     assert actions == [
         "approved the record",
@@ -278,6 +284,31 @@ def test_each_builtin_model_publishes_with_or_without_learning(model_id: str, le
     titles = [b.text for b in session.published().blocks]
     for section in session.state.model.record.sections:
         assert section.title in titles
+
+
+@pytest.mark.parametrize(
+    ("form", "key", "shown"),
+    [
+        ("record", "record_draft", "The record has been approved and published below."),
+        ("recorder", "root", "This session has finished and its record has been published."),
+    ],
+)
+def test_a_button_pressed_on_a_message_left_as_it_was_at_publication_redraws_it(
+    drafted: Session, form: str, key: str, shown: str
+):
+    drafted.edit_record()
+    drafted.do(ev.Approve(actor=FAC))
+    drafted.do(ev.RequestForm(actor=FAC, form=form))  # type: ignore[arg-type]
+    assert drafted.forms() == []
+    assert len(drafted.told(FAC)) == 1, "refused privately"
+    (redraw,) = [e for e in drafted.effects if isinstance(e, Update)]
+    assert redraw.key == key and not redraw.lazy
+    assert shown in content_text(redraw) and not redraw.content.actions
+
+
+def test_a_button_pressed_before_publication_redraws_nothing(drafted: Session):
+    drafted.do(ev.RequestForm(actor=FAC, form="record"))
+    assert drafted.forms() and not drafted.updated()
 
 
 def test_approving_twice_publishes_once(drafted: Session):

@@ -164,3 +164,27 @@ async def test_a_stages_fields_are_asked_in_its_key_points_modal_and_kept(
     assert state.awaiting_key_points is None and state.stage_index == 3
     shown = "\n".join(session.latest(await session.ts_of("kp:abstract_conceptualisation")).texts())
     assert "Information &lt;!here&gt; reaches the core group late &amp; partly." in shown
+
+
+async def test_the_messages_left_as_they_were_at_publication_are_redrawn_when_pressed(
+    session: SlackSession,
+) -> None:
+    """The record's post shows the session is published: the root and "The discussion is
+    complete" are not redrawn then, and a press on one of their buttons redraws that one."""
+    await session.begin()
+    await session.answer_everything()
+    root_ts, ready_ts = await session.ts_of("root"), await session.ts_of("record_draft")
+    session.fake.clear()
+    await session.review_and_approve()
+    assert (await session.state()).phase is Phase.PUBLISHED
+    updated = {call.args["ts"] for call in session.fake.called("chat.update")}
+    assert not updated & {root_ts, ready_ts}
+    session.fake.clear()
+
+    await session.press(FACILITATOR, "record_draft", ActionId.EDIT_RECORD)
+    (told,) = session.fake.called("chat.postEphemeral")
+    assert told.args["user"] == FACILITATOR
+    (redrawn,) = session.fake.called("chat.update")
+    assert redrawn.args["ts"] == ready_ts and redrawn.buttons() == []
+    assert "The record has been approved" in " ".join(redrawn.texts())
+    assert session.fake.called("views.open") == []
