@@ -77,6 +77,10 @@ class TeamsDeliverer:
             Destination.SCREENING: screening_channel,
         }
         self.timeout_seconds = timeout_seconds
+        # Each person's 1:1 chat with the bot, by (tenant, user id), found once per process:
+        # Teams keeps one such chat per person and bot, and creating it again returns the same
+        # id, so processes that each find it agree and nothing needs sharing between them.
+        self.personal_chats: dict[tuple[str, str], str] = {}
 
     async def deliver(self, delivery: Delivery) -> list[PostedMessage]:
         place = ChannelPlace.from_conversation(delivery.conversation)
@@ -107,20 +111,29 @@ class TeamsDeliverer:
     ) -> None:
         """Cards for one person only, in their 1:1 chat with the bot."""
         async with self.connection.connector(place.service_url) as client:
-            member = await client.conversations.get_conversation_member(place.team_id, user_id)
-            chat = await client.conversations.create_conversation(
-                ConversationParameters(
-                    is_group=False,
-                    agent=ChannelAccount(id=place.bot_id),
-                    members=[ChannelAccount(id=member.id)],
-                    tenant_id=place.tenant_id,
-                    channel_data={"tenant": {"id": place.tenant_id}},
-                )
-            )
+            chat = await self._personal_chat(client, place, user_id)
             for card in cards:
-                await client.conversations.send_to_conversation(
-                    chat.id, card_activity(card, summary)
-                )
+                await client.conversations.send_to_conversation(chat, card_activity(card, summary))
+
+    async def _personal_chat(
+        self, client: ConnectorClientBase, place: ChannelPlace, user_id: str
+    ) -> str:
+        """The id of the person's 1:1 chat with the bot: looked up and created once."""
+        known = self.personal_chats.get((place.tenant_id, user_id))
+        if known is not None:
+            return known
+        member = await client.conversations.get_conversation_member(place.team_id, user_id)
+        chat = await client.conversations.create_conversation(
+            ConversationParameters(
+                is_group=False,
+                agent=ChannelAccount(id=place.bot_id),
+                members=[ChannelAccount(id=member.id)],
+                tenant_id=place.tenant_id,
+                channel_data={"tenant": {"id": place.tenant_id}},
+            )
+        )
+        self.personal_chats[(place.tenant_id, user_id)] = chat.id
+        return chat.id
 
     async def retract(self, conversation: Conversation, message: PostedMessage) -> None:
         """Delete one of the bot's own posts (erasure)."""

@@ -115,6 +115,26 @@ async def test_only_the_facilitator_can_begin_and_move_on(teams: TeamsChannel) -
     assert (await teams.state(session_id)).open_questions == state.open_questions
 
 
+async def test_a_second_private_message_to_a_person_reuses_their_chat(
+    teams: TeamsChannel,
+) -> None:
+    """The 1:1 chat is looked up and created for a person's first private message only: the
+    second costs one call, the message itself."""
+    session_id = await teams.start("kolb")
+    root = await teams.post_of(session_id, "root")
+    await teams.press(POLICE, root, "begin")
+    before = len(teams.connector.calls)
+    await teams.press(POLICE, root, "begin")
+
+    told = [t for t in _private_texts(teams, POLICE) if "Only the facilitator" in t]
+    assert len(told) == 2
+    calls = teams.connector.calls[before:]
+    assert [c for c in calls if "/members/" in c.path] == []
+    assert [c for c in calls if c.path == "/v3/conversations"] == []
+    (sent,) = [c for c in calls if c.path.endswith("/activities")]
+    assert sent.path == f"/v3/conversations/a:{POLICE.teams_id}/activities"
+
+
 async def test_the_root_card_shows_who_has_agreed(teams: TeamsChannel) -> None:
     session_id = await teams.start("kolb")
     root = await teams.post_of(session_id, "root")
