@@ -121,9 +121,7 @@ def downgrade() -> None:
     for session_id, document in _session_states(bind):
         document["model"] = json.loads(snapshots[digests[session_id]])
         rows = bind.execute(
-            sa.select(_answers)
-            .where(_answers.c.session_id == session_id)
-            .order_by(_answers.c.id)
+            sa.select(_answers).where(_answers.c.session_id == session_id).order_by(_answers.c.id)
         ).all()
         questions = document.get("questions", {})
         for question in questions.values():
