@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from teams_activities import LEARNING_CHANNEL, PEOPLE, Activities
+from teams_activities import PEOPLE, Activities, teams_settings
 from teams_driver import TeamsChannel
 from teams_fake_connector import FakeConnector
 
@@ -34,7 +34,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(learning_channel=LEARNING_CHANNEL, microsoft_app_id=None, teams_anonymous=True)
+    return teams_settings()
 
 
 @pytest.fixture

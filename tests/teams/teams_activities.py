@@ -1,4 +1,5 @@
-"""Activities as Teams sends them to a bot in a team channel: the real JSON shapes."""
+"""Activities as Teams sends them to a bot in a team channel (the real JSON shapes), the ids of
+the team and channels they come from, and the settings the tests' bot runs with there."""
 
 from __future__ import annotations
 
@@ -7,10 +8,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.config import Settings
+
 TENANT = "72f988bf-0000-4000-8000-00000000tenant"
 TEAM = "19:team-general@thread.tacv2"
 CHANNEL = "19:reflective-practice@thread.tacv2"
 LEARNING_CHANNEL = "19:learning-themes@thread.tacv2"
+# Where Moray's learning goes when each audience has a channel of its own.
+CPC_LEAD_CHANNEL = "19:cpc-lead-officer@thread.tacv2"
+
+
+def teams_settings(**changes: Any) -> Settings:
+    """The Teams tests' settings: Teams anonymous on loopback, one default learning channel."""
+    return Settings(
+        learning_channel=LEARNING_CHANNEL, microsoft_app_id=None, teams_anonymous=True, **changes
+    )
+
+
 SCREENING_CHANNEL = "19:screening@thread.tacv2"
 BOT_ID = "28:00000000-0000-4000-8000-000000000b07"
 BOT_NAME = "reflectbot"

@@ -4,22 +4,15 @@
 from __future__ import annotations
 
 import pytest
-from teams_activities import LEARNING_CHANNEL
+from teams_activities import CPC_LEAD_CHANNEL, LEARNING_CHANNEL, teams_settings
 from teams_driver import TeamsChannel
 
 from bot.config import Settings
 
-CPC_LEAD_CHANNEL = "19:cpc-lead-officer@thread.tacv2"
-
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(
-        learning_channel=LEARNING_CHANNEL,
-        learning_channels=f"CPC Lead Officer={CPC_LEAD_CHANNEL}",
-        microsoft_app_id=None,
-        teams_anonymous=True,
-    )
+    return teams_settings(learning_channels=f"CPC Lead Officer={CPC_LEAD_CHANNEL}")
 
 
 async def test_moray_learning_themes_arrive_in_the_cpc_lead_officers_channel(

@@ -12,7 +12,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from scheduler_rounds import run_the_scheduler
-from teams_activities import BOT_ID, LEARNING_CHANNEL, PEOPLE, POLICE, TENANT
+from teams_activities import (
+    BOT_ID,
+    CPC_LEAD_CHANNEL,
+    LEARNING_CHANNEL,
+    PEOPLE,
+    POLICE,
+    TENANT,
+    teams_settings,
+)
 from teams_driver import KEY_POINTS, TeamsChannel
 from teams_fake_connector import FakeConnector, Message
 from yarl import URL
@@ -27,7 +35,6 @@ from bot.service import SessionService
 from dialogs.models.catalogue import Catalogue
 from storage.unit_of_work import Store
 
-CPC_LEAD_CHANNEL = "19:cpc-lead-officer@thread.tacv2"
 FIRST_OF_DECEMBER = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)  # 08:30 in London too
 DIGEST_DUE = datetime(2026, 12, 1, 9, 15, tzinfo=UTC)
 PUBLIC_URL = "https://reflectbot.example.org"
@@ -36,12 +43,7 @@ SECRET = b"teams-digest-secret-of-32-bytes!"
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(
-        learning_channel=LEARNING_CHANNEL,
-        learning_channels=f"CPC Lead Officer={CPC_LEAD_CHANNEL}",
-        microsoft_app_id=None,
-        teams_anonymous=True,
-    )
+    return teams_settings(learning_channels=f"CPC Lead Officer={CPC_LEAD_CHANNEL}")
 
 
 def digests_in(connector: FakeConnector, channel: str) -> list[Message]:
