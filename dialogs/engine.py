@@ -586,23 +586,19 @@ def step(
     if pressed_on_closed:
         # Its closing redraw was lazy: whoever presses a control it still shows sees it closed.
         turn.update_question(pressed_on_closed)
-    if pressed_after_publication == ROOT:
-        turn.update_root()  # as lazy at publication: whoever presses it sees it finished
-    elif pressed_after_publication == RECORD_DRAFT:
-        turn.update_record_ready()
+    if pressed_after_publication:
+        turn.update_record_ready()  # lazy at publication: whoever presses it sees it finished
     return Step(turn.state, turn.effects)
 
 
-# The buttons the root and the "discussion is complete" post still show after publication
-# (their redraw then was lazy), by the form each asks for.
-_SHOWN_UNTIL_PUBLISHED = {"recorder": ROOT, "record": RECORD_DRAFT}
-
-
-def _published_message_pressed(state: SessionState, event: ev.Event) -> str | None:
-    """The key of the message whose stale button was pressed, once the record is published."""
-    if state.phase is not Phase.PUBLISHED or not isinstance(event, ev.RequestForm):
-        return None
-    return _SHOWN_UNTIL_PUBLISHED.get(event.form)
+def _published_message_pressed(state: SessionState, event: ev.Event) -> bool:
+    """Whether the button of the "discussion is complete" post (left as it was at publication)
+    was pressed after the record was published."""
+    return (
+        state.phase is Phase.PUBLISHED
+        and isinstance(event, ev.RequestForm)
+        and event.form == "record"
+    )
 
 
 def _closed_question_shown_on(state: SessionState, event: ev.Event) -> str | None:
@@ -1101,10 +1097,10 @@ def _approve(t: _Turn, event: ev.Approve) -> None:
         t.effects.append(Post(key=RECORD, content=published))
     else:
         t.effects.append(Post(key=RECORD, content=messages.record_sent_privately(s)))
-    # The record's post below them shows the session is published: the root and the "discussion
-    # is complete" post are redrawn when someone presses one of their buttons.
+    # The record's post just below shows the "discussion is complete" post is done with: it is
+    # redrawn when someone presses its button. The root is the session's face: it says at once.
     t.update_record_ready(lazy=True)
-    t.update_root(lazy=True)
+    t.update_root()
     t.audit("published the record")
     t.effects += share_at_publication(s, t.learning, t.now)
     if record.shared_with_participants:

@@ -166,11 +166,11 @@ async def test_a_stages_fields_are_asked_in_its_key_points_modal_and_kept(
     assert "Information &lt;!here&gt; reaches the core group late &amp; partly." in shown
 
 
-async def test_the_messages_left_as_they_were_at_publication_are_redrawn_when_pressed(
+async def test_the_message_left_as_it_was_at_publication_is_redrawn_when_pressed(
     session: SlackSession,
 ) -> None:
-    """The record's post shows the session is published: the root and "The discussion is
-    complete" are not redrawn then, and a press on one of their buttons redraws that one."""
+    """The root says at once that the session is published; "The discussion is complete", just
+    above the record's post, is not redrawn then, and a press on its button redraws it."""
     await session.begin()
     await session.answer_everything()
     root_ts, ready_ts = await session.ts_of("root"), await session.ts_of("record_draft")
@@ -178,7 +178,7 @@ async def test_the_messages_left_as_they_were_at_publication_are_redrawn_when_pr
     await session.review_and_approve()
     assert (await session.state()).phase is Phase.PUBLISHED
     updated = {call.args["ts"] for call in session.fake.called("chat.update")}
-    assert not updated & {root_ts, ready_ts}
+    assert root_ts in updated and ready_ts not in updated
     session.fake.clear()
 
     await session.press(FACILITATOR, "record_draft", ActionId.EDIT_RECORD)
