@@ -1,0 +1,42 @@
+"""PostgreSQL connections are opened once: a busy process keeps every connection it opened,
+rather than closing those above a smaller kept number and opening them again."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from storage.database import POOL_SIZE
+from storage.unit_of_work import Store
+
+
+async def busy_round(store: Store, at_once: int) -> None:
+    """`at_once` transactions open together, each holding its connection until all are in."""
+    everyone_in = asyncio.Barrier(at_once)
+
+    async def transaction() -> None:
+        async with store.transaction() as uow:
+            await uow.db.execute(text("SELECT 1"))
+            await everyone_in.wait()
+
+    await asyncio.gather(*(transaction() for _ in range(at_once)))
+
+
+async def test_a_busy_process_opens_its_connections_once(store: Store) -> None:
+    if store.is_sqlite:
+        pytest.skip("a PostgreSQL pool")
+    opened = []
+
+    def on_connect(*_: Any) -> None:
+        opened.append(1)
+
+    event.listen(store.engine.sync_engine, "connect", on_connect)
+    await busy_round(store, POOL_SIZE)
+    warm = len(opened)
+    assert warm <= POOL_SIZE
+    for _ in range(3):
+        await busy_round(store, POOL_SIZE)
+    assert len(opened) == warm
