@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 # The longest a progress update ("2 of 3 answered") waits for later ones of the same message.
 # Posts, private messages and every other effect are never held.
 PROGRESS_WINDOW = timedelta(seconds=2)
+UPDATE = "update"  # an outbox row's kind: an Update effect
 
 
 class RetryLater(Exception):
@@ -171,7 +172,7 @@ class Dispatcher:
         """Where the effect goes and what it replies to or changes; no delivery when there is
         nothing to deliver (a later update replaces it, it is held for the window, or the
         session was erased meanwhile). The item may come back with a newer effect."""
-        if self.coalesce and isinstance(item.effect, Update):
+        if self.coalesce and item.kind == UPDATE:
             coalesced = await self._coalesce(uow, item, now, hold)
             if coalesced is None:
                 return item, None
@@ -195,11 +196,10 @@ class Dispatcher:
         self, uow: UnitOfWork, item: OutboxItem, now: datetime, hold: bool
     ) -> OutboxItem | None:
         """The update to deliver in this one's place, or None: superseded, or held."""
-        assert isinstance(item.effect, Update)
-        key = item.effect.key
+        key = item.message_key
         after = await uow.outbox.queued_after(item)
-        if any(kind == "update" and later_key == key for _, kind, later_key in after):
-            only_this_message = all(kind == "update" and k == key for _, kind, k in after)
+        if any(kind == UPDATE and later_key == key for _, kind, later_key in after):
+            only_this_message = all(kind == UPDATE and k == key for _, kind, k in after)
             if not only_this_message:
                 # Other effects wait behind: the newest update goes in its own turn, still
                 # within this one's window (private messages between confirmations must not
@@ -292,7 +292,7 @@ class Dispatcher:
 
     async def _finish(self, item: OutboxItem, status: str, reason: str) -> None:
         if status == "failed":
-            log.error("outbox item %s (%s) failed: %s", item.id, item.effect.type, reason)
+            log.error("outbox item %s (%s) failed: %s", item.id, item.kind, reason)
         async with self.store.transaction() as uow:
             await uow.outbox.finish(item.id, status, self.clock.now(), reason)
         effect = item.effect

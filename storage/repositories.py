@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -97,12 +98,20 @@ class PostedMessage:
 class OutboxItem:
     id: int
     session_id: str
-    effect: AnyEffect
+    kind: str  # the effect's type ("post", "update", …)
+    message_key: str | None  # the message the effect posts or changes, if it names one
+    payload: str  # the effect as JSON, read only when it is delivered (`effect`)
     attempts: int
     # Claimed before by a dispatcher that never finished it (a crash, a lost lease): the
     # platform may already have carried it out.
     reclaimed: bool = False
     created_at: datetime | None = None
+
+    @cached_property
+    def effect(self) -> AnyEffect:
+        # Most claimed updates are held for the window or replaced by a later one without
+        # being delivered: their content is not read until then.
+        return _effect_adapter.validate_json(self.payload)
 
 
 @dataclass(frozen=True)
@@ -692,7 +701,9 @@ def _item(row: Row[Any]) -> OutboxItem:
     return OutboxItem(
         id=row.id,
         session_id=row.session_id,
-        effect=_effect_adapter.validate_json(row.payload),
+        kind=row.kind,
+        message_key=row.message_key,
+        payload=row.payload,
         attempts=row.attempts,
         reclaimed=row.claimed_until is not None,
         created_at=row.created_at,
