@@ -183,14 +183,15 @@ class SessionService:
         is kept, and applied once the post is recorded."""
         where = Thread(platform, channel, thread)
         async with self.store.transaction() as uow:
-            found = await uow.messages.find(platform, channel, thread)
+            found = await uow.sessions.locked_by_message(platform, channel, thread)
             if found is None:
                 return await self._keep(uow, where, reply, event_id)
-            if not found[1].startswith(QUESTION_PREFIX):
+            key, row = found
+            if not key.startswith(QUESTION_PREFIX):
                 return None
-            session_id, key = found
             event = reply.event(key.removeprefix(QUESTION_PREFIX))
-            outcome = await self._apply(uow, session_id, event, platform, event_id)
+            stored = await uow.sessions.loaded(row, for_event=event)
+            outcome = await self._apply(uow, stored.id, event, platform, event_id, stored)
         self._committed(outcome, event)
         return outcome
 
@@ -244,9 +245,13 @@ class SessionService:
         event: ev.Event,
         platform: str | None,
         event_id: str | None,
+        stored: StoredSession | None = None,
     ) -> Outcome:
+        """`stored`: the session, already locked and read for this event, if the caller has
+        it."""
         now = self.clock.now()
-        stored = await uow.sessions.get(session_id, lock=True, for_event=event)
+        if stored is None:
+            stored = await uow.sessions.get(session_id, lock=True, for_event=event)
         if stored is None:
             raise SessionNotFound(session_id)
         if event_id and not await uow.events.claim(platform or stored.platform, event_id, now):

@@ -142,6 +142,19 @@ _GET_SESSION = select(_sessions).where(_sessions.c.id == bindparam("session_id")
 # A row lock on PostgreSQL serialises a session's events across processes; SQLite ignores it
 # and relies on BEGIN IMMEDIATE (storage.database).
 _LOCK_SESSION = _GET_SESSION.with_for_update()
+# The session a platform message belongs to, locked, with the message's key: a reply in a
+# thread finds its session and locks it in one round of the database. Any kind of row, as
+# `Messages.find` would (a request's post is found, and is not a question).
+_LOCK_SESSION_OF_MESSAGE = (
+    select(_sessions, _messages.c.key.label("message_key"))
+    .join(_messages, _messages.c.session_id == _sessions.c.id)
+    .where(
+        _messages.c.platform == bindparam("platform"),
+        _messages.c.channel == bindparam("channel"),
+        _messages.c.message_id == bindparam("message_id"),
+    )
+    .with_for_update(of=_sessions)
+)
 _SAVE_STATE = update(_sessions).where(_sessions.c.id == bindparam("session_id"))
 # The session row's state leaves the answers out (rows of their own) and its model (a snapshot
 # stored once, named by its digest).
@@ -279,6 +292,19 @@ class Sessions:
         row = (await self.db.execute(query, {"session_id": session_id})).first()
         if row is None:
             return None
+        return await self.loaded(row, for_event)
+
+    async def locked_by_message(
+        self, platform: str, channel: str, message_id: str
+    ) -> tuple[str, Row[Any]] | None:
+        """The key of a platform message and the row of its session, locked as `get(...,
+        lock=True)` locks it; the session is read from the row with `loaded`."""
+        parameters = {"platform": platform, "channel": channel, "message_id": message_id}
+        row = (await self.db.execute(_LOCK_SESSION_OF_MESSAGE, parameters)).first()
+        return (row.message_key, row) if row else None
+
+    async def loaded(self, row: Row[Any], for_event: Event | None = None) -> StoredSession:
+        """A session from its row, with the answers `get` would attach."""
         stored = await self._stored(row)
         needed = answers_needed(stored.state, for_event) if for_event else None
         if needed is None:

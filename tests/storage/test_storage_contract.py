@@ -365,6 +365,24 @@ async def test_posted_messages_are_found_by_their_platform_ids(store: Store, clo
         assert await uow.messages.parts("s-1", "root") == []
 
 
+async def test_a_message_finds_its_session_locked_and_read_for_an_event(
+    store: Store, clock: ManualClock
+):
+    await add_session(store, stored("s-1", clock.now()), clock.now())
+    async with store.transaction() as uow:
+        await uow.messages.record("s-1", "q:overview", "slack", [PostedMessage("C1", "111.1")])
+    answer = ev.Answer(actor="U-POL", question_id="overview", message_id="m3", text="Facts.")
+    async with store.transaction() as uow:
+        assert await uow.sessions.locked_by_message("slack", "C9", "111.1") is None
+        found = await uow.sessions.locked_by_message("slack", "C1", "111.1")
+        assert found is not None
+        key, row = found
+        loaded = await uow.sessions.loaded(row, for_event=answer)
+        expected = await uow.sessions.get("s-1", for_event=answer)
+    assert key == "q:overview"
+    assert loaded == expected
+
+
 async def test_replace_parts_swaps_every_part(store: Store, clock: ManualClock):
     await add_session(store, stored("s-1", clock.now()), clock.now())
     async with store.transaction() as uow:
