@@ -70,6 +70,16 @@ async def store(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Store
 
 
 @pytest.fixture
+async def postgres_store() -> AsyncIterator[Store]:
+    """For what only PostgreSQL has (its connection pool): skipped where DATABASE_URL names none."""
+    url = postgres_url()
+    if url is None:
+        pytest.skip("PostgreSQL tests need DATABASE_URL=postgresql+asyncpg://… (not set)")
+    async for postgres in _postgres_store(url):
+        yield postgres
+
+
+@pytest.fixture
 async def sqlite_store(tmp_path) -> AsyncIterator[Store]:  # type: ignore[no-untyped-def]
     sqlite = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'reflectbot.sqlite3'}")
     await migrate.upgrade(sqlite)

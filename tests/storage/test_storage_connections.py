@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import pytest
 from sqlalchemy import event, text
 
 from storage.database import POOL_SIZE
@@ -25,9 +24,8 @@ async def busy_round(store: Store, at_once: int) -> None:
     await asyncio.gather(*(transaction() for _ in range(at_once)))
 
 
-async def test_a_busy_process_opens_its_connections_once(store: Store) -> None:
-    if store.is_sqlite:
-        pytest.skip("a PostgreSQL pool")
+async def test_a_busy_process_opens_its_connections_once(postgres_store: Store) -> None:
+    store = postgres_store
     opened = []
 
     def on_connect(*_: Any) -> None:
