@@ -1,6 +1,6 @@
-"""PostgreSQL's LISTEN/NOTIFY for the outbox: a transaction that queues effects notifies
-OUTBOX_CHANNEL (delivered when it commits), and workers listening there deliver at once
-instead of waiting for their next look at the outbox."""
+"""PostgreSQL's LISTEN/NOTIFY for the outbox: a trigger on the outbox notifies OUTBOX_CHANNEL
+when a transaction queues effects (delivered when it commits; migration 0012), and workers
+listening there deliver at once instead of waiting for their next look at the outbox."""
 
 from __future__ import annotations
 

@@ -21,7 +21,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
     tuple_,
     update,
 )
@@ -42,7 +41,6 @@ from dialogs.state import (
     UnloadedAnswers,
     answers_needed,
 )
-from storage.notify import OUTBOX_CHANNEL
 from storage.tables import (
     AnswerRow,
     AuditRow,
@@ -715,7 +713,6 @@ class ProcessedEvents:
 
 
 _PENDING = _outbox.c.status == "pending"
-_NOTIFY_OUTBOX = text(f"NOTIFY {OUTBOX_CHANNEL}")
 
 
 def _unclaimed(now: datetime) -> ColumnElement[bool]:
@@ -773,9 +770,6 @@ class Outbox:
                 for effect in effects
             ],
         )
-        if self.db.get_bind().dialect.name == "postgresql":
-            # Delivered to listening workers when this transaction commits, never before.
-            await self.db.execute(_NOTIFY_OUTBOX)
 
     async def claim(self, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxItem]:
         """The oldest pending effect of each session (order within a session is kept), leased
