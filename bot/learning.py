@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from adapters.export.files import report_file as write_report_file
@@ -41,15 +42,37 @@ class ReportFile:
     period: Period
 
 
+@dataclass
+class MonthReport:
+    """The month's report as a digest offers it. Its file (a PDF, the slow part of a digest)
+    is made only for a publisher that attaches it, once however many ask."""
+
+    report: LearningReport
+    title: str
+    period: Period
+    marking: str
+    at: datetime
+    _file: ReportFile | None = None
+
+    async def file(self) -> ReportFile:
+        if self._file is None:
+            data = await write_report_file(self.report, "pdf", self.marking, self.at)
+            assert self.period.start is not None
+            name = f"learning-report-{self.period.start:%Y-%m}.pdf"
+            self._file = ReportFile(data, name, self.title, self.period)
+        return self._file
+
+
 class LearningPublisher(Protocol):
-    """A platform's way of putting a digest and its report file in a learning channel."""
+    """A platform's way of putting a digest and its report in a learning channel."""
 
     def takes(self, channel: str) -> bool:
         """Whether `channel` is one of this platform's (by the shape of its id)."""
         ...
 
-    async def publish(self, channel: str, content: Content, report: ReportFile) -> None:
-        """Post `content` (which says nothing of the report yet) and the report, or raise."""
+    async def publish(self, channel: str, content: Content, report: MonthReport) -> None:
+        """Post `content` (which says nothing of the report yet) and the report (its file, or
+        a way to it), or raise."""
         ...
 
 
@@ -129,14 +152,9 @@ async def send_due_digests(runtime: Runtime) -> int:
         )
         themes = published_between(states, scope, month.start, month.end)
         content = digest_content(report, heard_by, month, themes)
-        data = await write_report_file(report, "pdf", runtime.settings.protective_marking, now)
-        attached = ReportFile(
-            data,
-            f"learning-report-{month.start:%Y-%m}.pdf",
-            f"{report.title} ({content.title})",
-            month,
-        )
-        if await _publish(takers, channel, content, attached):
+        title = f"{report.title} ({content.title})"
+        offered = MonthReport(report, title, month, runtime.settings.protective_marking, now)
+        if await _publish(takers, channel, content, offered):
             sent += 1
             async with runtime.store.transaction() as uow:
                 await uow.audit.add(
@@ -149,7 +167,7 @@ async def send_due_digests(runtime: Runtime) -> int:
 
 
 async def _publish(
-    publishers: dict[str, LearningPublisher], channel: str, content: Content, report: ReportFile
+    publishers: dict[str, LearningPublisher], channel: str, content: Content, report: MonthReport
 ) -> bool:
     """A learning channel is on one platform: the first that takes the digest has it."""
     for platform, publisher in publishers.items():

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import render
-from bot.learning import ReportFile, learning_channels, report_file
+from bot.learning import MonthReport, ReportFile, learning_channels, report_file
 from bot.runtime import Runtime
 from dialogs.content import Content
 from dialogs.learning_digest import REPORT_ATTACHED, ending_with
@@ -53,10 +53,10 @@ class SlackLearningPublisher:
     def takes(self, channel: str) -> bool:
         return bool(SLACK_CHANNEL.match(channel))
 
-    async def publish(self, channel: str, content: Content, report: ReportFile) -> None:
+    async def publish(self, channel: str, content: Content, report: MonthReport) -> None:
         for part in render(ending_with(content, REPORT_ATTACHED), DIGEST):
             await self.client.chat_postMessage(channel=channel, blocks=part.blocks, text=part.text)
-        await upload(self.client, channel, report)
+        await upload(self.client, channel, await report.file())
 
     def ask(self, runtime: Runtime, channel: str, user: str, words: str) -> str:
         """`/reflect learning [FROM TO]`: what to tell the person at once; the report follows

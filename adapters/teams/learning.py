@@ -21,7 +21,7 @@ from adapters.teams.exports import LINK_LIFETIME, Exports, request_origin
 from adapters.teams.place import ChannelPlace
 from adapters.teams.places import KnownPlaces
 from adapters.teams.text import escape
-from bot.learning import ReportFile, learning_channels, report_file
+from bot.learning import MonthReport, learning_channels, report_file
 from bot.runtime import Runtime
 from dialogs import messages
 from dialogs.content import Content
@@ -147,7 +147,7 @@ class TeamsLearningPublisher:
     def takes(self, channel: str) -> bool:
         return bool(TEAMS_CHANNEL.match(channel))
 
-    async def publish(self, channel: str, content: Content, report: ReportFile) -> None:
+    async def publish(self, channel: str, content: Content, report: MonthReport) -> None:
         known = await self.places.reaching(channel)
         base = self.runtime.settings.public_url or known.origin
         ask = ask_again(report.period)

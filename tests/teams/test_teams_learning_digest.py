@@ -185,3 +185,22 @@ async def test_the_link_is_at_the_public_url_and_without_any_address_there_is_no
     assert "Learning digest: December 2026" in digest.text()
     assert links_of(digest) == []
     assert "@reflectbot learning 2026-12-01 2026-12-31" in digest.text()
+
+
+async def test_the_digest_makes_no_report_file_teams_would_not_attach(
+    teams: TeamsChannel, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Teams links to the report (made when the link is followed): making the month's PDF for
+    the digest as well would be a file thrown away, each month, for each channel."""
+    made: list[str] = []
+
+    async def making(*args: object) -> bytes:
+        made.append("pdf")
+        return b"%PDF-"
+
+    monkeypatch.setattr("bot.learning.write_report_file", making)
+    await teams.run(teams.runtime.catalogue.models["moray-rcd"])
+    move_to(clock, DIGEST_DUE)
+    await run_the_scheduler(teams.runtime, [timedelta(minutes=15)])
+    assert len(digests_in(teams.connector, CPC_LEAD_CHANNEL)) == 1
+    assert made == []
