@@ -10,11 +10,14 @@ from aiohttp import web
 from adapters.teams.service_urls import is_loopback
 from bot.app import Sleep, build_app, defer_until_ready
 from bot.config import Settings
-from bot.logs import keep_payloads_out_of_logs
+from bot.logs import RouteAccessLogger, keep_payloads_out_of_logs
 from bot.roles import Role, check_role
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+# Access lines name the route, never the path asked for (bot.logs.RouteAccessLogger).
+ACCESS = {"access_log_class": RouteAccessLogger}
 
 
 def practice_room_wanted(settings: Settings, practice: bool = False) -> bool:
@@ -84,13 +87,13 @@ def serve(
             f"reflectbot worker: delivers queued effects and runs the timers; health at "
             f"http://{host}:{port}/healthz. Stop it with Ctrl+C."
         )
-        web.run_app(app, host=host, port=port, print=lambda _: print(banner, flush=True))
+        web.run_app(app, host=host, port=port, print=lambda _: print(banner, flush=True), **ACCESS)
         return
     if practice_room_wanted(settings, practice):
         from adapters.practice.startup import start_up_lines
 
         banner = "\n".join(start_up_lines(host, port))
         # Once the server listens, one short banner in place of aiohttp's own line.
-        web.run_app(app, host=host, port=port, print=lambda _: print(banner, flush=True))
+        web.run_app(app, host=host, port=port, print=lambda _: print(banner, flush=True), **ACCESS)
         return
-    web.run_app(app, host=host, port=port, print=log.info)
+    web.run_app(app, host=host, port=port, print=log.info, **ACCESS)
