@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -29,20 +28,12 @@ from adapters.slack.payloads import is_well_formed
 from adapters.slack.replies import message_listener
 from adapters.slack.setup import SETUP_CALLBACK
 from adapters.slack.signature import SlackSignature
+from adapters.turns import HANDLED_AT_ONCE, Turns
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-# Slack requests one process handles at once; later ones wait their turn at the door, first
-# come first served, holding only their body. A request handled holds a Bolt request and a
-# database session (with a greenlet) while it waits for a connection: 1000 replies at once
-# held about 20 MiB more than their bodies. The bound is above what the database serves at
-# once (a pool of 15 connections; SQLite takes one writer at a time), so it adds no wait of
-# its own: a request past it would have waited as long for a connection. Slack's 3 s for
-# the ack is the queue for the database either way; a later ack makes Slack retry, and the
-# retry is recognised by its event id.
-HANDLED_AT_ONCE = 32
 SIGNATURE = web.AppKey("slack_signature", SlackSignature)
 
 
@@ -82,26 +73,6 @@ class OneAuthTest:
                     self._authorized = request.context.authorize_result is not None
                     return response
         return await self.bolt.async_dispatch(request)
-
-
-class Turns:
-    """At most `at_once` requests handled at a time; the others wait, in the order they came."""
-
-    def __init__(self, at_once: int) -> None:
-        self._slots = asyncio.Semaphore(at_once)
-        self.waiting = 0  # requests waiting for their turn now
-
-    @contextlib.asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
-        self.waiting += 1
-        try:
-            await self._slots.acquire()
-        finally:
-            self.waiting -= 1
-        try:
-            yield
-        finally:
-            self._slots.release()
 
 
 BOLT = web.AppKey("slack_bolt", OneAuthTest)

@@ -21,6 +21,7 @@ from adapters.teams.place import PLATFORM
 from adapters.teams.places import KnownPlaces
 from adapters.teams.sdk import TeamsConnection
 from adapters.teams.service_urls import is_loopback
+from adapters.turns import HANDLED_AT_ONCE, Turns
 from bot.app import MAX_BODY
 from bot.runtime import Runtime
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 # The SDK's token check reads its configuration from the application under this name.
 SDK_CONFIGURATION = "agent_configuration"
+TURNS = web.AppKey("teams_turns", Turns)
 APOLOGY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
 
 
@@ -76,6 +78,9 @@ def install(app: web.Application, runtime: Runtime) -> None:
         runtime, deliverer, exports, places
     )
 
+    turns = Turns(HANDLED_AT_ONCE)
+    app[TURNS] = turns
+
     @jwt_authorization_decorator
     async def messages(request: web.Request) -> web.StreamResponse:
         # The SDK would report an oversized body as invalid JSON; say what is wrong.
@@ -86,7 +91,8 @@ def install(app: web.Application, runtime: Runtime) -> None:
             return refusal
         request_origin.set(origin_of(request))
         try:
-            response = await connection.adapter.process(request, agent)
+            async with turns.turn():
+                response = await connection.adapter.process(request, agent)
         except ValidationError as error:
             log.warning("refused a malformed Teams activity (%d problems)", error.error_count())
             return web.json_response({"error": "The activity is not well formed."}, status=400)
