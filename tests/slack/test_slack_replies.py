@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from held_at_the_door import Held
 from slack_driver import SlackSession
 from slack_fake_api import BOT_ID, BOT_USER
 from slack_requests import CHANNEL, OUTSIDER, PARTICIPANTS, PRESENTER
@@ -225,23 +225,7 @@ async def test_replies_beyond_the_handling_bound_wait_their_turn_and_none_is_los
     session.slack.client = bounded
     turns = bounded.server.app[install.TURNS]  # type: ignore[union-attr]
     service = session.runtime.service
-    handle = service.reply_in_thread
-    inside, most = 0, 0
-    changed = asyncio.Condition()
-    let_go = asyncio.Event()
-
-    async def held(*args: Any, **kwargs: Any) -> Any:
-        nonlocal inside, most
-        async with changed:
-            inside += 1
-            most = max(most, inside)
-            changed.notify_all()
-        await let_go.wait()
-        try:
-            return await handle(*args, **kwargs)
-        finally:
-            inside -= 1
-
+    held = Held(service.reply_in_thread)
     replies = [(person, f"{person}'s reply {n}.") for n in (1, 2) for person in PARTICIPANTS]
     try:
         await session.slack.reply(PRESENTER, ts, "The first reply, alone.")
@@ -249,16 +233,12 @@ async def test_replies_beyond_the_handling_bound_wait_their_turn_and_none_is_los
         sent = [
             asyncio.create_task(session.slack.reply(person, ts, text)) for person, text in replies
         ]
-        async with asyncio.timeout(60):
-            async with changed:
-                await changed.wait_for(lambda: inside == 2)
-            while turns.waiting < len(replies) - 2:
-                await asyncio.sleep(0)  # the others reach the door over the loopback
-        let_go.set()
+        await held.until(2, lambda: turns.waiting, at_the_door=len(replies) - 2)
+        held.let_go()
         await asyncio.gather(*sent)
     finally:
         await bounded.close()
-    assert most == 2
+    assert held.most == 2
     assert sorted(await session.answers(question_id)) == sorted(
         [(PRESENTER, "The first reply, alone."), *replies]
     )

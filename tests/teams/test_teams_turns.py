@@ -4,10 +4,10 @@ came, as Slack's requests do: a burst holds its bodies, not a database session e
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from held_at_the_door import Held
 from teams_activities import FACILITATOR, PARTICIPANTS
 from teams_driver import TeamsChannel
 
@@ -33,23 +33,7 @@ async def test_activities_beyond_the_bound_wait_their_turn_and_none_is_lost(
     await bounded.start_server()
     turns = bounded.server.app[routes.TURNS]  # type: ignore[union-attr]
     service = teams.runtime.service
-    handle = service.reply_in_thread
-    inside, most = 0, 0
-    changed = asyncio.Condition()
-    let_go = asyncio.Event()
-
-    async def held(*args: Any, **kwargs: Any) -> Any:
-        nonlocal inside, most
-        async with changed:
-            inside += 1
-            most = max(most, inside)
-            changed.notify_all()
-        await let_go.wait()
-        try:
-            return await handle(*args, **kwargs)
-        finally:
-            inside -= 1
-
+    held = Held(service.reply_in_thread)
     monkeypatch.setattr(service, "reply_in_thread", held)
     replies = [
         teams.acts.reply(person, post.id, f"{person.name}, {n}.")
@@ -58,16 +42,12 @@ async def test_activities_beyond_the_bound_wait_their_turn_and_none_is_lost(
     ]
     try:
         sent = [asyncio.create_task(bounded.post("/api/messages", json=reply)) for reply in replies]
-        async with asyncio.timeout(60):
-            async with changed:
-                await changed.wait_for(lambda: inside == 2)
-            while turns.waiting < len(replies) - 2:
-                await asyncio.sleep(0)  # the others reach the door over the loopback
-        let_go.set()
+        await held.until(2, lambda: turns.waiting, at_the_door=len(replies) - 2)
+        held.let_go()
         responses = await asyncio.gather(*sent)
     finally:
         await bounded.close()
     assert [response.status for response in responses] == [202] * len(replies)
-    assert most == 2
+    assert held.most == 2
     answers = (await teams.state(session_id)).questions[question_id].answers
     assert sorted(a.text for a in answers) == sorted(reply["text"] for reply in replies)
