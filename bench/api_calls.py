@@ -4,7 +4,12 @@ question, the record) and against the minimum of the model's procedure (every me
 must receive, `procedure_minimum`). Delivered as the serving processes deliver: after each event, what
 is ready goes out (a woken dispatcher), progress updates held for the window; people act half a
 second apart within a round (everyone agrees, everyone answers) and a minute passes between
-rounds. Measured with the window and without it."""
+rounds. Measured with the window and without it.
+
+A press on a message only the person sees (the facilitator's "ask to confirm" on their preview,
+a participant's Confirm on their copy of the draft) is answered as the Slack listener answers
+it: in place of the message pressed, through the press's response_url. Those answers are not
+Web API calls and are counted apart."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
 from adapters.slack.pacing import Pacer, sleeper_for
+from adapters.slack.responses import Pressed, answer_press
 from bench.fake_slack import BenchSlack
 from bench.workload import BOT_TOKEN, FACILITATOR, PARTICIPANTS, SECRET
 from bot.clock import ManualClock
@@ -67,16 +73,33 @@ def procedure_minimum(model: FacilitationModel, participants: int) -> dict[str, 
 class Session:
     """One session's events, each followed by the deliveries a woken dispatcher makes."""
 
-    def __init__(self, service: SessionService, dispatcher: Dispatcher, clock: ManualClock):
+    def __init__(
+        self,
+        service: SessionService,
+        dispatcher: Dispatcher,
+        clock: ManualClock,
+        deliverer: SlackDeliverer,
+        slack: BenchSlack,
+    ):
         self.service, self.dispatcher, self.clock = service, dispatcher, clock
+        self.deliverer, self.slack = deliverer, slack
+        self.presses = 0
 
     async def deliver_due(self) -> None:
         while await self.dispatcher.run_once():
             pass
 
-    async def act(self, event: ev.Event) -> None:
+    async def act(self, event: ev.Event, pressed_in: str | None = None) -> None:
+        """`pressed_in`: the event is a press on a message only its person sees, in that
+        channel (the session's for an ephemeral message, their direct-message channel)."""
         self.clock.advance(BETWEEN_PEOPLE)
-        await self.service.handle("calls", event)
+        if pressed_in is None:
+            await self.service.handle("calls", event)
+        else:
+            self.presses += 1
+            pressed = Pressed(pressed_in, self.slack.response_url(self.presses))
+            outcome = await self.service.handle("calls", event, in_place=True)
+            await answer_press(self.deliverer, pressed, "calls", outcome.immediate)
         await self.deliver_due()
 
     async def next_round(self) -> None:
@@ -98,7 +121,7 @@ async def one_session(model_id: str, **dispatching: object) -> dict[str, int]:
             deliverer = SlackDeliverer(client, Pacer(clock, sleeper_for(clock)))
             dispatcher = Dispatcher(store, clock, {PLATFORM: deliverer}, **dispatching)  # type: ignore[arg-type]
             service = SessionService(store, clock, secret=SECRET.encode())
-            session = Session(service, dispatcher, clock)
+            session = Session(service, dispatcher, clock, deliverer, slack)
             start = ev.Start(
                 actor=FACILITATOR.user_id,
                 session_id="calls",
@@ -142,10 +165,13 @@ async def one_session(model_id: str, **dispatching: object) -> dict[str, int]:
                         await session.act(answer)
             await session.act(ev.EditRecord(actor=FACILITATOR.user_id, sections={}))
             if model.record.confirmed_by_participants:
-                await session.act(ev.AskConfirmation(actor=FACILITATOR.user_id))
+                # From the facilitator's preview; each participant from their copy of the draft.
+                ask = ev.AskConfirmation(actor=FACILITATOR.user_id)
+                await session.act(ask, pressed_in="CCALLS")
                 await session.next_round()
                 for person in PARTICIPANTS:
-                    await session.act(ev.ConfirmRecord(actor=person.user_id, revision=0))
+                    confirm = ev.ConfirmRecord(actor=person.user_id, revision=0)
+                    await session.act(confirm, pressed_in=f"D{person.user_id}")
             await session.act(ev.Approve(actor=FACILITATOR.user_id))
             await session.next_round()
             async with store.transaction() as uow:
@@ -168,6 +194,7 @@ async def one_session(model_id: str, **dispatching: object) -> dict[str, int]:
         "updates": slack.calls["chat.update"],
         "opens": slack.calls["conversations.open"],
         "ephemerals": slack.calls["chat.postEphemeral"],
+        "responses": slack.responses,
     }
 
 
@@ -187,7 +214,8 @@ def table_rows(results: dict[str, dict[str, int]]) -> list[tuple[str, str, str]]
             f"{calls['calls']} (minimum {calls['minimum']}, "
             f"x{calls['calls'] / calls['minimum']:.2f})",
             f"{calls['posts']} posts, {calls['updates']} updates, {calls['opens']} opens, "
-            f"{calls['ephemerals']} ephemerals; Morrison 4x4x4, 3 participants, published",
+            f"{calls['ephemerals']} ephemerals; {calls['responses']} responses through "
+            "response_url, not Web API calls; Morrison 4x4x4, 3 participants, published",
         )
         for setting, calls in results.items()
     ]

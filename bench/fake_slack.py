@@ -1,5 +1,6 @@
 """A minimal stand-in for Slack's Web API on the loopback: answers every call as Slack would and
-counts them by method."""
+counts them by method. What is sent to presses' response_urls (not Web API methods) is counted
+apart."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ TEAM = "T0BENCH"
 class BenchSlack:
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
+        self.responses = 0  # POSTs to response_urls
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -24,9 +26,13 @@ class BenchSlack:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/"
 
+    def response_url(self, press: int) -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{press}"
+
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/respond/{press}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -46,6 +52,11 @@ class BenchSlack:
         elif request.can_read_body:
             args.update({k: str(v) for k, v in (await request.post()).items()})
         return web.json_response(self._answer(method, args))
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        await request.read()
+        self.responses += 1
+        return web.json_response({"ok": True})
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}

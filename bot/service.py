@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.clock import Clock
 from dialogs import engine
 from dialogs import events as ev
-from dialogs.effects import AuditNote, Effect, Ephemeral, EvaluationNote, OpenForm
+from dialogs.effects import AuditNote, Effect, Ephemeral, EvaluationNote, OpenForm, Response
 from dialogs.engine import QUESTION_PREFIX
 from dialogs.learning import NO_ROUTES, LearningRoutes
 from dialogs.messages import explanation
@@ -42,7 +42,8 @@ class Outcome:
     session_id: str | None
     state: SessionState | None = None
     # Effects the adapter carries out itself, inside the interaction: opening a form (only
-    # possible there), and the answer to a start that was refused (there is no session to
+    # possible there), the answer to a press on the message pressed (when the adapter said it
+    # can give it there), and the answer to a start that was refused (there is no session to
     # queue it for).
     immediate: list[Effect] = field(default_factory=list)
     duplicate: bool = False
@@ -150,10 +151,18 @@ class SessionService:
         *,
         platform: str | None = None,
         event_id: str | None = None,
+        in_place: bool = False,
     ) -> Outcome:
-        """Apply one event to a session. A platform event id seen before changes nothing."""
+        """Apply one event to a session. A platform event id seen before changes nothing.
+
+        `in_place`: the event is a press on a message only the person sees, which the adapter
+        can replace after the commit: the engine's Response to it is handed back in
+        `immediate` rather than queued. Otherwise the person is told privately, through the
+        outbox, as before."""
         async with self.store.transaction() as uow:
-            outcome = await self._apply(uow, session_id, event, platform, event_id)
+            outcome = await self._apply(
+                uow, session_id, event, platform, event_id, in_place=in_place
+            )
         self._committed(outcome, event)
         return outcome
 
@@ -246,6 +255,8 @@ class SessionService:
         platform: str | None,
         event_id: str | None,
         stored: StoredSession | None = None,
+        *,
+        in_place: bool = False,
     ) -> Outcome:
         """`stored`: the session, already locked and read for this event, if the caller has
         it."""
@@ -267,7 +278,7 @@ class SessionService:
         assert step.state is not None
         stored.state = step.state
         await uow.sessions.save(stored, now, engine.next_wake(step.state, now))
-        immediate = await self._queue(uow, stored.id, step.effects)
+        immediate = await self._queue(uow, stored.id, step.effects, in_place=in_place)
         return Outcome(session_id=session_id, state=stored.state, immediate=immediate)
 
     def _committed(self, outcome: Outcome, event: ev.Event) -> None:
@@ -364,9 +375,17 @@ class SessionService:
         await self.store.flush_deleted()
         return Erased(conversation, posts)
 
-    async def _queue(self, uow: UnitOfWork, stream_id: str, effects: list[Effect]) -> list[Effect]:
-        """Audit notes and evaluations to their tables, forms back to the caller, the rest to
-        the outbox — all in the caller's transaction."""
+    async def _queue(
+        self, uow: UnitOfWork, stream_id: str, effects: list[Effect], *, in_place: bool = False
+    ) -> list[Effect]:
+        """Audit notes and evaluations to their tables, forms back to the caller, the answer
+        to a press back to the caller when it can give it in place of the message pressed
+        (`in_place`), the rest to the outbox — all in the caller's transaction.
+
+        An answer given in place is not durable: were the process to stop between the commit
+        and the answer, the pressed message would still show its button, and pressing it again
+        gives the same answer (the engine answers a press made twice as it answered the
+        first)."""
         now = self.clock.now()
         immediate: list[Effect] = []
         queued: list[Effect] = []
@@ -375,8 +394,10 @@ class SessionService:
                 await uow.audit.add(stream_id, effect.action, effect.actor, now)
             elif isinstance(effect, EvaluationNote):
                 await uow.evaluations.add(effect.model_id, effect.answers, now.date())
-            elif isinstance(effect, OpenForm):
+            elif isinstance(effect, OpenForm) or (isinstance(effect, Response) and in_place):
                 immediate.append(effect)
+            elif isinstance(effect, Response):
+                queued.append(effect.as_ephemeral())
             else:
                 queued.append(effect)
         await uow.outbox.add(stream_id, queued, now)

@@ -9,11 +9,12 @@ record names only those who confirmed the draft it holds.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from dialogs import events as ev
 from dialogs import messages
-from dialogs.effects import DirectMessage, Ephemeral
+from dialogs.effects import DirectMessage, Ephemeral, Response
 from dialogs.state import Confirmation, Phase, RecordDraft
 
 if TYPE_CHECKING:
@@ -52,7 +53,10 @@ def ask(t: _Turn, _: ev.AskConfirmation) -> None:
         t.refuse("There is no draft record to confirm.")
         return
     if s.record.confirmation_asked:
-        t.refuse("The participants have already been sent this draft to confirm.")
+        # Pressed on an older preview: it becomes the current one, which says so.
+        already = "The participants have already been sent this draft to confirm."
+        preview = messages.record_preview(s, news=already)
+        t.effects.append(Response(user_id=t.actor, content=preview))
         return
     s.record.asked_revision = s.record.revision
     s.record.confirmations = []
@@ -65,8 +69,11 @@ def ask(t: _Turn, _: ev.AskConfirmation) -> None:
         "Who has confirmed shows under “The discussion is complete”. You can approve when you "
         "are ready; the record will name only those who confirmed."
     )
-    t.effects.append(Ephemeral(user_id=t.actor, content=messages.record_preview(s, news=sent)))
-    t.update_record_ready()
+    # The preview pressed becomes the new one (it can now be approved, and shows who has
+    # confirmed); the "discussion is complete" post needs no redraw yet: each participant is
+    # sent the draft, and it is redrawn as they confirm.
+    t.effects.append(Response(user_id=t.actor, content=messages.record_preview(s, news=sent)))
+    t.update_record_ready(lazy=True)
 
 
 def confirm(t: _Turn, event: ev.ConfirmRecord) -> None:
@@ -91,12 +98,14 @@ def confirm(t: _Turn, event: ev.ConfirmRecord) -> None:
             f"recorded. {s.facilitator.name} will send you the new draft to confirm."
         )
         return
-    if any(c.user_id == t.actor for c in record.confirmations):
-        t.refuse("You have already confirmed this draft. Thank you.")
+    earlier = next((c for c in record.confirmations if c.user_id == t.actor), None)
+    if earlier is not None:
+        # Pressed again (the first answer was lost, or on another copy): the same answer.
+        _confirmed(t, earlier.at, "You have already confirmed this draft. Thank you.")
         return
     record.confirmations.append(Confirmation(user_id=t.actor, at=t.now))
     t.audit("confirmed the draft record")
-    t.tell(t.actor, "Thank you: your confirmation of the draft record is recorded.")
+    _confirmed(t, t.now, "Thank you: your confirmation of the draft record is recorded.")
     if not s.confirmation_waiting:
         everyone = (
             "Every participant has confirmed the draft record. You can approve and publish it."
@@ -110,6 +119,13 @@ def confirm(t: _Turn, event: ev.ConfirmRecord) -> None:
     # it behind it, the dispatcher holds it for the window and confirmations close together
     # cost one redraw. The private messages before it go at once.
     t.update_record_ready()
+
+
+def _confirmed(t: _Turn, at: datetime, told: str) -> None:
+    """The participant's copy of the draft says they confirmed it, without its button; where
+    it cannot be replaced, they are told `told`."""
+    content = messages.confirmed_draft(t.state, at)
+    t.effects.append(Response(user_id=t.actor, content=content, instead=messages.explanation(told)))
 
 
 def unconfirmed_refusal(t: _Turn) -> bool:

@@ -39,10 +39,12 @@ class Update(Effect):
     type: Literal["update"] = "update"
     key: str
     content: Content
-    # A redraw nobody needs at once, because the post that follows it shows the same (a
-    # question closing: the next question is posted). Platforms that count their calls leave
-    # it out; it still replaces any update of the message queued before it, and the engine
-    # redraws the message whenever someone touches it again.
+    # A redraw nobody needs at once, because what follows it shows the same to those who need
+    # it (a question closing: the next question is posted; the participants asked to confirm
+    # the draft: each is sent it, and the facilitator's own preview shows who has confirmed).
+    # Platforms that count their calls leave it out; it still replaces any update of the
+    # message queued before it, and the engine redraws the message whenever someone touches it
+    # again.
     lazy: bool = False
 
 
@@ -53,6 +55,28 @@ class Ephemeral(Effect):
     user_id: str
     content: Content
     thread: str | None = None
+
+
+class Response(Effect):
+    """The answer to a button the person pressed on a message only they see (their private copy
+    of the draft to confirm, their own preview of the record): shown in place of that message,
+    so that what they pressed becomes its outcome and cannot be pressed again. Where the
+    platform cannot replace the pressed message, or the event did not come from such a press,
+    the person is told privately instead, as by an Ephemeral.
+
+    The service hands it back to the adapter that took the press, to carry out at once after
+    the event is committed, rather than queueing it: it is a reply to that press, not a
+    message of the session, and a press made again is answered again."""
+
+    type: Literal["response"] = "response"
+    user_id: str
+    content: Content  # replaces the pressed message
+    # What the person is told privately when the pressed message cannot be replaced; None:
+    # the content itself.
+    instead: Content | None = None
+
+    def as_ephemeral(self) -> Ephemeral:
+        return Ephemeral(user_id=self.user_id, content=self.instead or self.content)
 
 
 class DirectMessage(Effect):
@@ -87,6 +111,6 @@ class EvaluationNote(Effect):
 
 
 AnyEffect = Annotated[
-    Post | Update | Ephemeral | DirectMessage | OpenForm | AuditNote | EvaluationNote,
+    Post | Update | Ephemeral | Response | DirectMessage | OpenForm | AuditNote | EvaluationNote,
     Field(discriminator="type"),
 ]

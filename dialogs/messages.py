@@ -25,7 +25,7 @@ from dialogs.events import Pacing, Participant, Person, Role
 from dialogs.models.schema import Asked, Question, QuestionKind, Stage
 from dialogs.record import NOT_DISCUSSED, format_date
 from dialogs.state import FINISHED, Phase, QuestionStatus, SessionState
-from dialogs.times import date_and_time
+from dialogs.times import clock_time, date_and_time
 from dialogs.timing import clock_line, held_open, time_box_words
 
 NO_IDENTIFIERS = "This record holds no child or family identifiers."
@@ -400,7 +400,11 @@ def confirmation_progress(state: SessionState) -> list[Block]:
     if not state.model.record.confirmed_by_participants or state.record is None:
         return []
     if state.record.asked_revision is None:
-        return [note("The participants will be asked to confirm the draft before it is published.")]
+        # True before the participants are asked and after: asking them does not redraw it (each
+        # is sent the draft, and the facilitator's preview shows who has confirmed).
+        return [
+            note("Each participant is asked privately to confirm the draft before it is published.")
+        ]
     if not state.record.confirmation_asked:
         return [
             note(
@@ -461,6 +465,30 @@ def confirmation_request(state: SessionState) -> Content:
             ),
         ),
         summary="Please confirm the draft record of the reflective discussion",
+    )
+
+
+def confirmed_draft(state: SessionState, at: datetime) -> Content:
+    """A participant's private copy of the draft once they have confirmed it: in place of the
+    one they pressed, without its button."""
+    assert state.record is not None
+    facilitator = state.facilitator.name
+    return Content(
+        title=f"You confirmed the draft: {state.model.record.title}",
+        blocks=(
+            text(
+                f"You confirmed this draft at {clock_time(at)}. Thank you. Nothing more is "
+                f"needed from you: {facilitator}, the facilitator, approves and publishes the "
+                "record."
+            ),
+            *record_body(state),
+            note(
+                f"If something should still change, tell {facilitator}. Once the draft is "
+                "edited, every confirmation is set aside and you are sent the new draft to "
+                "confirm."
+            ),
+        ),
+        summary="You confirmed the draft record. Thank you.",
     )
 
 

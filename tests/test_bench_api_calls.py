@@ -19,6 +19,10 @@ async def test_a_published_session_s_calls_are_counted_by_method() -> None:
     assert counted["updates"] < counted["questions"] / 2
     # Nothing a person must receive is left out: the calls are at least the procedure's minimum.
     assert counted["calls"] >= counted["procedure minimum"] > counted["minimum"]
+    # The presses on private messages (asking the participants, each one's confirmation) are
+    # answered in place through their response_url, counted apart from the Web API calls.
+    assert counted["responses"] == 1 + len(PARTICIPANTS)
+    assert counted["calls"] <= 1.5 * counted["minimum"]  # issue 17
 
 
 def test_the_procedure_s_minimum_counts_every_message_a_person_must_receive() -> None:
@@ -40,10 +44,14 @@ def test_the_procedure_s_minimum_counts_every_message_a_person_must_receive() ->
 
 def test_the_procedure_s_row_stands_beside_the_issue_s_with_its_terms() -> None:
     counted = {"calls": 70, "minimum": 44, "posts": 55, "updates": 6, "opens": 3}
-    counted |= {"ephemerals": 6, "procedure minimum": 5, "procedure: root": 1}
+    counted |= {"ephemerals": 6, "responses": 4, "procedure minimum": 5, "procedure: root": 1}
     counted |= {"procedure: questions": 4}
     issue, procedure, other = api_calls.table_rows({"a window": counted, "none": counted})
     assert issue[1] == "70 (minimum 44, x1.59)"
+    assert issue[2].startswith(
+        "55 posts, 6 updates, 3 opens, 6 ephemerals; 4 responses through response_url, not Web "
+        "API calls; Morrison"
+    )
     assert procedure == (
         "Web API calls a session against the procedure's minimum, a window",
         "70 (procedure's minimum 5, x14.00)",

@@ -15,6 +15,7 @@ from adapters.slack.blocks import parse_button, render
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
 from adapters.slack.forms import FormTooLarge, form_view, read_submission
 from adapters.slack.listeners import Listener
+from adapters.slack.responses import answer_press, pressed_privately
 from adapters.slack.setup import SetupError, read_setup, rebuilt_for, start_event
 from bot.dispatcher import Delivery, DeliveryFailed, RetryLater
 from bot.runtime import Runtime
@@ -62,11 +63,16 @@ class Interactions:
         await self.tell(channel, Ephemeral(user_id=user, content=content))
 
     async def handle(
-        self, session_id: str, event: ev.Event, channel: str, event_id: str | None = None
+        self,
+        session_id: str,
+        event: ev.Event,
+        channel: str,
+        event_id: str | None = None,
+        in_place: bool = False,
     ) -> Outcome | None:
         try:
             return await self.runtime.service.handle(
-                session_id, event, platform=PLATFORM, event_id=event_id
+                session_id, event, platform=PLATFORM, event_id=event_id, in_place=in_place
             )
         except SessionNotFound:
             await self.tell(channel, Ephemeral(user_id=event.actor, content=explanation(GONE)))
@@ -108,8 +114,14 @@ class Interactions:
             if press is None or event is None:
                 await self.tell(channel, Ephemeral(user_id=user, content=explanation(STALE_BUTTON)))
                 return
-            outcome = await self.handle(press.session_id, event, channel, _press_id(body, action))
+            # Pressed on a message only this person sees: the answer replaces it.
+            pressed = pressed_privately(body, channel)
+            outcome = await self.handle(
+                press.session_id, event, channel, _press_id(body, action), pressed is not None
+            )
             if outcome is not None and not outcome.duplicate:
+                if pressed is not None:
+                    await answer_press(self.deliverer, pressed, press.session_id, outcome.immediate)
                 await self.open_forms(client, body["trigger_id"], channel, outcome)
 
         return on_button

@@ -8,7 +8,7 @@ from typing import Any
 from dialogs import events as ev
 from dialogs import timing
 from dialogs.content import Content
-from dialogs.effects import DirectMessage, Effect, Ephemeral, OpenForm, Post, Update
+from dialogs.effects import DirectMessage, Effect, Ephemeral, OpenForm, Post, Response, Update
 from dialogs.engine import step
 from dialogs.events import Pacing, Participant, Person, Role
 from dialogs.learning import LearningRoutes
@@ -248,12 +248,16 @@ class Session:
         return [e.key for e in self.effects if isinstance(e, Update)]
 
     def told(self, user_id: str) -> list[str]:
-        """What one person was told privately (ephemeral or direct message)."""
+        """What one person was told privately (ephemeral or direct message, or the answer to
+        their press shown in place of the message they pressed)."""
         return [
             content_text(e)
             for e in self.effects
-            if isinstance(e, Ephemeral | DirectMessage) and e.user_id == user_id
+            if isinstance(e, Ephemeral | DirectMessage | Response) and e.user_id == user_id
         ]
+
+    def responses(self, user_id: str) -> list[Response]:
+        return [e for e in self.effects if isinstance(e, Response) and e.user_id == user_id]
 
     def direct_messages(self) -> list[DirectMessage]:
         return [e for e in self.effects if isinstance(e, DirectMessage)]

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from engine_kit import FACILITATOR, HEALTH, OUTSIDER, POLICE, PRESENTER, Session, small_model
+from engine_kit import (
+    FACILITATOR,
+    HEALTH,
+    OUTSIDER,
+    POLICE,
+    PRESENTER,
+    Session,
+    content_text,
+    small_model,
+)
 
 from dialogs import events as ev
 from dialogs import messages
 from dialogs.content import ActionId
 from dialogs.effects import AuditNote, DirectMessage, Ephemeral, Post, Update
 from dialogs.state import Phase
+from dialogs.times import clock_time
 
 FAC = FACILITATOR.user_id
 
@@ -62,11 +74,39 @@ def test_each_participant_is_sent_the_draft_privately_with_a_button(previewed: S
     assert AuditNote(action="asked the participants to confirm the record", actor=FAC) in (
         previewed.effects
     )
-    # The facilitator gets one private message: what was sent, above a fresh preview that can
-    # now be approved.
-    (preview,) = [e for e in previewed.effects if isinstance(e, Ephemeral)]
-    assert preview.content.actions[0].id is ActionId.APPROVE
-    assert preview.content.blocks[0].text.startswith("The draft has been sent privately to the 3")
+    # The preview the facilitator pressed becomes a fresh one that can now be approved, with
+    # what was sent above it; nothing else is sent to them.
+    assert not [e for e in previewed.effects if isinstance(e, Ephemeral)]
+    (answer,) = previewed.responses(FAC)
+    preview = answer.content
+    assert preview.actions[0].id is ActionId.APPROVE
+    assert preview.blocks[0].text.startswith("The draft has been sent privately to the 3")
+    assert answer.as_ephemeral().content == preview, "told the same where it cannot replace"
+
+
+def test_asking_does_not_redraw_the_completion_notice_at_once(previewed: Session):
+    """Each participant is sent the draft and the facilitator's preview shows who has
+    confirmed: the group's notice is redrawn as they confirm, and says nothing untrue until
+    then."""
+    notice = " ".join(b.text for b in messages.record_ready(previewed.state).blocks)
+    assert "Each participant is asked privately to confirm the draft" in notice
+    _asked(previewed)
+    (update,) = [e for e in previewed.effects if isinstance(e, Update) and e.key == "record_draft"]
+    assert update.lazy
+    _confirm(previewed, POLICE.user_id)
+    (update,) = [e for e in previewed.effects if isinstance(e, Update) and e.key == "record_draft"]
+    assert not update.lazy
+
+
+def test_asking_again_from_an_older_preview_shows_the_current_one(previewed: Session):
+    _asked(previewed)
+    previewed.do(ev.AskConfirmation(actor=FAC))
+    assert not previewed.direct_messages()
+    (answer,) = previewed.responses(FAC)
+    assert answer.content.blocks[0].text == (
+        "The participants have already been sent this draft to confirm."
+    )
+    assert answer.content.actions[0].id is ActionId.APPROVE
 
 
 def test_confirmations_are_recorded_with_who_and_when_and_shown(previewed: Session):
@@ -78,12 +118,22 @@ def test_confirmations_are_recorded_with_who_and_when_and_shown(previewed: Sessi
     shown = _record_draft_post(previewed)
     assert "Confirmed the draft: Sam Constable." in shown
     assert "Pat Presenter" in shown and "Jo Visitor" in shown  # still waiting for them
-    assert "is recorded" in previewed.told(POLICE.user_id)[0]
+    # The participant's copy they pressed becomes the draft they confirmed, without the button;
+    # where it cannot be replaced they are told as before.
+    (answer,) = previewed.responses(POLICE.user_id)
+    assert answer.content.actions == ()
+    shown = content_text(answer)
+    assert f"You confirmed this draft at {clock_time(done.at)}. Thank you." in shown
+    assert "Invite school to every core group." in shown
+    assert answer.instead is not None and "is recorded" in content_text(answer.as_ephemeral())
     assert AuditNote(action="confirmed the draft record", actor=POLICE.user_id) in (
         previewed.effects
     )
+    previewed.now += timedelta(minutes=5)
     _confirm(previewed, POLICE.user_id)
-    assert "already confirmed" in previewed.told(POLICE.user_id)[0]
+    (again,) = previewed.responses(POLICE.user_id)
+    assert again.content == answer.content, "pressed again: the same answer, the same time"
+    assert "already confirmed" in content_text(again.as_ephemeral())
 
 
 def test_the_facilitator_is_told_when_everyone_has_confirmed(previewed: Session):

@@ -221,10 +221,19 @@ class SlackSession:
             response = await self.slack.press(user, button, request, channel=f"D{user}")
             assert response.status == 200
             await self.drain()
+        return self.facilitator_preview()
+
+    def facilitator_preview(self) -> Call:
+        """The facilitator's latest preview that can be approved: sent to them privately, or
+        the one they pressed, replaced through its response_url."""
         return next(
             c
-            for c in reversed(self.fake.called("chat.postEphemeral"))
-            if c.args["user"] == FACILITATOR and self.has_button(c, ActionId.APPROVE)
+            for c in reversed(self.fake.history)
+            if self.has_button(c, ActionId.APPROVE)
+            and (
+                (c.method == "chat.postEphemeral" and c.args["user"] == FACILITATOR)
+                or (c.method == "response_url" and c.args["ts"] == "ephemeral")
+            )
         )
 
     async def begin(self, model_id: str = "kolb", **setup: Any) -> None:

@@ -127,15 +127,18 @@ class FakeSlack:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock  # the bot's clock, to see how calls are paced
         self.calls: list[Call] = []  # since the last clear()
-        self.history: list[Call] = []  # every call
+        self.history: list[Call] = []  # every call, with what was sent to response_urls
         self.users: dict[str, dict[str, Any]] = {}
         self.channels_without_bot: set[str] = set()
         self.failures: dict[str, deque[Failure]] = {}
         self.messages: list[Message] = []  # the bot's posts, oldest first, until deleted
         self.uploads: dict[str, bytes] = {}  # file id -> the bytes uploaded for it
+        # What was sent to presses' response_urls (not Web API calls: not in `calls`).
+        self.responses: list[Call] = []
         self._ts = itertools.count(1)
         app = web.Application()
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/respond/{channel}/{ts}", self._respond)
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_get("/api/{method}", self._handle)
         self.server = TestServer(app, host="127.0.0.1")
@@ -179,6 +182,11 @@ class FakeSlack:
         calls), then answer it with this failure."""
         failure = Failure(status, {"ok": False, "error": error}, {}, after, performed=True)
         self.failures.setdefault(method, deque()).append(failure)
+
+    def response_url(self, channel: str, ts: str | None) -> str:
+        """The response_url Slack gives a press on message `ts` of `channel` (None: an
+        ephemeral message), on the loopback."""
+        return str(self.server.make_url(f"/respond/{channel}/{ts or 'ephemeral'}"))
 
     def in_channel(self, channel: str) -> list[Message]:
         return [m for m in self.messages if m.channel == channel]
@@ -291,6 +299,26 @@ class FakeSlack:
         else:
             found = [m for m in reversed(found) if m.thread_ts in (None, m.ts)]
         return [m.shown(with_metadata) for m in found[:limit]]
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        """A press's response_url: with replace_original, the pressed message is replaced (a
+        posted one in `messages`; an ephemeral one is not kept)."""
+        args = await request.json()
+        channel, ts = request.match_info["channel"], request.match_info["ts"]
+        call = Call("response_url", args | {"channel": channel, "ts": ts}, self.clock.now())
+        self.responses.append(call)
+        self.history.append(call)
+        pending = self.failures.get("response_url")
+        if pending:
+            failure = pending.popleft()
+            call.answer = failure.body
+            return web.Response(status=failure.status, text=str(failure.body.get("error")))
+        if args.get("replace_original"):
+            for message in self.messages:
+                if (message.channel, message.ts) == (channel, ts):
+                    message.blocks, message.text = args.get("blocks") or [], args.get("text", "")
+        call.answer = {"ok": True}
+        return web.json_response(call.answer)
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()

@@ -190,7 +190,9 @@ class Workspace:
             "trigger_id": self.next_id("trigger."),
             "team": {"id": TEAM, "domain": "example"},
             "channel": {"id": channel or self.channel, "name": "case-discussions"},
-            "response_url": "https://hooks.slack.com/actions/T0001/1/abc",
+            "response_url": self.fake.response_url(
+                channel or self.channel, message.answer["ts"] if message else None
+            ),
             "actions": [
                 {
                     "type": "button",
