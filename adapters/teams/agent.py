@@ -2,7 +2,9 @@
 
 Replies in a question's reply chain are answers; @mentions are commands; card buttons and
 Teams dialogs (task modules) are facilitator and participant actions. Everything the engine
-decides to show goes through the outbox; only a form (a dialog) is answered inside the turn.
+decides to show goes through the outbox; only a form (a dialog), and the answer to a press on
+a card in the person's own chat with the bot (it replaces the card pressed), are answered
+inside the turn.
 Requests for a discussion are screening.py's; what follows a session (running it again, the
 open actions, the record's files) is followups.py's."""
 
@@ -11,11 +13,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from aiohttp import ClientError
 from microsoft_agents.activity import Activity, ChannelAccount, InvokeResponse
 from microsoft_agents.hosting.core import ActivityHandler, TurnContext
 
 from adapters.teams import commands
-from adapters.teams.cards import FORM_ACTION, submitted_fields
+from adapters.teams.cards import FORM_ACTION, render, submitted_fields
 from adapters.teams.deliverer import TeamsDeliverer, card_activity
 from adapters.teams.exports import Exports, request_origin
 from adapters.teams.followups import Followups
@@ -46,7 +49,7 @@ from bot.service import Outcome, SessionNotFound, ThreadReply
 from dialogs import events as ev
 from dialogs import messages
 from dialogs.actions import button_event, form_event
-from dialogs.effects import Ephemeral, OpenForm
+from dialogs.effects import Ephemeral, OpenForm, Response
 from dialogs.events import Person
 from dialogs.models.schema import FacilitationModel
 
@@ -158,10 +161,12 @@ class ReflectAgent(ActivityHandler):
         )
         return outcome is not None
 
-    async def _handle(self, session_id: str, event: ev.Event, event_id: str) -> Outcome | None:
+    async def _handle(
+        self, session_id: str, event: ev.Event, event_id: str, in_place: bool = False
+    ) -> Outcome | None:
         try:
             return await self.runtime.service.handle(
-                session_id, event, platform=PLATFORM, event_id=event_id
+                session_id, event, platform=PLATFORM, event_id=event_id, in_place=in_place
             )
         except SessionNotFound:
             log.info("an activity named session %s, which no longer exists", session_id)
@@ -178,11 +183,47 @@ class ReflectAgent(ActivityHandler):
             return
         event = button_event(action, str(data.get("value", "")), actor)
         session_id = str(data.get("session", ""))
+        activity = turn_context.activity
+        # A card in the person's own chat with the bot (their preview, their copy of the
+        # draft): the answer to the press replaces it.
+        pressed = (
+            activity.reply_to_id
+            if activity.conversation and activity.conversation.conversation_type == "personal"
+            else None
+        )
         outcome = None
         if event is not None and session_id:
-            outcome = await self._handle(session_id, event, turn_context.activity.id)
+            outcome = await self._handle(session_id, event, activity.id, pressed is not None)
         if outcome is None:
             await turn_context.send_activity(reply(messages.explanation(STALE_BUTTON)))
+            return
+        if pressed is not None and not outcome.duplicate:
+            await self._answer_in_place(turn_context, pressed, session_id, outcome)
+
+    async def _answer_in_place(
+        self, turn_context: TurnContext, pressed: str, session_id: str, outcome: Outcome
+    ) -> None:
+        """The card pressed is updated to the answer; where it cannot be (the answer needs more
+        than one card, or Teams refuses), the answer is sent in the same chat, as before."""
+        for effect in outcome.immediate:
+            if not isinstance(effect, Response):
+                continue
+            cards = render(effect.content, session_id)
+            if len(cards) == 1:
+                answer = card_activity(cards[0], effect.content.summary)
+                answer.id = pressed
+                try:
+                    await turn_context.update_activity(answer)
+                    continue
+                except (ClientError, TimeoutError) as error:
+                    log.warning("a pressed card could not be updated: %s", type(error).__name__)
+            told = effect.as_ephemeral().content
+            try:
+                for card in render(told, session_id):
+                    await turn_context.send_activity(card_activity(card, told.summary))
+            except (ClientError, TimeoutError) as error:
+                # Pressing again gives the same answer.
+                log.warning("session %s: the answer to a press was lost: %s", session_id, error)
 
     async def _open_dialog(self, actor: str, data: dict[str, Any], event_id: str) -> InvokeResponse:
         event = button_event(str(data.get("action", "")), str(data.get("value", "")), actor)

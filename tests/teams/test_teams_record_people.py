@@ -45,3 +45,37 @@ async def test_a_recorder_writes_it_up_and_the_record_names_who_confirmed(
     assert record.conversation == CHANNEL
     assert "Confirmed by: Sam Constable, Jo Visitor (2 of 3 participants)." in record.text()
     assert "recorder Pat Presenter" in record.text()
+
+
+async def test_presses_in_a_person_s_chat_update_the_card_pressed(teams: TeamsChannel) -> None:
+    """Asking the participants from the facilitator's preview, and each participant's Confirm
+    on their copy of the draft, update the card pressed in place: no new card in the chat,
+    and the button pressed is gone."""
+    session_id = await teams.start("morrison-4x4x4")
+    await teams.begin(session_id)
+    state = await teams.state(session_id)
+    while state.phase is Phase.RUNNING:
+        state = await teams.advance(session_id)
+    ready = await teams.post_of(session_id, "record_draft")
+    dialog = await teams.open_dialog(FACILITATOR, ready, "edit_record")
+    await teams.submit_dialog(FACILITATOR, ready.root, dialog, {})
+    preview = teams.connector.chat(FACILITATOR.teams_id)[-1]
+    in_chat = len(teams.connector.chat(FACILITATOR.teams_id))
+
+    ask = preview.button("ask_confirmation")
+    await teams.send(teams.acts.personal_submit(FACILITATOR, preview.id, ask))
+    assert len(teams.connector.chat(FACILITATOR.teams_id)) == in_chat, "no new card"
+    updated = teams.connector.messages[preview.id]
+    assert "sent privately to the 3 participants" in updated.text()
+    assert [b["data"]["action"] for b in updated.buttons()] == ["approve", "edit_record"]
+
+    request = teams.connector.chat(POLICE.teams_id)[-1]
+    in_chat = len(teams.connector.chat(POLICE.teams_id))
+    confirm = request.button("confirm_record")
+    await teams.send(teams.acts.personal_submit(POLICE, request.id, confirm))
+    assert len(teams.connector.chat(POLICE.teams_id)) == in_chat, "no new card"
+    confirmed = teams.connector.messages[request.id]
+    assert "You confirmed this draft at" in confirmed.text()
+    assert confirmed.buttons() == []
+    record = (await teams.state(session_id)).record
+    assert record is not None and [c.user_id for c in record.confirmations] == [POLICE.aad_id]
