@@ -14,7 +14,7 @@ from adapters.practice.views import SCALE_REPLY_PREFIX, FormView
 from dialogs import events as ev
 from dialogs import timing
 from dialogs.content import ActionId, Content, FieldKind, Form, FormId, Option
-from dialogs.effects import OpenForm
+from dialogs.effects import OpenForm, Response
 from dialogs.events import Person
 from dialogs.messages import note
 from dialogs.requests import RequestEvent, screening_decision
@@ -65,8 +65,13 @@ class ButtonPages(Pages):
         async with self.runtime.store.transaction() as uow:
             message = await PracticeRooms(uow.db).message(room.id, data.get("message", ""))
         action, value = data.get("action", ""), data.get("value", "")
-        if message is not None and message.visible_to == me.id and spent(message):
-            # A second press on a private message whose buttons were spent (a double click).
+        if (
+            message is not None
+            and message.visible_to == me.id
+            and (spent(message) or not _on(message, action, value))
+        ):
+            # A second press on a private message whose buttons were spent, or which the
+            # answer to the first press replaced (a double click).
             raise web.HTTPSeeOther(self.person_url(room.id, me.id))
         try:
             if (
@@ -115,8 +120,16 @@ class ButtonPages(Pages):
             await self.mark_used(viewer, message, action, value)
             raise web.HTTPSeeOther(self.person_url(room.id, me.id))
         opens_form = isinstance(meant, ev.RequestForm)
-        immediate = await self.handle(message.session_id, meant, None if opens_form else event_id)
-        if not opens_form:
+        # A private message pressed: the engine's answer to the press, if it gives one,
+        # replaces it.
+        mine = message.visible_to == me.id
+        immediate = await self.handle(
+            message.session_id, meant, None if opens_form else event_id, in_place=mine
+        )
+        answers = [e for e in immediate if isinstance(e, Response) and e.user_id == me.id]
+        if answers:
+            await self.answer_in_place(viewer, message, answers[-1])
+        elif not opens_form:
             await self.mark_used(viewer, message, action, value)
         forms = [e for e in immediate if isinstance(e, OpenForm) and e.user_id == me.id]
         if forms:
@@ -154,7 +167,9 @@ class ButtonPages(Pages):
         if message.visible_to != viewer.me.id:
             return
         content = Content.model_validate_json(message.body)
-        label = next(a.label for a in content.actions if a.id == action and a.value == value)
+        label = next((a.label for a in content.actions if a.id == action and a.value == value), "")
+        if not label:
+            return  # already replaced by the answer to the same press
         used = content.model_copy(
             update={
                 "actions": (),
@@ -164,6 +179,15 @@ class ButtonPages(Pages):
         async with self.runtime.store.transaction() as uow:
             await PracticeRooms(uow.db).replace_body(
                 viewer.room.id, [message.message_id], used.model_dump_json()
+            )
+        self.signals.notify(viewer.room.id)
+
+    async def answer_in_place(self, viewer: Viewer, message: RoomMessage, answer: Response) -> None:
+        """The engine's answer to a press on a private message takes that message's place, as
+        in Slack and Teams (their preview, their copy of the draft)."""
+        async with self.runtime.store.transaction() as uow:
+            await PracticeRooms(uow.db).replace_body(
+                viewer.room.id, [message.message_id], answer.content.model_dump_json()
             )
         self.signals.notify(viewer.room.id)
 
@@ -366,6 +390,12 @@ class ButtonPages(Pages):
                 self.person_url(viewer.room.id, viewer.me.id, "/form"),
             )
         await self.handle_request(request_id, decision)
+
+
+def _on(message: RoomMessage, action: str, value: str) -> bool:
+    """Whether the button is (still) on the message."""
+    content = Content.model_validate_json(message.body)
+    return any(a.id == action and a.value == value for a in content.actions)
 
 
 def spent(message: RoomMessage) -> bool:

@@ -159,11 +159,15 @@ class Pages:
         await self.handle(question.session_id, event)
 
     async def handle(
-        self, session_id: str, event: ev.Event, event_id: str | None = None
+        self,
+        session_id: str,
+        event: ev.Event,
+        event_id: str | None = None,
+        in_place: bool = False,
     ) -> list[Any]:
         try:
             outcome = await self.runtime.service.handle(
-                session_id, event, platform=PLATFORM, event_id=event_id
+                session_id, event, platform=PLATFORM, event_id=event_id, in_place=in_place
             )
         except SessionNotFound:
             log.warning("practice room: session %s is gone", session_id)

@@ -68,3 +68,38 @@ async def test_a_recorder_writes_the_record_and_participants_confirm_it_privatel
     _, _, markdown = await chair.download("/record/md")
     assert "Confirmed by: Dan (1 of 2 participants)." in markdown.decode()
     assert re.search(r"\| Priya \| Social work \| [^|]*, recorder \|", markdown.decode())
+
+
+async def test_presses_on_private_messages_are_answered_in_their_place(
+    runtime: Runtime, visitors: Callable[[], Visitor]
+) -> None:
+    """The facilitator's preview becomes the new one when they ask the participants; a
+    participant's copy of the draft says they confirmed it, without its button: no second
+    message beside the one pressed."""
+    chair, priya, dan, room_id = await start_session(runtime, visitors, model="morrison-4x4x4")
+    await begin(runtime, chair, priya, dan)
+    await chair.confirm(await chair.press("End discussion"))
+    await runtime.dispatcher.drain()
+    review = await chair.press("Review the draft record")
+    saved = await chair.post(chair.base + "/form", {"token": review.token(), "form": "record"})
+    assert saved.status == 200, saved.text
+    await runtime.dispatcher.drain()
+    assert (await chair.page()).text.count("Only you can see this preview") == 1
+
+    await chair.press("Ask participants to confirm")
+    await runtime.dispatcher.drain()
+    page = await chair.page()
+    assert page.text.count("Only you can see this preview") == 1, "one preview, replaced"
+    assert "sent privately to the 2 participants" in page.text
+    assert "Approve and publish" in page.buttons()
+    assert "Ask participants to confirm" not in page.buttons()
+
+    await dan.press("I confirm this record")
+    await runtime.dispatcher.drain()
+    page = await dan.page()
+    assert "You confirmed this draft at" in page.text
+    assert "Please confirm the draft" not in page.text, "the copy pressed, replaced"
+    assert "I confirm this record" not in page.buttons()
+    assert "your confirmation of the draft record is recorded" not in page.text
+    state = await session_state(runtime, room_id)
+    assert state.record is not None and len(state.record.confirmations) == 1
