@@ -25,7 +25,7 @@ from bot.clock import ManualClock
 from bot.dispatcher import PROGRESS_WINDOW, Delivery, DeliveryFailed, Dispatcher, RetryLater
 from bot.service import SessionService
 from dialogs import events as ev
-from dialogs.effects import Ephemeral, Post, Update
+from dialogs.effects import Ephemeral, Post, Response, Update
 from storage.tables import OutboxRow
 from storage.unit_of_work import Store
 from tests.conftest import START
@@ -403,3 +403,28 @@ async def test_confirmations_close_together_are_one_redraw_within_the_window_of_
     (redraw,) = [d for d in platform.deliveries if isinstance(d.effect, Update)]
     assert redraw.effect.key == "record_draft"
     assert "Every participant has confirmed the draft." in shown(redraw)
+
+
+async def test_an_answer_given_in_place_is_handed_back_and_not_queued(
+    service: SessionService, windowed: Dispatcher, platform: FakePlatform
+):
+    """A press the adapter can answer on the message pressed: the engine's answer comes back in
+    `immediate`; the rest goes through the outbox as ever. Without it, the person is told
+    through the outbox, privately."""
+    session_id = await asked_to_confirm(service, windowed)
+    platform.deliveries.clear()
+    first, second = PEOPLE[0].user_id, PEOPLE[1].user_id
+    outcome = await service.handle(
+        session_id, ev.ConfirmRecord(actor=first, revision=1), in_place=True
+    )
+    (answer,) = outcome.immediate
+    assert isinstance(answer, Response) and answer.user_id == first
+    assert "You confirmed this draft at" in answer.content.blocks[0].text
+    await windowed.drain()
+    assert not [d for d in platform.deliveries if d.effect.type in ("ephemeral", "response")]
+    outcome = await service.handle(session_id, ev.ConfirmRecord(actor=second, revision=1))
+    assert outcome.immediate == []
+    await windowed.drain()
+    (told,) = [d.effect for d in platform.deliveries if isinstance(d.effect, Ephemeral)]
+    assert told.user_id == second
+    assert "your confirmation of the draft record is recorded" in told.content.summary
