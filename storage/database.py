@@ -6,9 +6,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.util import await_
 
 DEFAULT_URL = "sqlite+aiosqlite:///reflectbot.sqlite3"
 SQLITE_CONNECTIONS = 2
@@ -38,7 +39,6 @@ def normalise_url(url: str) -> str:
 def create_engine(url: str, **options: Any) -> AsyncEngine:
     url = normalise_url(url)
     if not is_sqlite(url):
-        options.setdefault("pool_pre_ping", True)
         # Every connection is kept: a pool closes a connection handed back beyond its size, and
         # opening one (TLS offer, authentication, type introspection) costs more than several
         # transactions. With the default 5 kept of 15, a busy process opened a connection every
@@ -46,7 +46,10 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         # connections, as before.
         options.setdefault("pool_size", POOL_SIZE)
         options.setdefault("max_overflow", 0)
-        return create_async_engine(url, hide_parameters=True, **options)
+        engine = create_async_engine(url, hide_parameters=True, **options)
+        if "pool_pre_ping" not in options:
+            _ping_on_checkout(engine)
+        return engine
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -79,3 +82,40 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+FRESH = "reflectbot_fresh"  # in a pooled connection's info: opened, not yet handed out
+
+
+def _ping_on_checkout(engine: AsyncEngine) -> None:
+    """A pooled PostgreSQL connection is tried before it is handed out, so that one the server
+    closed meanwhile (a restart, a terminated backend) is replaced instead of failing the
+    transaction it is given to. This is what `pool_pre_ping` does, in one round of the
+    database instead of three: the driver's ping opens a transaction, asks, and rolls back.
+
+    A failed ping invalidates every connection the pool holds, as the pre-ping's does: a
+    server that closed one has usually closed them all."""
+    import asyncpg  # the PostgreSQL driver: only needed with PostgreSQL
+
+    # What the server or the network does to a connection that is gone. Anything else (a bug)
+    # is raised as it is.
+    lost = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _opened(_: Any, record: Any) -> None:
+        record.info[FRESH] = True  # just opened: nothing to try
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping(dbapi_connection: Any, record: Any, _: Any) -> None:
+        if record.info.pop(FRESH, False):
+            return
+        driver = dbapi_connection.driver_connection
+        if driver.is_closed():
+            raise exc.InvalidatePoolError("the connection was closed")
+        try:
+            # A simple query, outside any transaction: one round trip.
+            await_(driver.execute("SELECT 1"))
+        except Exception as error:
+            if driver.is_closed() or isinstance(error, lost):
+                raise exc.InvalidatePoolError(f"ping failed: {type(error).__name__}") from error
+            raise

@@ -38,3 +38,27 @@ async def test_a_busy_process_opens_its_connections_once(postgres_store: Store) 
     for _ in range(3):
         await busy_round(store, POOL_SIZE)
     assert len(opened) == warm
+
+
+async def statements_before_the_transaction(store: Store) -> list[str]:
+    """What a pooled connection is sent when a transaction is handed it, before its BEGIN."""
+    async with store.transaction() as uow:  # opens the connection: nothing to try yet
+        await uow.db.execute(text("SELECT 1"))
+    sent: list[str] = []
+    async with store.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        raw.driver_connection.add_query_logger(lambda query: sent.append(query.query))
+    sent.clear()
+    async with store.transaction() as uow:  # the same connection, from the pool
+        await uow.db.execute(text("SELECT 1"))
+    begin = len(sent) - 1 - sent[::-1].index("BEGIN;")  # the transaction's own
+    return sent[:begin]
+
+
+async def test_a_pooled_connection_is_tried_in_one_round_of_the_database(
+    postgres_store: Store,
+) -> None:
+    """A connection the server closed while it was pooled is replaced before a transaction is
+    given it (tests/reliability/test_database_connections_killed.py); trying it costs one
+    query, not a transaction of its own (BEGIN, the query, ROLLBACK)."""
+    assert await statements_before_the_transaction(postgres_store) == ["SELECT 1"]
