@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, exists, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tables import MessageRow, OutboxRow, PendingReplyRow, table_of
 
@@ -32,7 +32,7 @@ class Thread:
 
 
 class PendingReplies:
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def add(

@@ -25,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dialogs.effects import AnyEffect, Effect
 from dialogs.events import Event
@@ -259,7 +259,7 @@ _SNAPSHOTS = _ParsedSnapshots()
 
 
 class Sessions:
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def add(self, stored: StoredSession, now: datetime, wake_at: datetime | None) -> None:
@@ -425,7 +425,7 @@ class Sessions:
     async def _keep_snapshot(self, model: FacilitationModel) -> str:
         snapshot = model.model_dump_json()
         digest = hashlib.sha256(snapshot.encode()).hexdigest()
-        statement = _KEEP_SNAPSHOT[self.db.get_bind().dialect.name]
+        statement = _KEEP_SNAPSHOT[self.db.dialect.name]
         await self.db.execute(statement, {"digest": digest, "snapshot": snapshot})
         _SNAPSHOTS.keep(digest, model)
         return digest
@@ -580,7 +580,7 @@ def _answer(row: Row[Any]) -> AnswerEntry:
 class Requests:
     """Requests for a discussion, kept beside sessions so they share messages and the outbox."""
 
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def add(self, conversation: Conversation, state: RequestState, now: datetime) -> None:
@@ -627,7 +627,7 @@ class Requests:
 
 
 class Messages:
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def record(
@@ -680,12 +680,12 @@ class Messages:
 
 
 class ProcessedEvents:
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def claim(self, platform: str, event_id: str, now: datetime) -> bool:
         """Record an event id; False when it was handled before (a redelivery)."""
-        statement = _CLAIM_EVENT[self.db.get_bind().dialect.name]
+        statement = _CLAIM_EVENT[self.db.dialect.name]
         values = {"platform": platform, "event_id": event_id, "received_at": now}
         result = await self.db.execute(statement, values)
         return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -734,7 +734,7 @@ def _item(row: Row[Any]) -> OutboxItem:
 
 
 class Outbox:
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def add(self, session_id: str, effects: list[Effect], now: datetime) -> None:
@@ -901,7 +901,7 @@ class Outbox:
 
 
 class Evaluations:
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def add(self, model_id: str, answers: dict[str, str], on: date) -> None:
@@ -939,12 +939,12 @@ _STORE_ONCE = {
 
 
 class Instance:
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def secret(self, candidate: bytes) -> bytes:
         """The installation's secret: the one stored first wins, so every process agrees."""
-        statement = _STORE_ONCE[self.db.get_bind().dialect.name]
+        statement = _STORE_ONCE[self.db.dialect.name]
         await self.db.execute(statement, {"key": "secret", "value": candidate.hex()})
         query = select(_instance.c.value).where(_instance.c.key == "secret")
         return bytes.fromhex((await self.db.execute(query)).scalar_one())
@@ -952,7 +952,7 @@ class Instance:
     async def claim(self, key: str, value: str) -> bool:
         """Record that something done once per installation (a digest) is being done: True
         for the first caller, in whichever process; False once it is claimed."""
-        statement = _STORE_ONCE[self.db.get_bind().dialect.name]
+        statement = _STORE_ONCE[self.db.dialect.name]
         result = await self.db.execute(statement, {"key": key, "value": value})
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -978,14 +978,14 @@ _REMEMBER_PLACE = {"postgresql": _remember_place(postgresql), "sqlite": _remembe
 class Places:
     """Where the bot can post in a channel outside a turn, as a platform adapter describes it."""
 
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def remember(
         self, platform: str, channel: str, data: dict[str, str], now: datetime
     ) -> bool:
         """Keep the channel's place; True when that changed what was kept."""
-        statement = _REMEMBER_PLACE[self.db.get_bind().dialect.name]
+        statement = _REMEMBER_PLACE[self.db.dialect.name]
         values = {
             "platform": platform,
             "channel": channel,
@@ -1030,20 +1030,20 @@ _RESERVE_SLOT = {"postgresql": _reserve_slot(postgresql), "sqlite": _reserve_slo
 
 
 class Pacing:
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def reserve(self, key: str, now: float, interval: float) -> float:
         """The time (seconds since the epoch) this caller may go at; the next caller's slot is
         `interval` later."""
-        statement = _RESERVE_SLOT[self.db.get_bind().dialect.name]
+        statement = _RESERVE_SLOT[self.db.dialect.name]
         values = {"key": key, "now": now, "interval": interval}
         next_slot = (await self.db.execute(statement, values)).scalar_one()
         return float(next_slot) - interval
 
 
 class Audit:
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncConnection) -> None:
         self.db = db
 
     async def add(self, session_id: str | None, action: str, actor: str, now: datetime) -> None:

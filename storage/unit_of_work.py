@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from storage.database import create_engine, is_sqlite, normalise_url
 from storage.pending import PendingReplies
@@ -24,19 +24,40 @@ from storage.repositories import (
 
 
 class UnitOfWork:
-    def __init__(self, db: AsyncSession) -> None:
-        self.db = db
-        self.sessions = Sessions(db)
-        self.requests = Requests(db)
-        self.messages = Messages(db)
-        self.events = ProcessedEvents(db)
-        self.outbox = Outbox(db)
-        self.audit = Audit(db)
-        self.evaluations = Evaluations(db)
-        self.instance = Instance(db)
-        self.pacing = Pacing(db)
-        self.places = Places(db)
-        self.pending = PendingReplies(db)
+    """The repositories run their statements on the transaction's connection (SQLAlchemy Core:
+    no ORM session on the busiest paths). `db`, an ORM session in the same transaction, is
+    made when first asked for (the practice room's rows)."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+        self._db: AsyncSession | None = None
+        self.sessions = Sessions(connection)
+        self.requests = Requests(connection)
+        self.messages = Messages(connection)
+        self.events = ProcessedEvents(connection)
+        self.outbox = Outbox(connection)
+        self.audit = Audit(connection)
+        self.evaluations = Evaluations(connection)
+        self.instance = Instance(connection)
+        self.pacing = Pacing(connection)
+        self.places = Places(connection)
+        self.pending = PendingReplies(connection)
+
+    @property
+    def db(self) -> AsyncSession:
+        if self._db is None:
+            # Joins the connection's transaction: it flushes into it, and commits nothing.
+            self._db = AsyncSession(bind=self.connection, expire_on_commit=False)
+        return self._db
+
+    async def _flush(self) -> None:
+        """Write what the ORM session holds, before the transaction commits."""
+        if self._db is not None:
+            await self._db.commit()
+
+    async def _close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
 
 
 class Store:
@@ -45,7 +66,6 @@ class Store:
     def __init__(self, engine: AsyncEngine, url: str) -> None:
         self.engine = engine
         self.url = url
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -58,8 +78,13 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[UnitOfWork]:
-        async with self._sessions() as db, db.begin():
-            yield UnitOfWork(db)
+        async with self.engine.begin() as connection:
+            uow = UnitOfWork(connection)
+            try:
+                yield uow
+                await uow._flush()
+            finally:
+                await uow._close()
 
     async def flush_deleted(self) -> None:
         """After content is deleted: on SQLite, the write-ahead log still holds the pages as
