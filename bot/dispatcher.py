@@ -8,7 +8,7 @@ Progress updates are also coalesced in time: an update with nothing but updates 
 message behind it waits until PROGRESS_WINDOW after it was queued, and goes then with the
 newest of them. So a burst of answers to one question costs one `chat.update`, not one each.
 Nothing else waits for the window: queuing any other effect for the session (a post, a private
-message) releases its held updates at once (storage.repositories.Outbox.add).
+message) releases its held updates at once (storage.repositories.Outbox.claim).
 """
 
 from __future__ import annotations

@@ -14,9 +14,11 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Row,
+    and_,
     bindparam,
     case,
     delete,
+    exists,
     func,
     insert,
     or_,
@@ -715,6 +717,28 @@ class ProcessedEvents:
 _PENDING = _outbox.c.status == "pending"
 
 
+_later = _outbox.alias("later")
+# A progress update held for the dispatcher's window (never tried yet) with something other
+# than an update queued behind it in its session: it goes now, so that the window never holds
+# back a post, a private message or any other effect.
+_RELEASED = and_(
+    _outbox.c.kind == "update",
+    _outbox.c.attempts == 0,
+    exists().where(
+        _later.c.session_id == _outbox.c.session_id,
+        _later.c.status == "pending",
+        _later.c.kind != "update",
+        _later.c.id > _outbox.c.id,
+    ),
+)
+
+
+def _ready(now: datetime) -> ColumnElement[bool]:
+    """A pending effect that may be claimed now: its time has come, or it is a held update
+    released by what was queued behind it."""
+    return or_(_outbox.c.available_at <= now, _RELEASED)
+
+
 def _unclaimed(now: datetime) -> ColumnElement[bool]:
     return or_(_outbox.c.claimed_until.is_(None), _outbox.c.claimed_until < now)
 
@@ -740,20 +764,8 @@ class Outbox:
     async def add(self, session_id: str, effects: list[Effect], now: datetime) -> None:
         if not effects:
             return
-        if any(getattr(effect, "type", None) != "update" for effect in effects):
-            # Something other than a progress update is queued behind the session's held
-            # updates: they go now, so that the dispatcher's window never holds back a post.
-            await self.db.execute(
-                update(_outbox)
-                .where(
-                    _outbox.c.session_id == session_id,
-                    _PENDING,
-                    _outbox.c.kind == "update",
-                    _outbox.c.attempts == 0,
-                    _outbox.c.available_at > now,
-                )
-                .values(available_at=now)
-            )
+        # One statement: a progress update the dispatcher holds for its window is not written
+        # to when something else is queued behind it; the claim sees that (`_ready`).
         await self.db.execute(
             insert(_outbox),
             [
@@ -783,7 +795,7 @@ class Outbox:
         query = (
             select(_outbox)
             .join(first_pending, _outbox.c.id == first_pending.c.first_id)
-            .where(_outbox.c.available_at <= now, _unclaimed(now))
+            .where(_ready(now), _unclaimed(now))
             .order_by(_outbox.c.id)
             .limit(limit)
             # On PostgreSQL, dispatchers in other processes skip rows being claimed here
@@ -854,7 +866,7 @@ class Outbox:
         """When the next pending effect that is not ready yet becomes ready (a retry, a held
         update), if there is one."""
         query = select(func.min(_outbox.c.available_at)).where(
-            _PENDING, _outbox.c.available_at > now
+            _PENDING, _outbox.c.available_at > now, ~_RELEASED
         )
         return (await self.db.execute(query)).scalar_one()
 

@@ -6,8 +6,10 @@ Each test runs once per database through the `store` fixture.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
@@ -554,6 +556,38 @@ async def test_a_held_update_is_claimed_only_when_due_or_when_a_post_is_queued(
         await uow.outbox.add("a", [Post(key="q:y", content=note("next question"))], later)
         assert await uow.outbox.next_available(later) is None
     async with store.transaction() as uow:
+        (released,) = await uow.outbox.claim(later, LEASE)
+    assert released.id == held.id
+
+
+async def test_a_held_update_is_released_by_a_private_message_queued_behind_it(
+    store: Store, clock: ManualClock
+):
+    """Queuing effects behind a held update is one statement, the insert: the held row is not
+    written to, and the claim finds it released."""
+    now = clock.now()
+    await add_session(store, stored("a", now), now)
+    async with store.transaction() as uow:
+        await uow.outbox.add("a", [Update(key="q:x", content=note("1 of 3"))], now)
+    async with store.transaction() as uow:
+        (held,) = await uow.outbox.claim(now, LEASE)
+        await uow.outbox.hold(held.id, now + timedelta(seconds=2))
+    statements: list[str] = []
+
+    def sent(_: Any, __: Any, statement: str, *rest: Any) -> None:
+        statements.append(statement)
+
+    later = now + timedelta(seconds=1)
+    moved_on = Ephemeral(user_id="U1", content=note("The group has moved on"), thread="q:x")
+    sqlalchemy_event.listen(store.engine.sync_engine, "before_cursor_execute", sent)
+    try:
+        async with store.transaction() as uow:
+            await uow.outbox.add("a", [moved_on, Update(key="q:x", content=note("2 of 3"))], later)
+    finally:
+        sqlalchemy_event.remove(store.engine.sync_engine, "before_cursor_execute", sent)
+    assert [s.split()[0] for s in statements if "outbox" in s] == ["INSERT"]
+    async with store.transaction() as uow:
+        assert await uow.outbox.next_available(later) is None
         (released,) = await uow.outbox.claim(later, LEASE)
     assert released.id == held.id
 
