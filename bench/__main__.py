@@ -117,7 +117,8 @@ async def answers_a_second(
             f"Answers a second, {processes} process(es), {kind}",
             f"{result.rate:.0f}/s",
             f"{len(result.latencies)} answers, {result.errors} errors, closed loop, "
-            f"median of {len(runs)}; bot CPU {measured.cpu_ms_per_answer:.1f} ms an answer; "
+            f"median of {len(runs)}; bot CPU {measured.cpu_ms_per_answer:.1f} ms an answer, "
+            f"{measured.delivered_cpu_ms_per_answer:.1f} ms with the deliveries it queued; "
             f"machine {measured.machine_busy:.0%} busy",
         )
     )

@@ -19,6 +19,9 @@ class BenchSlack:
         self.calls: Counter[str] = Counter()
         self.responses = 0  # POSTs to response_urls
         self._ts = itertools.count(1)
+        # Each channel's newest message of its own (not a thread reply): in a running session,
+        # the question being asked.
+        self.newest: dict[str, str] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -64,6 +67,8 @@ class BenchSlack:
             return ok | {"user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "user": "bot"}
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
+            if not args.get("thread_ts"):
+                self.newest[str(args.get("channel"))] = ts
             return ok | {"channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
         if method == "chat.update":
             return ok | {"channel": args.get("channel"), "ts": args.get("ts")}

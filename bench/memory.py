@@ -29,7 +29,7 @@ async def run(sessions: int) -> dict[str, float]:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
             questions = await open_sessions(url, slack.url, sessions)
-            replies = ReplyMaker(questions)
+            replies = ReplyMaker(questions, slack)
             async with running([REFLECTBOT], reflectbot_env(url, slack.url), "/healthz") as [
                 (bot_url, process)
             ]:

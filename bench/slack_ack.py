@@ -42,11 +42,11 @@ async def run(
             results = {}
             async with running([BARE_BOLT], env, "/healthz") as [(bare_url, _)]:
                 results["bare bolt"] = await measured(
-                    bare_url, ReplyMaker(questions), rate, duration
+                    bare_url, ReplyMaker(questions, slack), rate, duration
                 )
             async with running([REFLECTBOT], env, "/healthz") as [(bot_url, _)]:
                 results["reflectbot"] = await measured(
-                    bot_url, ReplyMaker(questions), rate, duration
+                    bot_url, ReplyMaker(questions, slack), rate, duration
                 )
         if kind == "postgresql":
             # The same load on sessions of its own, as fresh as the others' were.
@@ -55,7 +55,9 @@ async def run(
                 split = [REFLECTBOT_WEB, REFLECTBOT_WORKER]
                 env = reflectbot_env(url, slack.url)
                 async with running(split, env, "/healthz") as [(web_url, _), _]:
-                    results[SPLIT] = await measured(web_url, ReplyMaker(questions), rate, duration)
+                    results[SPLIT] = await measured(
+                        web_url, ReplyMaker(questions, slack), rate, duration
+                    )
         return results
     finally:
         await slack.close()

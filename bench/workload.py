@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.deliverer import PLATFORM, SlackDeliverer
 from adapters.slack.pacing import Pacer, sleeper_for
-from bench.fake_slack import TEAM
+from bench.fake_slack import TEAM, BenchSlack
 from bot.clock import ManualClock
 from bot.dispatcher import Dispatcher
 from bot.service import SessionService
@@ -89,17 +89,51 @@ async def open_sessions(
 
 
 class ReplyMaker:
-    """Signed `message` events (thread replies), each with its own event id and ts."""
+    """Signed `message` events (thread replies), each with its own event id and ts.
 
-    def __init__(self, questions: list[OpenQuestion]) -> None:
+    With `slack` (the fake Web API the bot posts to), replies are answers as people give them:
+    each in the thread of the question being asked (the channel's newest post), from the
+    session's participants in turn; once all of them have answered, the session waits for its
+    next question to be posted and the others take its turn. Only when every session is
+    waiting is a reply a late one, in the thread of a question already answered. Without
+    `slack`, the sessions and their participants take turns in the first question's thread."""
+
+    def __init__(self, questions: list[OpenQuestion], slack: BenchSlack | None = None) -> None:
         self.questions = questions
+        self.slack = slack
         self.verifier = SignatureVerifier(SIGNING_SECRET)
         self._numbers = itertools.count(1)
+        self._turn = itertools.cycle(range(len(questions)))
+        # Per session: the thread its last replies went to, and how many went there.
+        self._answered: dict[int, tuple[str, int]] = {}
+
+    def _thread(self, session: int) -> str:
+        question = self.questions[session]
+        if self.slack is None:
+            return question.thread_ts
+        return self.slack.newest.get(question.channel, question.thread_ts)
+
+    def _waiting(self, session: int) -> bool:
+        thread, replies = self._answered.get(session, ("", 0))
+        return thread == self._thread(session) and replies >= len(PARTICIPANTS)
+
+    def _next_reply(self) -> tuple[int, str, str]:
+        """The session, thread and author of the next reply."""
+        session = next(self._turn)
+        for _ in range(len(self.questions) - 1):
+            if self.slack is None or not self._waiting(session):
+                break
+            session = next(self._turn)
+        thread = self._thread(session)
+        last, replies = self._answered.get(session, ("", 0))
+        replies = replies + 1 if last == thread else 1
+        self._answered[session] = (thread, replies)
+        return session, thread, PARTICIPANTS[(replies - 1) % len(PARTICIPANTS)].user_id
 
     def next(self) -> tuple[bytes, dict[str, str]]:
         number = next(self._numbers)
-        question = self.questions[number % len(self.questions)]
-        author = PARTICIPANTS[number % len(PARTICIPANTS)].user_id
+        session, thread, author = self._next_reply()
+        question = self.questions[session]
         ts = f"1700001000.{number:06d}"
         body = json.dumps(
             {
@@ -115,7 +149,7 @@ class ReplyMaker:
                     "user": author,
                     "text": f"Answer {number}: what my agency saw, and when.",
                     "ts": ts,
-                    "thread_ts": question.thread_ts,
+                    "thread_ts": thread,
                     "channel": question.channel,
                     "channel_type": "channel",
                     "event_ts": ts,
