@@ -130,8 +130,9 @@ async def test_the_facilitator_exports_the_record_to_the_channel(
     assert int(asked.args["length"]) == len(uploaded)
     (completed,) = session.fake.called("files.completeUploadExternal")
     assert completed.args["channel_id"] == CHANNEL
+    session_id = (await session.state()).id
     async with session.runtime.store.transaction() as uow:
-        entries = await uow.audit.entries((await session.state()).id)
+        entries = await uow.audit.entries(session_id)
     assert (f"exported ({kind})", FACILITATOR) in [(e.action, e.actor) for e in entries]
 
 
@@ -145,6 +146,7 @@ async def test_export_is_refused_with_a_reason(session: SlackSession) -> None:
     failed = await said(await session.slack.command(FACILITATOR, "export docx"))
     assert "nothing was uploaded" in failed
     assert session.fake.uploads == {}
+    session_id = (await session.state()).id
     async with session.runtime.store.transaction() as uow:
-        entries = await uow.audit.entries((await session.state()).id)
+        entries = await uow.audit.entries(session_id)
     assert not [e for e in entries if e.action.startswith("exported")]
