@@ -118,7 +118,8 @@ async def answers_a_second(
             f"{result.rate:.0f}/s",
             f"{len(result.latencies)} answers, {result.errors} errors, closed loop, "
             f"median of {len(runs)}; bot CPU {measured.cpu_ms_per_answer:.1f} ms an answer, "
-            f"{measured.delivered_cpu_ms_per_answer:.1f} ms with the deliveries it queued; "
+            f"{measured.delivered_cpu_ms_per_answer:.1f} ms with the deliveries it queued"
+            f"{'' if measured.all_delivered else ' (some still queued at the end)'}; "
             f"machine {measured.machine_busy:.0%} busy",
         )
     )

@@ -19,15 +19,16 @@ from storage.unit_of_work import Store
 
 SESSIONS = 100
 IN_FLIGHT_PER_PROCESS = 16
-DRAINED_WITHIN_SECONDS = 300.0
+DRAINED_WITHIN_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
 class Throughput:
     result: Result
     bot_cpu_seconds: float  # all bot processes together, while the loop ran
-    # ... and until what the loop queued was delivered
+    # ... and until what the loop queued was delivered (or DRAINED_WITHIN_SECONDS had passed)
     delivered_cpu_seconds: float
+    all_delivered: bool
     machine_busy: float  # share of all cores' time spent busy during the run
 
     @property
@@ -64,17 +65,18 @@ async def run(kind: str, processes: int, duration: float, postgres_url: str | No
                 )
                 busy_after, total_after = busy_and_total_ticks()
                 cpu = sum(map(process_cpu_seconds, pids)) - cpu_before
-                await delivered(url)
+                all_delivered = await delivered(url)
                 with_deliveries = sum(map(process_cpu_seconds, pids)) - cpu_before
             busy = (busy_after - busy_before) / max(1, total_after - total_before)
-            return Throughput(result, cpu, with_deliveries, busy)
+            return Throughput(result, cpu, with_deliveries, all_delivered, busy)
     finally:
         await slack.close()
 
 
-async def delivered(url: str) -> None:
+async def delivered(url: str) -> bool:
     """Until the bot processes have delivered everything queued (the outbox has nothing
-    pending); Slack's pacing sets how long that takes."""
+    pending), or DRAINED_WITHIN_SECONDS have passed (False); Slack's pacing sets how long
+    that takes."""
     store = Store.open(url)
     loop = asyncio.get_running_loop()
     until = loop.time() + DRAINED_WITHIN_SECONDS
@@ -82,9 +84,9 @@ async def delivered(url: str) -> None:
         while True:
             async with store.transaction() as uow:
                 if not await uow.outbox.pending_count():
-                    return
+                    return True
             if loop.time() > until:
-                raise RuntimeError("the bot did not deliver what the run queued in time")
+                return False
             await asyncio.sleep(0.2)
     finally:
         await store.close()
