@@ -55,12 +55,7 @@ async def test_a_recorder_writes_it_up_and_the_record_names_who_confirmed(
 async def test_an_old_confirmation_button_does_not_confirm_an_edited_draft(
     session: SlackSession,
 ) -> None:
-    await session.begin("morrison-4x4x4")
-    await session.answer_everything()
-    await session.press(FACILITATOR, "record_draft", ActionId.EDIT_RECORD)
-    view = session.last_view()
-    await session.slack.submit(FACILITATOR, view, form_values(view))
-    await session.drain()
+    await _previewed(session)
     await session.ask_to_confirm([])
     old = next(c for c in session.direct("UPOL") if c.buttons())
     await session.press(FACILITATOR, "record_draft", ActionId.EDIT_RECORD)

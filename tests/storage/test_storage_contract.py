@@ -23,7 +23,7 @@ from dialogs.learning_report import SubmittedEvaluation
 from dialogs.models.catalogue import Catalogue
 from dialogs.state import AnswersNotLoaded, Phase, SessionState
 from storage.pending import Thread
-from storage.repositories import Conversation, PostedMessage, StoredSession
+from storage.repositories import Conversation, OutboxItem, PostedMessage, StoredSession
 from storage.unit_of_work import Store
 
 LEASE = timedelta(seconds=60)
@@ -534,16 +534,23 @@ async def test_what_is_queued_after_an_effect_is_listed_in_order(store: Store, c
         assert [row_id for row_id, _, _ in after] == sorted(row_id for row_id, _, _ in after)
 
 
-async def test_a_held_update_is_claimed_only_when_due_or_when_a_post_is_queued(
-    store: Store, clock: ManualClock
-):
-    now = clock.now()
+async def _held_update(store: Store, now: datetime) -> OutboxItem:
+    """A session's progress update, claimed and held for the window (2 s)."""
     await add_session(store, stored("a", now), now)
     async with store.transaction() as uow:
         await uow.outbox.add("a", [Update(key="q:x", content=note("1 of 3"))], now)
     async with store.transaction() as uow:
         (held,) = await uow.outbox.claim(now, LEASE)
         await uow.outbox.hold(held.id, now + timedelta(seconds=2))
+    return held
+
+
+async def test_a_held_update_is_claimed_only_when_due_or_when_a_post_is_queued(
+    store: Store, clock: ManualClock
+):
+    now = clock.now()
+    held = await _held_update(store, now)
+    async with store.transaction() as uow:
         assert await uow.outbox.next_available(now) == now + timedelta(seconds=2)
     async with store.transaction() as uow:
         assert await uow.outbox.claim(now + timedelta(seconds=1), LEASE) == []
@@ -566,12 +573,7 @@ async def test_a_held_update_is_released_by_a_private_message_queued_behind_it(
     """Queuing effects behind a held update is one statement, the insert: the held row is not
     written to, and the claim finds it released."""
     now = clock.now()
-    await add_session(store, stored("a", now), now)
-    async with store.transaction() as uow:
-        await uow.outbox.add("a", [Update(key="q:x", content=note("1 of 3"))], now)
-    async with store.transaction() as uow:
-        (held,) = await uow.outbox.claim(now, LEASE)
-        await uow.outbox.hold(held.id, now + timedelta(seconds=2))
+    held = await _held_update(store, now)
     statements: list[str] = []
 
     def sent(_: Any, __: Any, statement: str, *rest: Any) -> None:
