@@ -223,7 +223,11 @@ class ReflectAgent(ActivityHandler):
                     await turn_context.send_activity(card_activity(card, told.summary))
             except (ClientError, TimeoutError) as error:
                 # Pressing again gives the same answer.
-                log.warning("session %s: the answer to a press was lost: %s", session_id, error)
+                log.warning(
+                    "session %s: the answer to a press was lost: %s",
+                    session_id,
+                    type(error).__name__,
+                )
 
     async def _open_dialog(self, actor: str, data: dict[str, Any], event_id: str) -> InvokeResponse:
         event = button_event(str(data.get("action", "")), str(data.get("value", "")), actor)
