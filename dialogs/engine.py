@@ -715,9 +715,8 @@ def _edit(t: _Turn, event: ev.EditAnswer) -> None:
     text = t.valid_text(question.id, event.text)
     if text is None:
         return
-    answer.text = text
-    answer.edited = True
-    answer.at = t.now
+    edited = answer.model_copy(update={"text": text, "edited": True, "at": t.now})
+    question.answers[question.answers.index(answer)] = edited
     t.warn_identifiers(text, question_key(question.id), "Your edited reply")
     t.after_answers_changed(question.id)
 

@@ -8,7 +8,6 @@ list by mistake."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -60,7 +59,8 @@ class QuestionStatus(StrEnum):
 
 
 class AnswerEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Frozen, so that the engine's copy of a state shares its answers (an edit replaces one).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     message_id: str
     author: str
@@ -69,9 +69,7 @@ class AnswerEntry(BaseModel):
     edited: bool = False
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> AnswerEntry:
-        # Every field is immutable: a shallow copy is a deep one, and far cheaper (the engine
-        # copies the state on every event).
-        return self.model_copy()
+        return self  # frozen, and every field immutable: copying would change nothing
 
 
 class AnswersNotLoaded(RuntimeError):
@@ -107,8 +105,26 @@ class QuestionState(BaseModel):
     answers: list[AnswerEntry] = Field(default_factory=list)
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> QuestionState:
-        # Every field but the answers is immutable.
-        return self.model_copy(update={"answers": copy.deepcopy(self.answers, memo)})
+        # Every field but the answers list is immutable, and so is each answer: copying the
+        # list is copying the question. Built directly rather than by pydantic's copy, which
+        # costs twice as much: the engine copies every question of a session on every event.
+        answers = self.answers
+        copied = object.__new__(QuestionState)
+        copied_fields = {
+            **self.__dict__,
+            "answers": UnloadedAnswers() if isinstance(answers, UnloadedAnswers) else list(answers),
+        }
+        object.__setattr__(copied, "__dict__", copied_fields)
+        object.__setattr__(copied, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        object.__setattr__(copied, "__pydantic_extra__", None)
+        object.__setattr__(copied, "__pydantic_private__", None)
+        return copied
+
+    def hold(self, answers: list[AnswerEntry]) -> None:
+        """Attach the answers the store loaded (or `UnloadedAnswers`). Written straight into the
+        fields: they were valid when stored, and a store attaches them to every question of a
+        session on every event."""
+        self.__dict__["answers"] = answers
 
     @property
     def answers_loaded(self) -> bool:
@@ -263,6 +279,15 @@ class SessionState(BaseModel):
         if value is None and isinstance(given, FacilitationModel):
             return given
         return handler(value)  # type: ignore[no-any-return]
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> SessionState:
+        # The engine copies the state on every event, and a session's questions are most of
+        # it: they are copied directly rather than through deepcopy's general walk, which
+        # then finds them in its memo.
+        memo = {} if memo is None else memo
+        questions = self.questions
+        memo[id(questions)] = {key: q.__deepcopy__() for key, q in questions.items()}
+        return super().__deepcopy__(memo)
 
     def with_some_answers(self, looked_up: frozenset[str]) -> None:
         """Mark this state as holding only some answers: those of the questions that do not hold

@@ -448,7 +448,7 @@ class Sessions:
         for stored in sessions:
             answers = found[stored.id]
             for question in stored.state.questions.values():
-                question.answers = answers.get(question.id, [])
+                question.hold(answers.get(question.id, []))
             stored.state.with_every_answer()
             _loaded(stored)
 
@@ -463,7 +463,7 @@ class Sessions:
             answers.setdefault(row.question_id, []).append(_answer(row))
         for question in stored.state.questions.values():
             loaded = answers.get(question.id)
-            question.answers = UnloadedAnswers() if loaded is None else loaded
+            question.hold(UnloadedAnswers() if loaded is None else loaded)
         stored.state.with_some_answers(needed.message_ids)
         _loaded(stored)
 

@@ -190,6 +190,20 @@ def test_a_deleted_answer_no_longer_counts(live: Session):
     assert POLICE.user_id in {p.user_id for p in live.state.waiting_for("q1")}
 
 
+def test_answering_editing_and_deleting_leave_the_state_stepped_from_as_it_was(live: Session):
+    """The engine's copy of a state shares its answers (they are frozen): a step must still
+    change only the copy, or a step retried from the stored state would start from its own
+    half-finished work."""
+    live.answer(POLICE.user_id, "q1", "Before.", message_id="m-1")
+    before = live.state
+    kept = before.model_dump_json()
+    live.do(ev.EditAnswer(actor=POLICE.user_id, message_id="m-1", text="After."))
+    live.answer(HEALTH.user_id, "q1", "Another view.", message_id="m-2")
+    live.do(ev.DeleteAnswer(actor=POLICE.user_id, message_id="m-1"))
+    assert before.model_dump_json() == kept
+    assert live.answers()["q1"] == [(HEALTH.user_id, "Another view.")]
+
+
 def test_a_deletion_by_someone_else_changes_nothing(live: Session):
     live.answer(POLICE.user_id, "q1", "Stays.", message_id="m-1")
     live.do(ev.DeleteAnswer(actor=HEALTH.user_id, message_id="m-1"))
