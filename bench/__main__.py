@@ -86,7 +86,8 @@ async def growth_rows(kind: str, postgres: str | None) -> None:
             row(
                 f"The {number} answer of one session, {kind}",
                 f"bot CPU {cost.cpu_ms:.1f} ms, {cost.wall_ms:.1f} ms",
-                f"median of {answer_cost.AROUND} answers around it; handled in-process (load "
+                f"median of {answer_cost.AROUND} answers around it in each of "
+                f"{answer_cost.SESSIONS} sessions; handled in-process (load "
                 f"under lock, engine step, save, commit); {answer_cost.MODEL}, "
                 f"{len(answer_cost.PARTICIPANTS)} participants",
             )
