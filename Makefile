@@ -27,8 +27,14 @@ serve: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
+# Most tests run on two workers, a file to each at a time. Those that time real processes
+# (killed, restarted, shut down) and real browsers run after them, on their own, so that the
+# other worker's load does not stretch their waits.
+ALONE := tests/reliability tests/practice/test_practice_browser.py tests/practice/test_practice_browser_fixes.py
+
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile $(addprefix --ignore=,$(ALONE))
+	$(BIN)/pytest $(ALONE)
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench
