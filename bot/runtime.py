@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import make_url
@@ -78,6 +79,9 @@ class Runtime:
     # What the adapters finish (or cancel) before the process stops: work they started after
     # answering a request, such as a learning report still being made.
     stopping: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Held open while the app is served, around everything else it runs (so closed only once
+    # the deliveries have stopped): the platforms' HTTP sessions, which keep their connections.
+    held_open: list[Callable[[], AbstractAsyncContextManager[None]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.dispatcher.on_recorded = self.service.apply_kept_replies

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from adapters.teams.service_urls import is_loopback
-from bot.app import Sleep, build_app, defer_until_ready
+from bot.app import CleanupContext, Sleep, build_app, defer_until_ready
 from bot.config import Settings
 from bot.logs import RouteAccessLogger, keep_payloads_out_of_logs
 from bot.roles import Role, check_role
@@ -57,7 +59,20 @@ def build_web_app(
     install_adapters(app if role.answers_requests else web.Application(), runtime, practice)
     if background:
         defer_until_ready(app, own_contexts)
+    app.cleanup_ctx.insert(0, held_open(runtime))
     return app
+
+
+def held_open(runtime: Runtime) -> CleanupContext:
+    """What the adapters hold open while the app is served: entered first, left last."""
+
+    async def context(_: web.Application) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            for opened in runtime.held_open:
+                await stack.enter_async_context(opened())
+            yield
+
+    return context
 
 
 def serve(

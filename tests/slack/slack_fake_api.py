@@ -25,6 +25,8 @@ class Call:
     args: dict[str, Any]
     at: datetime
     answer: dict[str, Any] = field(default_factory=dict)
+    # The caller's address and port: calls on one kept connection share it.
+    connection: str = ""
 
     def texts(self) -> list[str]:
         """Every text in the call's blocks, in order (sections, context, header, buttons)."""
@@ -214,6 +216,9 @@ class FakeSlack:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         call = Call(method, await self._arguments(request), self.clock.now())
+        call.connection = str(
+            request.transport.get_extra_info("peername") if request.transport else ""
+        )
         self.calls.append(call)
         self.history.append(call)
         pending = self.failures.get(method)

@@ -117,6 +117,21 @@ def delivery(effect: Post | Update | DirectMessage, *target: PostedMessage) -> D
     return Delivery("S1", Conversation("slack", CHANNEL), effect, target)
 
 
+async def test_the_web_api_calls_of_a_session_share_one_kept_connection(
+    session: SlackSession, fake_slack: FakeSlack
+) -> None:
+    """slack_sdk opens a connection for each call made without an HTTP session of its own (to
+    Slack, a TLS handshake each time); the served app gives its client one, kept open."""
+    await session.begin("kolb")
+    calls = fake_slack.actions()
+    setup = [c.connection for c in calls if not c.method.startswith("chat.")]
+    posts = [c.connection for c in calls if c.method.startswith("chat.")]
+    assert len(posts) >= 5
+    # The participants are looked up at once, each on a connection; the posts reuse them.
+    assert set(posts) <= set(setup)
+    assert len(set(setup)) < len(setup)
+
+
 async def test_a_lazy_update_makes_no_call(
     deliverer: SlackDeliverer, fake_slack: FakeSlack
 ) -> None:
