@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
@@ -180,7 +181,21 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# No region's numbers are shorter than six digits with their country code (Austria: +43 and
+# four), and a GB number written nationally has more: a text with fewer digits holds no phone
+# number, and is not given to the matcher, which costs more than every other detector together.
+MIN_PHONE_DIGITS = 6
+_DIGIT = re.compile(r"\d")
+
+
 def find_phone_numbers(text: str) -> Iterator[Finding]:
+    digits = islice(_DIGIT.finditer(text), MIN_PHONE_DIGITS)
+    if sum(1 for _ in digits) == MIN_PHONE_DIGITS:
+        yield from matched_phone_numbers(text)
+
+
+def matched_phone_numbers(text: str) -> Iterator[Finding]:
+    """The phone numbers `phonenumbers` finds in `text`, less helplines, with possible ones."""
     seen: list[tuple[int, int]] = []
     for leniency in (Leniency.VALID, Leniency.POSSIBLE):
         for m in PhoneNumberMatcher(text, "GB", leniency=leniency):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -43,14 +43,15 @@ class Token:
     end: int
     full_end: int
     sentence_start: bool
+    # The normal form, made once: the detectors compare each word several times.
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", normalise(self.text))
 
     @property
     def possessive(self) -> bool:
         return self.full_end > self.end
-
-    @property
-    def key(self) -> str:
-        return normalise(self.text)
 
     @property
     def is_titlecase(self) -> bool:
@@ -105,12 +106,18 @@ def _starts_sentence(text: str, previous: Token | None, start: int) -> bool:
 
 def normalise(word: str) -> str:
     """Casefolded, accents stripped, punctuation trimmed, possessive removed."""
-    decomposed = unicodedata.normalize("NFKD", word.translate(_FOLD))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = _EDGE_PUNCTUATION.sub("", plain.casefold().replace("’", "'"))
+    # Most words are plain ASCII, which has no accents or letters to fold: only the case.
+    plain = word.lower() if word.isascii() else _unaccented(word)
+    folded = _EDGE_PUNCTUATION.sub("", plain)
     if folded.endswith("'s") and len(folded) > 2:
         folded = folded[:-2]
     return _EDGE_PUNCTUATION.sub("", folded)
+
+
+def _unaccented(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.translate(_FOLD))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.casefold().replace("’", "'")
 
 
 def adjacent(text: str, left: Token, right: Token) -> bool:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dialogs.guard.names import GIVEN_NAMES, NAME_WORDS, NOT_NAMES, find_names
+from dialogs.guard.tokens import _unaccented, normalise
 
 
 def names(text: str) -> list[str]:
@@ -18,6 +21,20 @@ def test_the_shipped_lists_load() -> None:
     assert {"jayden", "kayleigh", "mohammed", "oluwaseun", "kacper", "siobhan"} <= GIVEN_NAMES
     assert set(NAME_WORDS) <= GIVEN_NAMES  # every ambiguous word is a listed name
     assert not GIVEN_NAMES & NOT_NAMES  # and no listed name is declared never a name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=20))
+def test_a_plain_ascii_word_needs_only_its_case_folded(word: str) -> None:
+    """`normalise` takes ASCII words the short way: folding, unaccenting and casefolding them
+    would give the same."""
+    assert _unaccented(word) == word.lower()
+
+
+def test_accented_and_folded_letters_compare_as_plain_ones() -> None:
+    assert normalise("Zoë's") == normalise("Zoe\u0308") == "zoe"
+    assert normalise("Łukasz") == "lukasz"
+    assert normalise("JAYDEN’s") == "jayden"
 
 
 @pytest.mark.parametrize(

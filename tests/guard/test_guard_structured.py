@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dialogs.guard import IdentifierKind, find_identifiers
 from dialogs.guard.structured import (
+    MIN_PHONE_DIGITS,
     find_emails,
     find_health_numbers,
     find_ni_numbers,
@@ -14,6 +18,7 @@ from dialogs.guard.structured import (
     is_postcode,
     is_valid_nhs_number,
     is_valid_ni_number,
+    matched_phone_numbers,
 )
 
 K = IdentifierKind
@@ -214,6 +219,26 @@ def test_mobiles_landlines_and_plus_44_forms(number: str) -> None:
 )  # fmt: skip
 def test_helplines_references_and_dates_are_not_phone_numbers(text: str) -> None:
     assert spans(find_phone_numbers, text) == []
+
+
+def test_no_region_has_phone_numbers_shorter_than_the_digits_the_matcher_is_skipped_below() -> None:
+    """A text with fewer than MIN_PHONE_DIGITS digits is not given to the matcher: in every
+    region's metadata, the shortest number it allows has at least that many with its country
+    code."""
+    shortest = {
+        region: len(str(metadata.country_code)) + min(lengths)
+        for region in phonenumbers.SUPPORTED_REGIONS
+        if (metadata := phonenumbers.PhoneMetadata.metadata_for_region(region)) is not None
+        if (lengths := [n for n in metadata.general_desc.possible_length if n > 0])
+    }
+    assert len(shortest) > 200
+    assert min(shortest.values()) >= MIN_PHONE_DIGITS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789０١+()- .x/abAB", max_size=40))
+def test_skipping_the_matcher_below_those_digits_changes_nothing(text: str) -> None:
+    assert list(find_phone_numbers(text)) == list(matched_phone_numbers(text))
 
 
 @pytest.mark.parametrize(
