@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, exists, insert, select
+from sqlalchemy import bindparam, delete, exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tables import MessageRow, OutboxRow, PendingReplyRow, table_of
@@ -89,7 +89,9 @@ class PendingReplies:
         )
 
     async def waiting_in(self, thread: Thread) -> bool:
-        return bool(await self.db.scalar(select(exists().where(*_in(thread)))))
+        """Asked after every question posted: the statement is built once."""
+        values = {"platform": thread.platform, "channel": thread.channel, "thread": thread.thread}
+        return bool(await self.db.scalar(_WAITING_IN, values))
 
     async def forget_session(self, session_id: str) -> None:
         await self.db.execute(delete(_pending).where(_pending.c.session_id == session_id))
@@ -127,6 +129,15 @@ class PendingReplies:
         )
         result = await self.db.execute(delete(_pending).where(~on_its_way, ~recorded))
         return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+_WAITING_IN = select(
+    exists().where(
+        _pending.c.platform == bindparam("platform"),
+        _pending.c.channel == bindparam("channel"),
+        _pending.c.thread == bindparam("thread"),
+    )
+)
 
 
 def _in(thread: Thread) -> tuple:

@@ -792,6 +792,7 @@ _QUEUED_SINCE = (
     .where(_outbox.c.id == bindparam("item_id"), _outbox.c.created_at > bindparam("since"))
     .values(created_at=bindparam("since"))
 )
+_QUEUE = insert(_outbox)
 _NEXT_AVAILABLE = select(func.min(_outbox.c.available_at)).where(
     _PENDING, _outbox.c.available_at > _NOW, ~_RELEASED
 )
@@ -841,7 +842,7 @@ class Outbox:
         # One statement: a progress update the dispatcher holds for its window is not written
         # to when something else is queued behind it; the claim sees that (`_ready`).
         await self.db.execute(
-            insert(_outbox),
+            _QUEUE,
             [
                 {
                     "session_id": session_id,
