@@ -11,9 +11,11 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import (
+    ColumnElement,
     Float,
     Row,
     and_,
+    any_,
     bindparam,
     case,
     delete,
@@ -27,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import ARRAY
 
 from dialogs.effects import AnyEffect, Effect
 from dialogs.events import Event
@@ -177,25 +180,42 @@ _EVERY_ANSWER = (
     .where(_answers.c.session_id.in_(bindparam("session_ids", expanding=True)))
     .order_by(_answers.c.id)
 )
-_answered_by = (
-    select(_answers.c.question_id)
-    .where(
-        _answers.c.session_id == bindparam("session_id"),
-        _answers.c.message_id.in_(bindparam("message_ids", expanding=True)),
+
+
+def _one_of(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
+    """`column` is one of the list bound as `name`. On PostgreSQL the list is one array
+    (`= ANY`), so the statement's text is the same whatever its length: it is neither
+    re-rendered on each call nor prepared again for each length. SQLite has no arrays: there
+    the list's values are written into the statement (IN)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _some_answers(dialect: str) -> Any:
+    """The answers to the questions `question_ids`, and to those `message_ids` answered."""
+    answered_by = (
+        select(_answers.c.question_id)
+        .where(
+            _answers.c.session_id == bindparam("session_id"),
+            _one_of(_answers.c.message_id, "message_ids", dialect),
+        )
+        .scalar_subquery()
     )
-    .scalar_subquery()
-)
-_SOME_ANSWERS = (
-    select(*_ANSWER_COLUMNS)
-    .where(
-        _answers.c.session_id == bindparam("session_id"),
-        or_(
-            _answers.c.question_id.in_(bindparam("question_ids", expanding=True)),
-            _answers.c.question_id.in_(_answered_by),
-        ),
+    return (
+        select(*_ANSWER_COLUMNS)
+        .where(
+            _answers.c.session_id == bindparam("session_id"),
+            or_(
+                _one_of(_answers.c.question_id, "question_ids", dialect),
+                _answers.c.question_id.in_(answered_by),
+            ),
+        )
+        .order_by(_answers.c.id)
     )
-    .order_by(_answers.c.id)
-)
+
+
+_SOME_ANSWERS = {dialect: _some_answers(dialect) for dialect in ("postgresql", "sqlite")}
 _ADD_ANSWER = insert(_answers)
 _CHANGE_ANSWER = (
     update(_answers)
@@ -458,7 +478,7 @@ class Sessions:
             "message_ids": sorted(needed.message_ids),
         }
         answers: dict[str, list[AnswerEntry]] = {qid: [] for qid in needed.questions}
-        for row in await self.db.execute(_SOME_ANSWERS, parameters):
+        for row in await self.db.execute(_SOME_ANSWERS[self.db.dialect.name], parameters):
             answers.setdefault(row.question_id, []).append(_answer(row))
         for question in stored.state.questions.values():
             loaded = answers.get(question.id)
@@ -756,12 +776,13 @@ _CLAIMABLE = (
     .limit(bindparam("most"))
     .with_for_update(skip_locked=True, of=_outbox)
 )
-_LEASE = (
-    update(_outbox)
-    .where(_outbox.c.id.in_(bindparam("item_ids", expanding=True)), _PENDING, _UNCLAIMED)
+_LEASE = {
+    dialect: update(_outbox)
+    .where(_one_of(_outbox.c.id, "item_ids", dialect), _PENDING, _UNCLAIMED)
     .values(claimed_until=bindparam("lease_until"))
     .returning(_outbox.c.id)
-)
+    for dialect in ("postgresql", "sqlite")
+}
 _QUEUED_AFTER = (
     select(_outbox.c.id, _outbox.c.kind, _outbox.c.message_key)
     .where(
@@ -776,11 +797,12 @@ _HOLD = (
     .where(_outbox.c.id == bindparam("item_id"))
     .values(available_at=bindparam("until"), claimed_until=None)
 )
-_SUPERSEDED = (
-    update(_outbox)
-    .where(_outbox.c.id.in_(bindparam("item_ids", expanding=True)))
+_SUPERSEDED = {
+    dialect: update(_outbox)
+    .where(_one_of(_outbox.c.id, "item_ids", dialect))
     .values(status="superseded", delivered_at=bindparam("at"), claimed_until=None)
-)
+    for dialect in ("postgresql", "sqlite")
+}
 _LEASE_ONE = (
     update(_outbox)
     .where(_outbox.c.id == bindparam("item_id"))
@@ -866,7 +888,7 @@ class Outbox:
             return []
         lease_until = now + lease
         values = {"item_ids": [row.id for row in rows], "now": now, "lease_until": lease_until}
-        leased = set((await self.db.execute(_LEASE, values)).scalars())
+        leased = set((await self.db.execute(_LEASE[self.db.dialect.name], values)).scalars())
         return [_item(row) for row in rows if row.id in leased]
 
     async def queued_after(self, item: OutboxItem) -> list[tuple[int, str, str | None]]:
@@ -885,7 +907,7 @@ class Outbox:
         """The last of `later_ids` (updates of the same message) replaces this effect and those
         before it, which are done (superseded); it is leased to the caller and returned."""
         superseded = {"item_ids": [item_id, *later_ids[:-1]], "at": now}
-        await self.db.execute(_SUPERSEDED, superseded)
+        await self.db.execute(_SUPERSEDED[self.db.dialect.name], superseded)
         newest = {"item_id": later_ids[-1], "lease_until": now + lease}
         # Never claimed before: it was queued behind this one until now.
         return replace(_item((await self.db.execute(_LEASE_ONE, newest)).one()), reclaimed=False)
