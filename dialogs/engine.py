@@ -111,8 +111,13 @@ class _Turn:
         secret: bytes,
         learning: LearningRoutes = NO_ROUTES,
     ) -> None:
-        # The model snapshot is frozen; share it rather than copy it on every event.
-        self.state = copy.deepcopy(state, memo={id(state.model): state.model})
+        # The model snapshot is frozen; share it rather than copy it on every event. So are the
+        # questions, until this turn changes one (`question`): a session's questions are most
+        # of its state, and an event changes one or two of them.
+        memo: dict[int, object] = {id(state.model): state.model}
+        memo[id(state.questions)] = dict(state.questions)
+        self.state = copy.deepcopy(state, memo=memo)
+        self._own_questions: set[str] = set()
         self.actor = actor
         self.now = now
         self.secret = secret
@@ -272,6 +277,15 @@ class _Turn:
             s.deadline = None
             self.open_question(stage, stage.questions[0].id)
 
+    def question(self, question_id: str) -> QuestionState:
+        """The question, to change: copied the first time this turn changes it, since until
+        then it is the one of the state stepped from."""
+        if question_id not in self._own_questions:
+            own = copy.deepcopy(self.state.questions[question_id])
+            self.state.questions[question_id] = own
+            self._own_questions.add(question_id)
+        return self.state.questions[question_id]
+
     def open_question(self, stage: Stage, question_id: str) -> None:
         if question_id in self.state.questions:
             return  # a question is posted once, ever
@@ -289,7 +303,7 @@ class _Turn:
         """Close them; what follows (the next question, the key points, the record) is posted,
         and shows the discussion has moved on, so their own redraw is lazy."""
         for item in self.state.open_questions:
-            item.status = status
+            self.question(item.id).status = status
             self.update_question(item.id, lazy=True)
 
     def after_question_closed(self) -> None:
@@ -685,7 +699,7 @@ def _answer(t: _Turn, event: ev.Answer) -> None:
     text = t.valid_text(event.question_id, event.text)
     if text is None:
         return
-    question = s.questions[event.question_id]
+    question = t.question(event.question_id)
     question.answers.append(
         AnswerEntry(message_id=event.message_id, author=t.actor, text=text, at=t.now)
     )
@@ -716,7 +730,8 @@ def _edit(t: _Turn, event: ev.EditAnswer) -> None:
     if text is None:
         return
     edited = answer.model_copy(update={"text": text, "edited": True, "at": t.now})
-    question.answers[question.answers.index(answer)] = edited
+    answers = t.question(question.id).answers
+    answers[answers.index(answer)] = edited
     t.warn_identifiers(text, question_key(question.id), "Your edited reply")
     t.after_answers_changed(question.id)
 
@@ -733,7 +748,7 @@ def _delete(t: _Turn, event: ev.DeleteAnswer) -> None:
     if refusal:
         t.refuse(refusal)
         return
-    question.answers.remove(answer)
+    t.question(question.id).answers.remove(answer)
     t.after_answers_changed(question.id)
 
 
@@ -1152,7 +1167,7 @@ def _cancel(t: _Turn, _: ev.Cancel) -> None:
     s.deadline = None
     s.paused_at = None
     for item in s.open_questions:
-        item.status = QuestionStatus.CLOSED
+        t.question(item.id).status = QuestionStatus.CLOSED
         t.update_question(item.id)
     t.update_root()
     t.effects.append(

@@ -286,7 +286,8 @@ class SessionState(BaseModel):
         # then finds them in its memo.
         memo = {} if memo is None else memo
         questions = self.questions
-        memo[id(questions)] = {key: q.__deepcopy__() for key, q in questions.items()}
+        if id(questions) not in memo:  # the engine's turn shares them (`_Turn.question`)
+            memo[id(questions)] = {key: q.__deepcopy__() for key, q in questions.items()}
         return super().__deepcopy__(memo)
 
     def with_some_answers(self, looked_up: frozenset[str]) -> None:

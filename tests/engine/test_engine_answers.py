@@ -191,17 +191,21 @@ def test_a_deleted_answer_no_longer_counts(live: Session):
 
 
 def test_answering_editing_and_deleting_leave_the_state_stepped_from_as_it_was(live: Session):
-    """The engine's copy of a state shares its answers (they are frozen): a step must still
-    change only the copy, or a step retried from the stored state would start from its own
-    half-finished work."""
-    live.answer(POLICE.user_id, "q1", "Before.", message_id="m-1")
-    before = live.state
-    kept = before.model_dump_json()
-    live.do(ev.EditAnswer(actor=POLICE.user_id, message_id="m-1", text="After."))
-    live.answer(HEALTH.user_id, "q1", "Another view.", message_id="m-2")
-    live.do(ev.DeleteAnswer(actor=POLICE.user_id, message_id="m-1"))
-    assert before.model_dump_json() == kept
-    assert live.answers()["q1"] == [(HEALTH.user_id, "Another view.")]
+    """A step shares the questions of the state it is given until it changes one, and its
+    answers (they are frozen): it must still change only its own copy, or a step retried from
+    the stored state would start from its own half-finished work."""
+    steps = [
+        ev.Answer(actor=POLICE.user_id, question_id="q1", message_id="m-1", text="Before."),
+        ev.EditAnswer(actor=POLICE.user_id, message_id="m-1", text="After."),
+        ev.Answer(actor=HEALTH.user_id, question_id="q1", message_id="m-2", text="Another."),
+        ev.DeleteAnswer(actor=POLICE.user_id, message_id="m-1"),
+    ]
+    for event in steps:
+        before = live.state
+        kept = before.model_dump_json()
+        live.do(event)
+        assert before.model_dump_json() == kept, type(event).__name__
+    assert live.answers()["q1"] == [(HEALTH.user_id, "Another.")]
 
 
 def test_a_deletion_by_someone_else_changes_nothing(live: Session):
