@@ -30,9 +30,10 @@ PARTICIPANTS = tuple(
     for number in range(12)
 )
 ANSWERS = 500
-# Each figure is the median of this many answers around the 10th and around the 500th, in each
-# of SESSIONS sessions run one after another: one answer's cost is a fraction of a millisecond
-# of work on a shared machine, and ten answers of one session were not enough to tell a change.
+# Each figure is the median of AROUND answers around the 10th and around the 500th, in each of
+# SESSIONS pairs of sessions. The two of a pair are answered in turn (one answer of the young
+# session, then one of the old), so that the machine's speed, which drifts from second to
+# second on a shared host, weighs on both alike.
 AROUND = 10
 SESSIONS = 3
 
@@ -60,79 +61,87 @@ def _median(costs: list[Cost]) -> Cost:
     )
 
 
-async def _answers(
-    service: SessionService, store: Store, clock: ManualClock, session_id: str
-) -> list[Cost]:
-    """Answer the session's open questions, everyone asked, until ANSWERS have been given;
-    the cost of each, in order."""
-    costs: list[Cost] = []
-    while len(costs) < ANSWERS:
+async def _answer(
+    service: SessionService, store: Store, clock: ManualClock, session_id: str, number: int
+) -> Cost:
+    """Give the session's next answer (the key points first, where a stage waits for them);
+    its cost."""
+    while True:
         async with store.transaction() as uow:
             stored = await uow.sessions.get(session_id)
         assert stored is not None
         state = stored.state
-        if state.awaiting_key_points:
-            note = ev.StageNote(
-                actor=FACILITATOR.user_id, stage_id=state.awaiting_key_points, text="Key points."
-            )
-            await service.handle(session_id, note)
-            continue
-        for question in state.open_questions:
-            scale = state.model.question(question.id).scale
-            for person in state.waiting_for(question.id):
-                answer = ev.Answer(
-                    actor=person.user_id,
-                    question_id=question.id,
-                    message_id=f"m{len(costs)}",
-                    text="3" if scale else "What my agency saw, and when it saw it.",
-                )
-                clock.advance(timedelta(seconds=5))
-                cpu, wall = time.process_time(), time.perf_counter()
-                await service.handle(
-                    session_id, answer, platform="slack", event_id=f"Ev{session_id}{len(costs)}"
-                )
-                costs.append(
-                    Cost((time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000)
-                )
-    return costs
+        if not state.awaiting_key_points:
+            break
+        note = ev.StageNote(
+            actor=FACILITATOR.user_id, stage_id=state.awaiting_key_points, text="Key points."
+        )
+        await service.handle(session_id, note)
+    question = state.open_questions[0]
+    person = state.waiting_for(question.id)[0]
+    answer = ev.Answer(
+        actor=person.user_id,
+        question_id=question.id,
+        message_id=f"m{number}",
+        text="3" if state.model.question(question.id).scale else "What my agency saw, and when.",
+    )
+    clock.advance(timedelta(seconds=5))
+    cpu, wall = time.process_time(), time.perf_counter()
+    await service.handle(session_id, answer, platform="slack", event_id=f"Ev{session_id}{number}")
+    return Cost((time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000)
 
 
-async def _session(
-    service: SessionService, store: Store, clock: ManualClock, number: int
-) -> list[Cost]:
-    """One session begun and answered ANSWERS times: the cost of each answer, in order."""
+async def _begun(service: SessionService, session_id: str) -> None:
     model = Catalogue.load().get(MODEL)
     assert model is not None
-    session_id = f"growth{number}"
     start = ev.Start(
         actor=FACILITATOR.user_id,
         session_id=session_id,
         model=model,
         facilitator=FACILITATOR,
         participants=PARTICIPANTS,
-        case_reference=f"BENCH-GROWTH-{number}",
+        case_reference=f"BENCH-{session_id}",
     )
-    await service.start(Conversation("slack", f"CGROWTH{number}"), start)
+    await service.start(Conversation("slack", f"C{session_id}"), start)
     for person in PARTICIPANTS:
         await service.handle(session_id, ev.AgreeRules(actor=person.user_id))
     await service.handle(session_id, ev.Begin(actor=FACILITATOR.user_id))
-    return await _answers(service, store, clock, session_id)
+
+
+async def _pair(
+    service: SessionService, store: Store, clock: ManualClock, number: int
+) -> tuple[list[Cost], list[Cost]]:
+    """A young session and an old one, brought to the answers before the windows, then
+    answered in turn through them."""
+    young, old = f"young{number}", f"old{number}"
+    await _begun(service, young)
+    await _begun(service, old)
+    first = 10 - AROUND // 2
+    for given in range(first):
+        await _answer(service, store, clock, young, given)
+    for given in range(ANSWERS - AROUND):
+        await _answer(service, store, clock, old, given)
+    tenths: list[Cost] = []
+    five_hundredths: list[Cost] = []
+    for given in range(AROUND):
+        tenths.append(await _answer(service, store, clock, young, first + given))
+        five_hundredths.append(await _answer(service, store, clock, old, ANSWERS - AROUND + given))
+    return tenths, five_hundredths
 
 
 async def run(kind: str, postgres_url: str | None) -> Growth:
     clock = ManualClock(datetime(2026, 1, 1, 9, tzinfo=UTC))
     tenths: list[Cost] = []
     five_hundredths: list[Cost] = []
-    half = AROUND // 2
     async with database(kind, postgres_url) as url:
         store = Store.open(url)
         try:
             await migrate.upgrade(store)
             service = SessionService(store, clock, secret=SECRET.encode())
             for number in range(SESSIONS):
-                costs = await _session(service, store, clock, number)
-                tenths += costs[10 - half : 10 + half]
-                five_hundredths += costs[ANSWERS - AROUND : ANSWERS]
+                young, old = await _pair(service, store, clock, number)
+                tenths += young
+                five_hundredths += old
         finally:
             await store.close()
     return Growth(tenth=_median(tenths), five_hundredth=_median(five_hundredths))
