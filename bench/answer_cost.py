@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bench.servers import database
-from bench.workload import FACILITATOR, SECRET
+from bench.workload import FACILITATOR, SECRET, begin
 from bot.clock import ManualClock
 from bot.service import SessionService
 from dialogs import events as ev
@@ -94,18 +94,7 @@ async def _answer(
 async def _begun(service: SessionService, session_id: str) -> None:
     model = Catalogue.load().get(MODEL)
     assert model is not None
-    start = ev.Start(
-        actor=FACILITATOR.user_id,
-        session_id=session_id,
-        model=model,
-        facilitator=FACILITATOR,
-        participants=PARTICIPANTS,
-        case_reference=f"BENCH-{session_id}",
-    )
-    await service.start(Conversation("slack", f"C{session_id}"), start)
-    for person in PARTICIPANTS:
-        await service.handle(session_id, ev.AgreeRules(actor=person.user_id))
-    await service.handle(session_id, ev.Begin(actor=FACILITATOR.user_id))
+    await begin(service, Conversation("slack", f"C{session_id}"), session_id, model, PARTICIPANTS)
 
 
 async def _pair(

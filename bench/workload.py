@@ -20,6 +20,7 @@ from bot.dispatcher import Dispatcher
 from bot.service import SessionService
 from dialogs import events as ev
 from dialogs.models.catalogue import Catalogue
+from dialogs.models.schema import FacilitationModel
 from storage import migrate
 from storage.repositories import Conversation
 from storage.unit_of_work import Store
@@ -63,19 +64,7 @@ async def open_sessions(
         for number in range(count):
             session_id = f"bench-{number}"
             channel = f"CBENCH{number:05d}"
-            start = ev.Start(
-                actor=FACILITATOR.user_id,
-                session_id=session_id,
-                model=model,
-                facilitator=FACILITATOR,
-                participants=PARTICIPANTS,
-                case_reference=f"BENCH-{number}",
-                no_involvement=True,  # a bench facilitator has no involvement
-            )
-            await service.start(Conversation(PLATFORM, channel), start)
-            for person in PARTICIPANTS:
-                await service.handle(session_id, ev.AgreeRules(actor=person.user_id))
-            await service.handle(session_id, ev.Begin(actor=FACILITATOR.user_id))
+            await begin(service, Conversation(PLATFORM, channel), session_id, model, PARTICIPANTS)
             await dispatcher.drain()
             async with store.transaction() as uow:
                 stored = await uow.sessions.get(session_id)
@@ -86,6 +75,29 @@ async def open_sessions(
         return questions
     finally:
         await store.close()
+
+
+async def begin(
+    service: SessionService,
+    conversation: Conversation,
+    session_id: str,
+    model: FacilitationModel,
+    participants: tuple[ev.Participant, ...],
+) -> None:
+    """A session started by the bench facilitator, its ground rules agreed by everyone, begun."""
+    start = ev.Start(
+        actor=FACILITATOR.user_id,
+        session_id=session_id,
+        model=model,
+        facilitator=FACILITATOR,
+        participants=participants,
+        case_reference=f"BENCH-{session_id}",
+        no_involvement=True,  # a bench facilitator has no involvement
+    )
+    await service.start(conversation, start)
+    for person in participants:
+        await service.handle(session_id, ev.AgreeRules(actor=person.user_id))
+    await service.handle(session_id, ev.Begin(actor=FACILITATOR.user_id))
 
 
 class ReplyMaker:
