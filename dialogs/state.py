@@ -107,7 +107,7 @@ class QuestionState(BaseModel):
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> QuestionState:
         # Every field but the answers list is immutable, and so is each answer: copying the
         # list is copying the question. Built directly rather than by pydantic's copy, which
-        # costs twice as much: the engine copies every question of a session on every event.
+        # costs twice as much.
         answers = self.answers
         copied = object.__new__(QuestionState)
         copied_fields = {
@@ -281,9 +281,9 @@ class SessionState(BaseModel):
         return handler(value)  # type: ignore[no-any-return]
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> SessionState:
-        # The engine copies the state on every event, and a session's questions are most of
-        # it: they are copied directly rather than through deepcopy's general walk, which
-        # then finds them in its memo.
+        # A session's questions are most of its state: they are copied directly rather than
+        # through deepcopy's general walk, which then finds them in its memo. A caller whose
+        # memo already holds them keeps what it put there.
         memo = {} if memo is None else memo
         questions = self.questions
         if id(questions) not in memo:  # the engine's turn shares them (`_Turn.question`)
