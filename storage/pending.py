@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, exists, insert, select
+from sqlalchemy import and_, bindparam, delete, exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tables import MessageRow, OutboxRow, PendingReplyRow, table_of
@@ -67,8 +67,9 @@ class PendingReplies:
                 _pending.c.message_id,
                 _pending.c.text,
             )
-            .where(*_in(thread))
-            .order_by(_pending.c.id)
+            .where(_IN_THREAD)
+            .order_by(_pending.c.id),
+            _thread_values(thread),
         )
         return [PendingReply(*row) for row in rows]
 
@@ -90,8 +91,7 @@ class PendingReplies:
 
     async def waiting_in(self, thread: Thread) -> bool:
         """Asked after every question posted: the statement is built once."""
-        values = {"platform": thread.platform, "channel": thread.channel, "thread": thread.thread}
-        return bool(await self.db.scalar(_WAITING_IN, values))
+        return bool(await self.db.scalar(_WAITING_IN, _thread_values(thread)))
 
     async def forget_session(self, session_id: str) -> None:
         await self.db.execute(delete(_pending).where(_pending.c.session_id == session_id))
@@ -131,18 +131,14 @@ class PendingReplies:
         return result.rowcount or 0  # type: ignore[attr-defined]
 
 
-_WAITING_IN = select(
-    exists().where(
-        _pending.c.platform == bindparam("platform"),
-        _pending.c.channel == bindparam("channel"),
-        _pending.c.thread == bindparam("thread"),
-    )
+# A kept reply in the thread whose values `_thread_values` binds.
+_IN_THREAD = and_(
+    _pending.c.platform == bindparam("platform"),
+    _pending.c.channel == bindparam("channel"),
+    _pending.c.thread == bindparam("thread"),
 )
+_WAITING_IN = select(exists().where(_IN_THREAD))
 
 
-def _in(thread: Thread) -> tuple:
-    return (
-        _pending.c.platform == thread.platform,
-        _pending.c.channel == thread.channel,
-        _pending.c.thread == thread.thread,
-    )
+def _thread_values(thread: Thread) -> dict[str, str]:
+    return {"platform": thread.platform, "channel": thread.channel, "thread": thread.thread}

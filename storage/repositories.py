@@ -182,6 +182,9 @@ _EVERY_ANSWER = (
 )
 
 
+_DIALECTS = ("postgresql", "sqlite")
+
+
 def _one_of(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
     """`column` is one of the list bound as `name`. On PostgreSQL the list is one array
     (`= ANY`), so the statement's text is the same whatever its length: it is neither
@@ -215,7 +218,7 @@ def _some_answers(dialect: str) -> Any:
     )
 
 
-_SOME_ANSWERS = {dialect: _some_answers(dialect) for dialect in ("postgresql", "sqlite")}
+_SOME_ANSWERS = {dialect: _some_answers(dialect) for dialect in _DIALECTS}
 _ADD_ANSWER = insert(_answers)
 _CHANGE_ANSWER = (
     update(_answers)
@@ -781,7 +784,7 @@ _LEASE = {
     .where(_one_of(_outbox.c.id, "item_ids", dialect), _PENDING, _UNCLAIMED)
     .values(claimed_until=bindparam("lease_until"))
     .returning(_outbox.c.id)
-    for dialect in ("postgresql", "sqlite")
+    for dialect in _DIALECTS
 }
 _QUEUED_AFTER = (
     select(_outbox.c.id, _outbox.c.kind, _outbox.c.message_key)
@@ -801,7 +804,7 @@ _SUPERSEDED = {
     dialect: update(_outbox)
     .where(_one_of(_outbox.c.id, "item_ids", dialect))
     .values(status="superseded", delivered_at=bindparam("at"), claimed_until=None)
-    for dialect in ("postgresql", "sqlite")
+    for dialect in _DIALECTS
 }
 _LEASE_ONE = (
     update(_outbox)
@@ -862,7 +865,7 @@ class Outbox:
         if not effects:
             return
         # One statement: a progress update the dispatcher holds for its window is not written
-        # to when something else is queued behind it; the claim sees that (`_ready`).
+        # to when something else is queued behind it; the claim sees that (`_READY`).
         await self.db.execute(
             _QUEUE,
             [
