@@ -235,6 +235,16 @@ def test_no_region_has_phone_numbers_shorter_than_the_digits_the_matcher_is_skip
     assert min(shortest.values()) >= MIN_PHONE_DIGITS
 
 
+def test_a_text_with_too_few_digits_is_not_given_to_the_matcher(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("the phone matcher was run")
+
+    monkeypatch.setattr("dialogs.guard.structured.PhoneNumberMatcher", refuse)
+    assert list(find_phone_numbers("Seen 3 times by 2 agencies in 120 days.")) == []
+    with pytest.raises(AssertionError, match="matcher was run"):
+        list(find_phone_numbers("Mum is on 07700 900123."))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="0123456789０١+()- .x/abAB", max_size=40))
 def test_skipping_the_matcher_below_those_digits_changes_nothing(text: str) -> None:
